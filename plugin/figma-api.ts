@@ -1,0 +1,14 @@
+/**
+ * The part of Figma's plugin API the sandbox uses. The real `figma` global satisfies it; tests
+ * pass a typed fake.
+ */
+export interface FigmaApi {
+  readonly ui: Pick<UIAPI, 'postMessage' | 'onmessage'>;
+  readonly clientStorage: Pick<ClientStorageAPI, 'getAsync' | 'setAsync'>;
+  readonly viewport: Pick<ViewportAPI, 'center' | 'scrollAndZoomIntoView'>;
+  readonly currentPage: PageNode;
+  on(type: 'selectionchange', callback: () => void): void;
+  createImage(data: Uint8Array): Image;
+  createRectangle(): RectangleNode;
+  getNodeByIdAsync(id: string): Promise<BaseNode | null>;
+}

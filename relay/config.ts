@@ -1,0 +1,42 @@
+import { DEFAULT_UPSTREAM_TIMEOUT_MS } from './upstream';
+
+export interface RelayConfig {
+  host: string;
+  port: number;
+  apiKey: string | undefined;
+  baseUrl: string;
+  upstreamTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export const DEFAULT_BASE_URL = 'https://www.llmeasy.ru/v1';
+const MIN_UPSTREAM_TIMEOUT_MS = 10 * 60_000;
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; it is "${raw}".`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
+  const baseUrl = env.LLMEASY_BASE_URL?.trim() || DEFAULT_BASE_URL;
+  if (!/^https?:\/\//.test(baseUrl)) throw new ConfigError(`LLMEASY_BASE_URL must start with http:// or https://; it is "${baseUrl}".`);
+  return {
+    host: env.HOST?.trim() || '127.0.0.1',
+    port: integer(env, 'PORT', 8787, 0, 65535),
+    apiKey: env.LLMEASY_API_KEY?.trim() || undefined,
+    baseUrl,
+    upstreamTimeoutMs:
+      integer(env, 'UPSTREAM_TIMEOUT_SECONDS', DEFAULT_UPSTREAM_TIMEOUT_MS / 1000, MIN_UPSTREAM_TIMEOUT_MS / 1000, 24 * 3600) * 1000,
+  };
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { serve } from '@hono/node-server';
+import { createRelayApp } from './app';
+import { ConfigError, isLoopback, loadConfig } from './config';
+import { demoUpstream } from './demo-upstream';
+import { liveUpstream } from './upstream';
+
+function fail(message: string): never {
+  console.error(`Reimage relay: ${message}`);
+  process.exit(1);
+}
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message);
+  throw error;
+}
+
+if (!isLoopback(config.host)) {
+  fail(
+    `refusing to listen on ${config.host}: a relay reachable from other machines needs access tokens, and this relay has none. ` +
+      'Bind to 127.0.0.1, or put it behind a gateway that authenticates your team.',
+  );
+}
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const mode = config.apiKey ? 'live' : 'demo';
+const upstream = config.apiKey
+  ? liveUpstream({ baseUrl: config.baseUrl, apiKey: config.apiKey, timeoutMs: config.upstreamTimeoutMs })
+  : demoUpstream;
+const app = createRelayApp({ upstream, mode, version, log: (line) => console.log(JSON.stringify(line)) });
+
+const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+  const url = `http://${config.host}:${info.port}`;
+  console.log(`Reimage relay ${version} listening on ${url} (${mode} mode)`);
+  if (mode === 'demo') {
+    console.log(
+      '*** DEMO MODE: LLMEASY_API_KEY is not set, so images are deterministic transforms of your first reference, made without AI. ' +
+        'Set LLMEASY_API_KEY and restart for real gpt-image-2 edits. ***',
+    );
+  } else {
+    console.log(`Forwarding edits to ${config.baseUrl}/images/edits`);
+  }
+  console.log('In Figma desktop: Plugins → Development → Import plugin from manifest… and choose manifest.json in this folder.');
+});
+// Generations take minutes: keep Node from cutting the synchronous request at its 300 s default.
+server.setTimeout(0);
+(server as import('node:http').Server).requestTimeout = config.upstreamTimeoutMs + 60_000;
+(server as import('node:http').Server).headersTimeout = 60_000;
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => server.close(() => process.exit(0)));
+}
