@@ -1,16 +1,35 @@
-import { dispatch, type MessageHandlers, type PluginMessage, type UiMessage } from '../shared/protocol';
+import { dispatch, type Launch, type MessageHandlers, type PluginMessage, type UiMessage } from '../shared/protocol';
 import type { FigmaApi } from './figma-api';
-import { placeResult } from './place-result';
+import { GENERATION_DATA_KEY, parseGenerationRecord } from './generation-record';
+import { addHistoryEntry, loadHistory } from './history';
+import { launchFor } from './launch';
+import { addPendingJob, loadPendingJobs, markJobPlaced, placedNodeId, removePendingJob } from './pending-jobs';
+import { arrangeBatch, placeResult } from './place-result';
 import { exportReference, exportThumbnail, MAX_REFERENCES, selectionProblem } from './references';
+import { deletePrompt, loadSavedPrompts, savePrompt } from './saved-prompts';
 import { loadSettings, saveSettings } from './settings';
+
+export const PANEL_WIDTH = 360;
+const MIN_PANEL_HEIGHT = 240;
+const MAX_PANEL_HEIGHT = 900;
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Wires the sandbox to the UI: selection updates, reference export, result placement, settings. */
-export function startPlugin(figma: FigmaApi): void {
+function newId(): string {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export interface RunCommand {
+  command: string;
+  parameters?: Record<string, unknown>;
+}
+
+/** Wires the sandbox to the UI: selection updates, reference export, result placement, stored state. */
+export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }): void {
   const post = (message: PluginMessage) => figma.ui.postMessage(message);
+  const batches = new Map<string, { nodeIds: Map<number, string>; sourceNodeIds: string[] }>();
   let selectionVersion = 0;
 
   async function sendSelection(): Promise<void> {
@@ -18,7 +37,13 @@ export function startPlugin(figma: FigmaApi): void {
     const nodes = figma.currentPage.selection;
     post({
       type: 'selection',
-      items: nodes.map((node) => ({ id: node.id, name: node.name, width: node.width, height: node.height })),
+      items: nodes.map((node) => ({
+        id: node.id,
+        name: node.name,
+        width: node.width,
+        height: node.height,
+        fillable: 'fills' in node && node.fills !== figma.mixed,
+      })),
     });
     for (const node of nodes.slice(0, MAX_REFERENCES)) {
       const bytes = await exportThumbnail(node).catch(() => undefined);
@@ -27,9 +52,31 @@ export function startPlugin(figma: FigmaApi): void {
     }
   }
 
+  /** Reads the launch command; "More variants" also reselects the layers the node was made from. */
+  async function prepareLaunch(): Promise<Launch> {
+    const settings = await loadSettings(figma);
+    const [selected] = figma.currentPage.selection;
+    const generated = selected ? parseGenerationRecord(selected.getPluginData(GENERATION_DATA_KEY)) : undefined;
+    const launch = launchFor(run.command, run.parameters, generated, settings);
+    if (launch.command === 'more-variants' && generated) {
+      const sources = await Promise.all(generated.sourceNodeIds.map((id) => figma.getNodeByIdAsync(id)));
+      const onPage = sources.filter((node): node is SceneNode => node !== null && 'absoluteBoundingBox' in node);
+      if (onPage.length > 0) figma.currentPage.selection = onPage;
+    }
+    return launch;
+  }
+
   const handlers: MessageHandlers<UiMessage> = {
     async ready() {
-      post({ type: 'init', settings: await loadSettings(figma) });
+      const launch = await prepareLaunch();
+      post({
+        type: 'init',
+        settings: await loadSettings(figma),
+        launch,
+        history: await loadHistory(figma),
+        savedPrompts: await loadSavedPrompts(figma),
+        pendingJobs: await loadPendingJobs(figma),
+      });
       await sendSelection();
     },
 
@@ -48,18 +95,73 @@ export function startPlugin(figma: FigmaApi): void {
       }
     },
 
-    async 'place-result'({ requestId, bytes, generation }) {
+    async 'place-result'({ requestId, bytes, generation, placement, jobId, batch, history, notify }) {
+      const alreadyPlaced = jobId ? await placedNodeId(figma, jobId) : undefined;
+      const existing = alreadyPlaced ? await figma.getNodeByIdAsync(alreadyPlaced) : null;
+      if (existing && 'width' in existing) {
+        return post({ type: 'result-placed', requestId, nodeId: existing.id, width: existing.width, height: existing.height });
+      }
+      let placed: Awaited<ReturnType<typeof placeResult>>;
       try {
-        const node = await placeResult(figma, bytes, generation);
-        post({ type: 'result-placed', requestId, nodeId: node.id, width: node.width, height: node.height });
+        placed = await placeResult(figma, bytes, generation, placement);
       } catch (error) {
         const message = `Figma couldn't place the image: ${describeError(error)}. Download it from the panel so it isn't lost.`;
-        post({ type: 'result-failed', requestId, message });
+        return post({ type: 'result-failed', requestId, message });
       }
+      const { node, width, height } = placed;
+      if (jobId) await markJobPlaced(figma, jobId, node.id);
+      if (batch) {
+        const entry = batches.get(batch.id) ?? { nodeIds: new Map(), sourceNodeIds: generation.sourceNodeIds };
+        entry.nodeIds.set(batch.index, node.id);
+        batches.set(batch.id, entry);
+      }
+      post({ type: 'result-placed', requestId, nodeId: node.id, width, height });
+      if (notify) figma.notify(notify);
+      if (history) {
+        const thumbnail = await exportThumbnail(node).catch(() => undefined);
+        const entries = await addHistoryEntry(figma, { ...history, id: newId(), createdAt: new Date().toISOString(), thumbnail });
+        post({ type: 'history', entries });
+      }
+    },
+
+    async 'arrange-batch'({ batchId }) {
+      const batch = batches.get(batchId);
+      if (!batch) return;
+      batches.delete(batchId);
+      const ordered = [...batch.nodeIds.entries()].sort(([a], [b]) => a - b).map(([, id]) => id);
+      await arrangeBatch(figma, ordered, batch.sourceNodeIds);
     },
 
     async 'save-settings'({ settings }) {
       await saveSettings(figma, settings);
+    },
+
+    async 'job-submitted'({ job }) {
+      await addPendingJob(figma, job);
+    },
+
+    async 'job-settled'({ jobId }) {
+      await removePendingJob(figma, jobId);
+    },
+
+    async 'save-prompt'({ prompt }) {
+      post({ type: 'saved-prompts', prompts: await savePrompt(figma, prompt, newId()) });
+    },
+
+    async 'delete-prompt'({ id }) {
+      post({ type: 'saved-prompts', prompts: await deletePrompt(figma, id) });
+    },
+
+    notify({ message, error }) {
+      figma.notify(message, { error: Boolean(error) });
+    },
+
+    resize({ height }) {
+      figma.ui.resize(PANEL_WIDTH, Math.round(Math.min(MAX_PANEL_HEIGHT, Math.max(MIN_PANEL_HEIGHT, height))));
+    },
+
+    close({ message }) {
+      figma.closePlugin(message);
     },
   };
 

@@ -3,12 +3,15 @@
  * pass a typed fake.
  */
 export interface FigmaApi {
-  readonly ui: Pick<UIAPI, 'postMessage' | 'onmessage'>;
+  readonly ui: Pick<UIAPI, 'postMessage' | 'onmessage' | 'resize'>;
   readonly clientStorage: Pick<ClientStorageAPI, 'getAsync' | 'setAsync'>;
   readonly viewport: Pick<ViewportAPI, 'center' | 'scrollAndZoomIntoView'>;
   readonly currentPage: PageNode;
+  readonly mixed: PluginAPI['mixed'];
   on(type: 'selectionchange', callback: () => void): void;
   createImage(data: Uint8Array): Image;
   createRectangle(): RectangleNode;
   getNodeByIdAsync(id: string): Promise<BaseNode | null>;
+  notify(message: string, options?: NotificationOptions): NotificationHandler;
+  closePlugin(message?: string): void;
 }

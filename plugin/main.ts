@@ -1,4 +1,15 @@
-import { startPlugin } from './controller';
+import { startPlugin, PANEL_WIDTH } from './controller';
+import { sizeSuggestions } from './launch';
+import { loadSavedPrompts } from './saved-prompts';
 
-figma.showUI(__html__, { width: 360, height: 600, themeColors: true, title: 'Reimage' });
-startPlugin(figma);
+figma.parameters.on('input', async ({ key, query, result }) => {
+  if (key === 'size') return result.setSuggestions(sizeSuggestions(query));
+  const saved = await loadSavedPrompts(figma);
+  result.setSuggestions(saved.map((entry) => entry.prompt).filter((prompt) => prompt.toLowerCase().includes(query.toLowerCase())));
+});
+
+figma.on('run', ({ command, parameters }) => {
+  // Quick Actions run without the panel: the hidden UI still makes the network calls, progress goes through notify.
+  figma.showUI(__html__, { width: PANEL_WIDTH, height: 640, themeColors: true, title: 'Reimage', visible: command !== 'quick-edit' });
+  startPlugin(figma, { command, parameters });
+});

@@ -3,12 +3,18 @@ import { DEFAULT_SIZE, isImageSize } from '../shared/sizes';
 import type { FigmaApi } from './figma-api';
 
 const SETTINGS_KEY = 'settings';
+export const MAX_VARIANTS = 8;
 
 export const DEFAULT_SETTINGS: Settings = {
   relayUrl: 'http://localhost:8787',
   accessToken: '',
   size: DEFAULT_SIZE,
+  variants: 1,
 };
+
+function isVariantCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_VARIANTS;
+}
 
 /** Stored settings over the defaults, keeping only values of the right shape. */
 export function mergeSettings(stored: unknown): Settings {
@@ -17,6 +23,7 @@ export function mergeSettings(stored: unknown): Settings {
     relayUrl: typeof value.relayUrl === 'string' && value.relayUrl.trim() !== '' ? value.relayUrl : DEFAULT_SETTINGS.relayUrl,
     accessToken: typeof value.accessToken === 'string' ? value.accessToken : DEFAULT_SETTINGS.accessToken,
     size: isImageSize(value.size) ? value.size : DEFAULT_SETTINGS.size,
+    variants: isVariantCount(value.variants) ? value.variants : DEFAULT_SETTINGS.variants,
   };
 }
 

@@ -5,6 +5,7 @@ export interface Settings {
   relayUrl: string;
   accessToken: string;
   size: ImageSize;
+  variants: number;
 }
 
 export interface SelectionItem {
@@ -12,6 +13,8 @@ export interface SelectionItem {
   name: string;
   width: number;
   height: number;
+  /** Whether the layer can take an image fill, so the result can replace it in place. */
+  fillable: boolean;
 }
 
 /** What a generated node remembers about how it was made (stored as plugin data). */
@@ -22,22 +25,86 @@ export interface GenerationRecord {
   createdAt: string;
 }
 
+/** Where a result goes: beside its sources (or the viewport centre without any), or into a layer's fills. */
+export type Placement = { kind: 'beside' } | { kind: 'replace'; nodeId: string };
+
+/** A generation as the history panel lists it. */
+export interface HistoryEntry {
+  id: string;
+  prompt: string;
+  size: ImageSize;
+  referenceNames: string[];
+  durationMs: number;
+  createdAt: string;
+  jobId?: string;
+  thumbnail?: Uint8Array;
+}
+
+/** A job the relay is working on; kept in clientStorage until its image is placed, so closing the plugin loses nothing. */
+export interface PendingJob {
+  jobId: string;
+  relayUrl: string;
+  generation: GenerationRecord;
+  placement: Placement;
+  referenceNames: string[];
+  submittedAt: string;
+}
+
+export interface SavedPrompt {
+  id: string;
+  prompt: string;
+}
+
+/** How the plugin was started: from the menu, a relaunch button on a generated node, or Quick Actions. */
+export type Launch =
+  | { command: 'open' | 'generate-variants' | 'settings' }
+  | { command: 'edit-again' | 'more-variants'; prompt: string; size: ImageSize }
+  | { command: 'quick-edit'; prompt: string; size: ImageSize };
+
+export interface InitState {
+  settings: Settings;
+  launch: Launch;
+  history: HistoryEntry[];
+  savedPrompts: SavedPrompt[];
+  pendingJobs: PendingJob[];
+}
+
 /** Messages from the sandbox to the UI. Images travel one per message. */
 export type PluginMessage =
-  | { type: 'init'; settings: Settings }
+  | ({ type: 'init' } & InitState)
   | { type: 'selection'; items: SelectionItem[] }
   | { type: 'thumbnail'; nodeId: string; bytes: Uint8Array }
   | { type: 'reference'; requestId: string; index: number; total: number; nodeId: string; name: string; bytes: Uint8Array }
   | { type: 'references-failed'; requestId: string; message: string }
   | { type: 'result-placed'; requestId: string; nodeId: string; width: number; height: number }
-  | { type: 'result-failed'; requestId: string; message: string };
+  | { type: 'result-failed'; requestId: string; message: string }
+  | { type: 'history'; entries: HistoryEntry[] }
+  | { type: 'saved-prompts'; prompts: SavedPrompt[] };
 
 /** Messages from the UI to the sandbox. */
 export type UiMessage =
   | { type: 'ready' }
   | { type: 'export-references'; requestId: string }
-  | { type: 'place-result'; requestId: string; bytes: Uint8Array; generation: GenerationRecord }
-  | { type: 'save-settings'; settings: Settings };
+  | {
+      type: 'place-result';
+      requestId: string;
+      bytes: Uint8Array;
+      generation: GenerationRecord;
+      placement: Placement;
+      jobId?: string;
+      batch?: { id: string; index: number };
+      history?: Omit<HistoryEntry, 'id' | 'thumbnail' | 'createdAt'>;
+      notify?: string;
+    }
+  | { type: 'arrange-batch'; batchId: string }
+  | { type: 'save-settings'; settings: Settings }
+  | { type: 'job-submitted'; job: PendingJob }
+  | { type: 'job-settled'; jobId: string }
+  | { type: 'save-prompt'; prompt: string }
+  | { type: 'delete-prompt'; id: string }
+  | { type: 'notify'; message: string; error?: boolean }
+  | { type: 'resize'; height: number }
+  | { type: 'close'; message?: string };
 
 export type MessageHandlers<M extends { type: string }> = {
   [K in M['type']]: (message: Extract<M, { type: K }>) => void | Promise<void>;

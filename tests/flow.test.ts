@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlugin } from '../plugin/controller';
-import { GENERATION_DATA_KEY } from '../plugin/place-result';
+import { GENERATION_DATA_KEY } from '../plugin/generation-record';
 import { liveUpstream } from '../relay/upstream';
 import { buildEditForm } from '../shared/edit-form';
 import type { PluginMessage } from '../shared/protocol';
@@ -48,7 +48,7 @@ describe('edit two selected layers end to end', () => {
     expect(response.status).toBe(200);
     const { data } = (await response.json()) as { data: { b64_json: string }[] };
     const generation = { prompt: 'Put the logo on the card', size: '1024x1536' as const, sourceNodeIds: references.map((r) => r.nodeId), createdAt: new Date().toISOString() };
-    await figma.sendFromUi({ type: 'place-result', requestId: 'flow', bytes: new Uint8Array(Buffer.from(data[0].b64_json, 'base64')), generation });
+    await figma.sendFromUi({ type: 'place-result', requestId: 'flow', bytes: new Uint8Array(Buffer.from(data[0].b64_json, 'base64')), generation, placement: { kind: 'beside' } });
 
     expect(provider.calls[0].images.map((i) => [i.field, i.width, i.height])).toEqual([['image[]', 320, 480], ['image[]', 128, 128]]);
     const node = figma.page.children.at(-1)!;

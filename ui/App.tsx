@@ -85,7 +85,7 @@ export function App() {
   async function place(bytes: Uint8Array, generation: GenerationRecord, startedAt: number) {
     setRun({ phase: 'placing', startedAt });
     try {
-      const placed = await placeInFigma(newRequestId(), bytes, generation);
+      const placed = await placeInFigma(newRequestId(), bytes, generation, { kind: 'beside' });
       setRun({ phase: 'done', message: `Placed a ${placed.width}×${placed.height} image beside your selection.` });
     } catch (error) {
       setRun({ phase: 'failed', message: (error as Error).message, unplaced: { bytes, generation } });

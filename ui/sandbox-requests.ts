@@ -1,4 +1,4 @@
-import type { GenerationRecord, PluginMessage } from '../shared/protocol';
+import type { GenerationRecord, Placement, PluginMessage } from '../shared/protocol';
 import { onPluginMessage, postToPlugin, waitForPluginMessage } from './plugin-channel';
 
 export type Reference = Extract<PluginMessage, { type: 'reference' }>;
@@ -35,11 +35,11 @@ export function exportReferences(requestId: string): Promise<Reference[]> {
 }
 
 /** Hands a generated PNG to the sandbox and resolves with the node it placed. */
-export async function placeInFigma(requestId: string, bytes: Uint8Array, generation: GenerationRecord) {
+export async function placeInFigma(requestId: string, bytes: Uint8Array, generation: GenerationRecord, placement: Placement) {
   const reply = waitForPluginMessage((message) =>
     (message.type === 'result-placed' || message.type === 'result-failed') && message.requestId === requestId ? message : undefined,
   );
-  postToPlugin({ type: 'place-result', requestId, bytes, generation });
+  postToPlugin({ type: 'place-result', requestId, bytes, generation, placement });
   const message = await reply;
   if (message.type === 'result-failed') throw new SandboxError(message.message);
   return message;

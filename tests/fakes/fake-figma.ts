@@ -20,6 +20,7 @@ class FakeSceneNode {
   parent: Parent | null = null;
   fills: readonly Paint[] = [];
   private readonly pluginData = new Map<string, string>();
+  relaunchData: Record<string, string> = {};
 
   constructor(
     public readonly type: 'FRAME' | 'RECTANGLE',
@@ -52,6 +53,10 @@ class FakeSceneNode {
 
   getPluginData(key: string): string {
     return this.pluginData.get(key) ?? '';
+  }
+
+  setRelaunchData(data: Record<string, string>): void {
+    this.relaunchData = { ...data };
   }
 
   async exportAsync(settings?: ExportSettings): Promise<Uint8Array> {
@@ -141,6 +146,10 @@ export class FakeFigma implements FigmaApi {
   readonly storage = new Map<string, unknown>();
   readonly images = new Map<string, FakeImage>();
   readonly scrolledTo: FakeSceneNode[][] = [];
+  readonly notifications: { message: string; error: boolean }[] = [];
+  readonly mixed: FigmaApi['mixed'] = Symbol('mixed') as FigmaApi['mixed'];
+  panelSize = { width: 360, height: 640 };
+  closedWith: string | undefined | null = null;
   private readonly selectionListeners: (() => void)[] = [];
   private readonly postListeners: ((message: unknown) => void)[] = [];
   readonly currentPage: PageNode;
@@ -157,6 +166,9 @@ export class FakeFigma implements FigmaApi {
       this.postListeners.forEach((listener) => listener(message));
     },
     onmessage: undefined,
+    resize: (width: number, height: number) => {
+      this.panelSize = { width, height };
+    },
   };
 
   readonly clientStorage: FigmaApi['clientStorage'] = {
@@ -172,6 +184,15 @@ export class FakeFigma implements FigmaApi {
       this.scrolledTo.push(nodes as unknown as FakeSceneNode[]);
     },
   };
+
+  notify(message: string, options?: NotificationOptions): NotificationHandler {
+    this.notifications.push({ message, error: Boolean(options?.error) });
+    return { cancel: () => {} };
+  }
+
+  closePlugin(message?: string): void {
+    this.closedWith = message;
+  }
 
   on(type: 'selectionchange', callback: () => void): void {
     if (type === 'selectionchange') this.selectionListeners.push(callback);

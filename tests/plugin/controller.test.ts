@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { startPlugin } from '../../plugin/controller';
-import { GENERATION_DATA_KEY, resultName } from '../../plugin/place-result';
+import { GENERATION_DATA_KEY } from '../../plugin/generation-record';
+import { resultName } from '../../plugin/place-result';
 import type { GenerationRecord, PluginMessage } from '../../shared/protocol';
 import { FakeFigma } from '../fakes/fake-figma';
 import { decodedSize, solidPng } from '../fakes/png';
@@ -25,12 +26,15 @@ describe('the sandbox against a fake figma', () => {
   it('sends stored settings over the defaults when the UI is ready', async () => {
     figma.storage.set('settings', { relayUrl: 'https://relay.team.example', accessToken: 'rt_1', size: '2048x2048' });
     await figma.sendFromUi({ type: 'ready' });
-    expect(figma.messagesOfType<Of<'init'>>('init')[0].settings).toEqual({ relayUrl: 'https://relay.team.example', accessToken: 'rt_1', size: '2048x2048' });
+    expect(figma.messagesOfType<Of<'init'>>('init')[0].settings).toEqual({
+      relayUrl: 'https://relay.team.example', accessToken: 'rt_1', size: '2048x2048', variants: 1,
+    });
   });
 
   it('saves settings in clientStorage', async () => {
-    await figma.sendFromUi({ type: 'save-settings', settings: { relayUrl: 'http://localhost:9999', accessToken: 'rt_2', size: 'auto' } });
-    expect(figma.storage.get('settings')).toEqual({ relayUrl: 'http://localhost:9999', accessToken: 'rt_2', size: 'auto' });
+    const settings = { relayUrl: 'http://localhost:9999', accessToken: 'rt_2', size: 'auto', variants: 4 } as const;
+    await figma.sendFromUi({ type: 'save-settings', settings });
+    expect(figma.storage.get('settings')).toEqual(settings);
   });
 
   it('tells the UI what is selected, then one thumbnail per message', async () => {
@@ -74,7 +78,7 @@ describe('the sandbox against a fake figma', () => {
     const a = figma.addFrame('A', { x: 0, y: 100, width: 400, height: 300 });
     const b = figma.addFrame('B', { x: 450, y: 50, width: 300, height: 300 });
     const record = generation([a.id, b.id]);
-    await figma.sendFromUi({ type: 'place-result', requestId: 'p1', bytes: solidPng(1520, 1040), generation: record });
+    await figma.sendFromUi({ type: 'place-result', requestId: 'p1', bytes: solidPng(1520, 1040), generation: record, placement: { kind: 'beside' } });
 
     const [placed] = figma.messagesOfType<Of<'result-placed'>>('result-placed');
     expect(placed).toMatchObject({ requestId: 'p1', width: 1520, height: 1040 });
@@ -92,7 +96,7 @@ describe('the sandbox against a fake figma', () => {
   it('never places a result on top of an existing layer', async () => {
     const source = figma.addFrame('Source', { x: 0, y: 0, width: 400, height: 400 });
     figma.addFrame('Neighbour', { x: 460, y: 200, width: 800, height: 100 });
-    await figma.sendFromUi({ type: 'place-result', requestId: 'p', bytes: solidPng(500, 500), generation: generation([source.id]) });
+    await figma.sendFromUi({ type: 'place-result', requestId: 'p', bytes: solidPng(500, 500), generation: generation([source.id]), placement: { kind: 'beside' } });
     expect(figma.page.children.at(-1)!.x).toBe(460 + 800 + 40);
   });
 
@@ -100,7 +104,7 @@ describe('the sandbox against a fake figma', () => {
     const stack = figma.addFrame('Stack', { x: 100, y: 100, width: 600, height: 900 });
     stack.layoutMode = 'VERTICAL';
     const item = figma.addFrame('Item', { x: 20, y: 20, width: 560, height: 300 }, undefined, stack);
-    await figma.sendFromUi({ type: 'place-result', requestId: 'p', bytes: solidPng(300, 200), generation: generation([item.id]) });
+    await figma.sendFromUi({ type: 'place-result', requestId: 'p', bytes: solidPng(300, 200), generation: generation([item.id]), placement: { kind: 'beside' } });
     const node = figma.page.children.at(-1)!;
     expect(node.parent).toBe(figma.page);
     expect(stack.children).toHaveLength(1);
@@ -108,15 +112,15 @@ describe('the sandbox against a fake figma', () => {
   });
 
   it('places in the middle of the viewport when the source layers were deleted meanwhile', async () => {
-    await figma.sendFromUi({ type: 'place-result', requestId: 'p', bytes: solidPng(200, 100), generation: generation(['9:999']) });
+    await figma.sendFromUi({ type: 'place-result', requestId: 'p', bytes: solidPng(200, 100), generation: generation(['9:999']), placement: { kind: 'beside' } });
     const node = figma.page.children.at(-1)!;
     expect([node.x, node.y]).toEqual([400, 350]);
   });
 
   it('reports bytes Figma cannot use as an image instead of losing the result silently', async () => {
     const source = figma.addFrame('Source', { x: 0, y: 0, width: 10, height: 10 });
-    await figma.sendFromUi({ type: 'place-result', requestId: 'bad', bytes: new TextEncoder().encode('not an image'), generation: generation([source.id]) });
-    await figma.sendFromUi({ type: 'place-result', requestId: 'big', bytes: solidPng(4100, 10), generation: generation([source.id]) });
+    await figma.sendFromUi({ type: 'place-result', requestId: 'bad', bytes: new TextEncoder().encode('not an image'), generation: generation([source.id]), placement: { kind: 'beside' } });
+    await figma.sendFromUi({ type: 'place-result', requestId: 'big', bytes: solidPng(4100, 10), generation: generation([source.id]), placement: { kind: 'beside' } });
     const failures = figma.messagesOfType<Of<'result-failed'>>('result-failed');
     expect(failures.map((f) => f.requestId)).toEqual(['bad', 'big']);
     expect(failures[0].message).toContain('Download it from the panel');

@@ -8,11 +8,11 @@ describe('settings merging', () => {
   });
 
   it('keeps stored values over the defaults', () => {
-    const stored = { relayUrl: 'https://relay.team.example', accessToken: 'rt_abc', size: '2048x1152' };
+    const stored = { relayUrl: 'https://relay.team.example', accessToken: 'rt_abc', size: '2048x1152', variants: 6 };
     expect(mergeSettings(stored)).toEqual(stored);
   });
 
   it('replaces values of the wrong shape with defaults and keeps the rest', () => {
-    expect(mergeSettings({ relayUrl: 42, accessToken: 'rt_abc', size: '999x1' })).toEqual({ ...DEFAULT_SETTINGS, accessToken: 'rt_abc' });
+    expect(mergeSettings({ relayUrl: 42, accessToken: 'rt_abc', size: '999x1', variants: 9 })).toEqual({ ...DEFAULT_SETTINGS, accessToken: 'rt_abc' });
   });
 });

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { parseGenerationRecord } from '../../plugin/generation-record';
+import { launchFor, sizeSuggestions } from '../../plugin/launch';
+import { fillsWithImageOnTop } from '../../plugin/replace-fill';
+import { DEFAULT_SETTINGS } from '../../plugin/settings';
+
+const record = { prompt: 'Make it neon', size: '2048x1152' as const, sourceNodeIds: ['1:2'], createdAt: '2026-11-25T10:00:00.000Z' };
+
+describe('launch commands', () => {
+  it('opens "Edit again" with the prompt and size the node was made with', () => {
+    expect(launchFor('edit-again', undefined, record, DEFAULT_SETTINGS)).toEqual({ command: 'edit-again', prompt: 'Make it neon', size: '2048x1152' });
+  });
+
+  it('opens "More variants" with the same prompt and size', () => {
+    expect(launchFor('more-variants', undefined, record, DEFAULT_SETTINGS)).toMatchObject({ command: 'more-variants', prompt: 'Make it neon' });
+  });
+
+  it('falls back to the plain panel when a relaunch node has no record', () => {
+    expect(launchFor('edit-again', undefined, undefined, DEFAULT_SETTINGS)).toEqual({ command: 'open' });
+  });
+
+  it('runs Quick Actions with its prompt and size, or the remembered size', () => {
+    expect(launchFor('quick-edit', { prompt: ' Add snow ', size: '1536x1024' }, undefined, DEFAULT_SETTINGS)).toEqual({
+      command: 'quick-edit', prompt: 'Add snow', size: '1536x1024',
+    });
+    expect(launchFor('quick-edit', { prompt: 'Add snow' }, undefined, { ...DEFAULT_SETTINGS, size: '2048x2048' })).toMatchObject({ size: '2048x2048' });
+  });
+
+  it('opens menu commands as themselves', () => {
+    expect(launchFor('settings', undefined, undefined, DEFAULT_SETTINGS)).toEqual({ command: 'settings' });
+    expect(launchFor('generate-variants', undefined, undefined, DEFAULT_SETTINGS)).toEqual({ command: 'generate-variants' });
+    expect(launchFor('edit-selection', undefined, undefined, DEFAULT_SETTINGS)).toEqual({ command: 'open' });
+  });
+
+  it('suggests sizes matching what was typed in Quick Actions', () => {
+    expect(sizeSuggestions('4k').map((s) => s.data)).toEqual(['3840x2160', '2160x3840']);
+    expect(sizeSuggestions('')).toHaveLength(10);
+  });
+});
+
+describe('generation records', () => {
+  it('reads back what a generated node stored', () => {
+    expect(parseGenerationRecord(JSON.stringify(record))).toEqual(record);
+  });
+
+  it('ignores plugin data that is not a record', () => {
+    expect(parseGenerationRecord('')).toBeUndefined();
+    expect(parseGenerationRecord('{"prompt":1}')).toBeUndefined();
+  });
+});
+
+describe('replacing a layer’s fills', () => {
+  it('puts the image on top, fitted, and keeps the old fills hidden underneath', () => {
+    const solid: Paint = { type: 'SOLID', color: { r: 1, g: 0, b: 0 } };
+    expect(fillsWithImageOnTop([solid], 'abc')).toEqual([
+      { ...solid, visible: false },
+      { type: 'IMAGE', imageHash: 'abc', scaleMode: 'FIT' },
+    ]);
+  });
+});
