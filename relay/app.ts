@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { type AccessPolicy, requireToken } from './auth';
+import type { RelayEnv } from './client';
 import { buildEditForm } from '../shared/edit-form';
 import { isPng } from '../shared/png-size';
 import { parseEditForm } from './edit-request';
@@ -16,6 +18,8 @@ export interface RelayOptions {
   version: string;
   log: (line: LogLine) => void;
   maxBodyBytes?: number;
+  /** Who may call; without it the relay is open (tests, and callers that guard it themselves). */
+  access?: AccessPolicy;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -43,8 +47,8 @@ async function imageAnswer(response: Response): Promise<Response> {
   return Response.json({ created: body?.created ?? Math.floor(Date.now() / 1000), data: [{ b64_json: base64 }] });
 }
 
-export function createRelayApp(options: RelayOptions): Hono {
-  const app = new Hono();
+export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
+  const app = new Hono<RelayEnv>();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   app.use('*', async (c, next) => {
@@ -79,6 +83,8 @@ export function createRelayApp(options: RelayOptions): Hono {
       c.res.headers.set('Access-Control-Allow-Private-Network', 'true');
     }
   });
+
+  if (options.access) app.use('/v1/*', requireToken(options.access));
 
   app.get('/healthz', (c) => c.json({ status: 'ok', mode: options.mode, version: options.version }));
 

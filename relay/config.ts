@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS } from './upstream';
 
 export interface RelayConfig {
@@ -6,6 +8,7 @@ export interface RelayConfig {
   apiKey: string | undefined;
   baseUrl: string;
   upstreamTimeoutMs: number;
+  dataDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -23,6 +26,11 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+/** Where the relay keeps its tokens and jobs: RELAY_DATA_DIR, or `.data` in the project. */
+export function dataDirectory(env: NodeJS.ProcessEnv): string {
+  return resolve(env.RELAY_DATA_DIR?.trim() || fileURLToPath(new URL('../.data', import.meta.url)));
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
   const baseUrl = env.LLMEASY_BASE_URL?.trim() || DEFAULT_BASE_URL;
   if (!/^https?:\/\//.test(baseUrl)) throw new ConfigError(`LLMEASY_BASE_URL must start with http:// or https://; it is "${baseUrl}".`);
@@ -33,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     baseUrl,
     upstreamTimeoutMs:
       integer(env, 'UPSTREAM_TIMEOUT_SECONDS', DEFAULT_UPSTREAM_TIMEOUT_MS / 1000, MIN_UPSTREAM_TIMEOUT_MS / 1000, 24 * 3600) * 1000,
+    dataDir: dataDirectory(env),
   };
 }
 
