@@ -1,11 +1,10 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { type AccessPolicy, requireToken } from './auth';
 import type { RelayEnv } from './client';
 import { buildEditForm } from '../shared/edit-form';
 import { isPng } from '../shared/png-size';
-import { parseEditForm } from './edit-request';
+import { DEFAULT_EDIT_LIMITS, type EditLimits, readEditRequest } from './edit-request';
 import { providerError, RelayHttpError } from './errors';
 import { type Upstream, UpstreamTimeoutError } from './upstream';
 
@@ -17,12 +16,10 @@ export interface RelayOptions {
   mode: RelayMode;
   version: string;
   log: (line: LogLine) => void;
-  maxBodyBytes?: number;
+  editLimits?: EditLimits;
   /** Who may call; without it the relay is open (tests, and callers that guard it themselves). */
   access?: AccessPolicy;
 }
-
-export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 async function callProvider(upstream: Upstream, form: FormData, signal: AbortSignal): Promise<Response> {
   try {
@@ -49,7 +46,7 @@ async function imageAnswer(response: Response): Promise<Response> {
 
 export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>();
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const editLimits = options.editLimits ?? DEFAULT_EDIT_LIMITS;
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -88,26 +85,11 @@ export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
 
   app.get('/healthz', (c) => c.json({ status: 'ok', mode: options.mode, version: options.version }));
 
-  app.post(
-    '/v1/images/edits',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new RelayHttpError(413, 'request_too_large', `The references add up to more than ${Math.round(maxBodyBytes / 1024 / 1024)} MB. Select fewer or smaller layers.`);
-      },
-    }),
-    async (c) => {
-      if (!c.req.header('content-type')?.startsWith('multipart/form-data')) {
-        throw new RelayHttpError(400, 'invalid_content_type', 'Send the edit as multipart/form-data, as the OpenAI images API does.');
-      }
-      const form = await c.req.formData().catch(() => {
-        throw new RelayHttpError(400, 'invalid_multipart', 'The multipart body could not be read. Send it again.');
-      });
-      const request = await parseEditForm(form);
-      const response = await callProvider(options.upstream, buildEditForm(request), c.req.raw.signal);
-      return imageAnswer(response);
-    },
-  );
+  app.post('/v1/images/edits', async (c) => {
+    const request = await readEditRequest(c.req.raw, editLimits);
+    const response = await callProvider(options.upstream, buildEditForm(request), c.req.raw.signal);
+    return imageAnswer(response);
+  });
 
   app.notFound(() => new RelayHttpError(404, 'not_found', 'No such endpoint on this Reimage relay. Check the Relay URL.').toResponse());
   app.onError((error) => {
