@@ -3,13 +3,15 @@ import { cors } from 'hono/cors';
 import type { RelayEnv } from './client';
 import { RelayHttpError } from './errors';
 import { imageRoutes } from './image-routes';
-import type { Upstream } from './upstream';
+import { jobRoutes } from './job-routes';
+import type { JobManager } from './jobs';
 
 export type RelayMode = 'demo' | 'live';
 export type LogLine = Record<string, string | number | boolean | undefined>;
 
 export interface RelayOptions {
-  upstream: Upstream;
+  /** Makes the images, for the synchronous and the job path alike; holds the upstream. */
+  jobs: JobManager;
   mode: RelayMode;
   version: string;
   log: (line: LogLine) => void;
@@ -57,7 +59,8 @@ export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
 
   app.get('/healthz', (c) => c.json({ status: 'ok', mode: options.mode, version: options.version }));
 
-  app.route('/', imageRoutes({ upstream: options.upstream, maxBodyBytes }));
+  app.route('/', imageRoutes({ jobs: options.jobs, maxBodyBytes }));
+  app.route('/', jobRoutes(options.jobs));
 
   app.notFound(() => new RelayHttpError(404, 'not_found', 'No such endpoint on this Reimage relay. Check the Relay URL.').toResponse());
   app.onError((error) => {
