@@ -2,51 +2,28 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { type AccessPolicy, requireToken } from './auth';
 import type { RelayEnv } from './client';
-import { buildEditForm } from '../shared/edit-form';
-import { isPng } from '../shared/png-size';
-import { DEFAULT_EDIT_LIMITS, type EditLimits, readEditRequest } from './edit-request';
-import { providerError, RelayHttpError } from './errors';
-import { type Upstream, UpstreamTimeoutError } from './upstream';
+import { RelayHttpError } from './errors';
+import { imageRoutes } from './image-routes';
+import { jobRoutes } from './job-routes';
+import type { JobManager } from './jobs';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits';
 
 export type RelayMode = 'demo' | 'live';
 export type LogLine = Record<string, string | number | boolean | undefined>;
 
 export interface RelayOptions {
-  upstream: Upstream;
+  /** Makes the images, for the synchronous and the job path alike; holds the upstream. */
+  jobs: JobManager;
   mode: RelayMode;
   version: string;
   log: (line: LogLine) => void;
-  editLimits?: EditLimits;
+  limits?: RequestLimits;
   /** Who may call; without it the relay is open (tests, and callers that guard it themselves). */
   access?: AccessPolicy;
 }
 
-async function callProvider(upstream: Upstream, form: FormData, signal: AbortSignal): Promise<Response> {
-  try {
-    return await upstream(form, signal);
-  } catch (error) {
-    if (error instanceof UpstreamTimeoutError) {
-      throw new RelayHttpError(504, 'provider_timeout', 'The image provider took too long to answer. Try again, perhaps with a smaller size.');
-    }
-    if (signal.aborted) throw error;
-    throw new RelayHttpError(502, 'provider_unreachable', 'The relay could not reach the image provider. Try again in a minute; if it keeps failing, tell your admin.');
-  }
-}
-
-/** Checks the provider's answer holds a PNG and passes on only the documented shape. */
-async function imageAnswer(response: Response): Promise<Response> {
-  const body = (await response.json().catch(() => undefined)) as { created?: number; data?: { b64_json?: unknown }[] } | undefined;
-  if (!response.ok) throw providerError(response.status, body, response.headers.get('retry-after'));
-  const base64 = body?.data?.[0]?.b64_json;
-  if (typeof base64 !== 'string' || !isPng(Buffer.from(base64.slice(0, 64), 'base64'))) {
-    throw new RelayHttpError(502, 'provider_bad_answer', 'The image provider answered without a PNG image. Try again in a minute.');
-  }
-  return Response.json({ created: body?.created ?? Math.floor(Date.now() / 1000), data: [{ b64_json: base64 }] });
-}
-
 export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>();
-  const editLimits = options.editLimits ?? DEFAULT_EDIT_LIMITS;
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -67,7 +44,7 @@ export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
     '*',
     cors({
       origin: '*',
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer'],
       exposeHeaders: ['Location', 'Retry-After'],
       maxAge: 600,
@@ -85,11 +62,8 @@ export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
 
   app.get('/healthz', (c) => c.json({ status: 'ok', mode: options.mode, version: options.version }));
 
-  app.post('/v1/images/edits', async (c) => {
-    const request = await readEditRequest(c.req.raw, editLimits);
-    const response = await callProvider(options.upstream, buildEditForm(request), c.req.raw.signal);
-    return imageAnswer(response);
-  });
+  app.route('/', imageRoutes({ jobs: options.jobs, limits: options.limits ?? DEFAULT_REQUEST_LIMITS }));
+  app.route('/', jobRoutes(options.jobs));
 
   app.notFound(() => new RelayHttpError(404, 'not_found', 'No such endpoint on this Reimage relay. Check the Relay URL.').toResponse());
   app.onError((error) => {

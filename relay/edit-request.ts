@@ -1,42 +1,15 @@
 import { once } from 'node:events';
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import type { EditRequest, ReferenceImage } from '../shared/edit-form';
-import { IMAGE_SIZES, isImageSize, type ImageSize } from '../shared/sizes';
+import type { ImageSize } from '../shared/sizes';
 import { RelayHttpError } from './errors';
 import { IMAGE_TYPES, SNIFF_BYTES, sniffImageType, type ImageType } from './image-type';
-
-/** What one edit request may hold. Every limit is checked while the body streams in. */
-export interface EditLimits {
-  maxImages: number;
-  maxImageBytes: number;
-  maxTotalImageBytes: number;
-  maxPromptChars: number;
-}
-
-const MB = 1024 * 1024;
-
-export const DEFAULT_EDIT_LIMITS: EditLimits = { maxImages: 16, maxImageBytes: 50 * MB, maxTotalImageBytes: 64 * MB, maxPromptChars: 32_000 };
+import { checkSingleImage, invalid, promptTooLong, readPrompt, readSize } from './request-fields';
+import { amount, DEFAULT_REQUEST_LIMITS, maxEditBodyBytes, type RequestLimits } from './request-limits';
 
 /** Text fields an OpenAI client may send; all but prompt, size and n are replaced or dropped. */
 const MAX_TEXT_FIELDS = 32;
 const UTF8_MAX_BYTES_PER_CHAR = 4;
-/** Room for the text fields and multipart framing around the images. */
-const FRAMING_BYTES = 256 * 1024;
-
-/** The most bytes a valid edit body can have: anything longer is refused unread. */
-export function maxEditBodyBytes(limits: EditLimits): number {
-  return limits.maxTotalImageBytes + limits.maxPromptChars * UTF8_MAX_BYTES_PER_CHAR + FRAMING_BYTES;
-}
-
-function amount(bytes: number): string {
-  if (bytes >= MB) return `${Number((bytes / MB).toFixed(1))} MB`;
-  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1))} KB`;
-  return `${bytes} bytes`;
-}
-
-function invalid(param: string, message: string, code = 'invalid_value'): RelayHttpError {
-  return new RelayHttpError(400, code, message, param);
-}
 
 function tooLarge(message: string): RelayHttpError {
   return new RelayHttpError(413, 'request_too_large', message, 'image');
@@ -49,24 +22,21 @@ function malformed(): RelayHttpError {
 /** Gathers the parts of an edit as they stream in, refusing the first one over a limit. */
 class EditCollector {
   private prompt: string | undefined;
-  private size: string | undefined;
+  private size: ImageSize | undefined;
   private n: string | undefined;
   private readonly images: ReferenceImage[] = [];
   private imageBytes = 0;
   private imageCount = 0;
 
-  constructor(private readonly limits: EditLimits) {}
+  constructor(private readonly limits: RequestLimits) {}
 
   field(name: string, value: string, truncated: boolean): void {
     if (name === 'prompt') {
-      if (truncated || value.length > this.limits.maxPromptChars) {
-        const length = truncated ? 'longer than that' : `${value.length} characters long`;
-        throw invalid('prompt', `A prompt may have at most ${this.limits.maxPromptChars} characters; this one is ${length}. Shorten it.`, 'prompt_too_long');
-      }
+      if (truncated) throw promptTooLong(this.limits.maxPromptChars);
+      if (value.length > this.limits.maxPromptChars) throw promptTooLong(this.limits.maxPromptChars, value.length);
       this.prompt ??= value;
     } else if (name === 'size') {
-      if (!isImageSize(value)) throw invalid('size', `Size must be one of ${IMAGE_SIZES.map((s) => s.value).join(', ')}.`);
-      this.size ??= value;
+      this.size ??= readSize(value);
     } else if (name === 'n') {
       this.n ??= value;
     } else if (name === 'image' || name === 'image[]') {
@@ -114,16 +84,14 @@ class EditCollector {
   }
 
   result(): EditRequest {
-    if (this.prompt === undefined || this.prompt.trim() === '') throw invalid('prompt', 'Write a prompt that describes the edit.');
-    if (this.n !== undefined && this.n !== '1') {
-      throw invalid('n', 'This relay makes one image per request (n=1): send one request per variant.');
-    }
+    const prompt = readPrompt(this.prompt, this.limits.maxPromptChars);
+    checkSingleImage(this.n);
     if (this.images.length === 0) throw invalid('image', 'Send at least one reference image.');
-    return { prompt: this.prompt, size: (this.size ?? 'auto') as ImageSize, images: this.images };
+    return { prompt, size: readSize(this.size), images: this.images };
   }
 }
 
-function parserFor(contentType: string, limits: EditLimits): BusboyInstance {
+function parserFor(contentType: string, limits: RequestLimits): BusboyInstance {
   try {
     return new Busboy({
       headers: { 'content-type': contentType },
@@ -144,7 +112,7 @@ function parserFor(contentType: string, limits: EditLimits): BusboyInstance {
  * The body is parsed as it streams in and refused at the first byte over a limit, so the relay
  * never holds more than the limits allow, and a refused request never reaches the provider.
  */
-export async function readEditRequest(request: Request, limits: EditLimits = DEFAULT_EDIT_LIMITS): Promise<EditRequest> {
+export async function readEditRequest(request: Request, limits: RequestLimits = DEFAULT_REQUEST_LIMITS): Promise<EditRequest> {
   const contentType = request.headers.get('content-type') ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) {
     throw invalid('Content-Type', 'Send the edit as multipart/form-data, as the OpenAI images API does.', 'invalid_content_type');

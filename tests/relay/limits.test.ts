@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_EDIT_LIMITS } from '../../relay/edit-request';
+import { DEFAULT_REQUEST_LIMITS } from '../../relay/request-limits';
 import { liveUpstream } from '../../relay/upstream';
 import { buildEditForm } from '../../shared/edit-form';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
@@ -13,7 +13,7 @@ const BOUNDARY = 'limits-test-boundary';
 const PNG_SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Small limits so that tests stay light; the defaults are checked in the unit tests. */
-const LIMITS = { ...DEFAULT_EDIT_LIMITS, maxImages: 3, maxImageBytes: 64 * KB, maxTotalImageBytes: 100 * KB, maxPromptChars: 500 };
+const LIMITS = { ...DEFAULT_REQUEST_LIMITS, maxImages: 3, maxImageBytes: 64 * KB, maxTotalImageBytes: 100 * KB, maxPromptChars: 500 };
 
 /** A PNG whose bytes do not compress: `size` bytes after a real signature. */
 function pngOfBytes(size: number): Uint8Array {
@@ -39,7 +39,7 @@ describe('request limits, over real HTTP', () => {
 
   beforeAll(async () => {
     provider = await startFakeLlmEasy({ apiKey: API_KEY });
-    relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), editLimits: LIMITS });
+    relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), limits: LIMITS });
   });
 
   afterAll(async () => {
@@ -79,14 +79,14 @@ describe('request limits, over real HTTP', () => {
       form: () => buildEditForm({ prompt: 'é'.repeat(501), size: 'auto', images: [{ filename: 'a.png', bytes: solidPng(4, 4) }] }),
       status: 400,
       param: 'prompt',
-      message: 'A prompt may have at most 500 characters; this one is 501 characters long. Shorten it.',
+      message: 'A prompt may have at most 500 characters; this one has 501. Shorten it.',
     },
     {
       name: 'no prompt',
       form: () => buildEditForm({ prompt: '', size: 'auto', images: [{ filename: 'a.png', bytes: solidPng(4, 4) }] }),
       status: 400,
       param: 'prompt',
-      message: 'Write a prompt that describes the edit.',
+      message: 'Write a prompt that describes the image.',
     },
     {
       name: 'a size that is not one of the ten',

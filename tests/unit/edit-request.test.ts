@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EDIT_LIMITS, readEditRequest, type EditLimits } from '../../relay/edit-request';
+import { readEditRequest } from '../../relay/edit-request';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from '../../relay/request-limits';
 import { RelayHttpError } from '../../relay/errors';
 import { solidPng } from '../fakes/png';
 
@@ -17,7 +18,7 @@ function post(body: FormData | string, headers: Record<string, string> = {}): Re
   return new Request('http://relay.test/v1/images/edits', { method: 'POST', body, headers });
 }
 
-async function problem(request: Request, limits?: EditLimits): Promise<RelayHttpError> {
+async function problem(request: Request, limits?: RequestLimits): Promise<RelayHttpError> {
   const error = await readEditRequest(request, limits).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(RelayHttpError);
   return error as RelayHttpError;
@@ -49,7 +50,7 @@ describe('reading an edit request', () => {
   it('rejects a prompt over 32,000 characters, naming the limit', async () => {
     const error = await problem(post(form({ prompt: 'x'.repeat(32_001) })));
     expect(error).toMatchObject({ status: 400, param: 'prompt', code: 'prompt_too_long' });
-    expect(error.message).toBe('A prompt may have at most 32000 characters; this one is 32001 characters long. Shorten it.');
+    expect(error.message).toBe('A prompt may have at most 32000 characters; this one has 32001. Shorten it.');
   });
 
   it('takes a prompt of exactly 32,000 characters', async () => {
@@ -87,14 +88,14 @@ describe('reading an edit request', () => {
   });
 
   it('refuses one image over the per-image limit with 413, naming it and the limit', async () => {
-    const limits = { ...DEFAULT_EDIT_LIMITS, maxImageBytes: 1024 };
+    const limits = { ...DEFAULT_REQUEST_LIMITS, maxImageBytes: 1024 };
     const error = await problem(post(form({ prompt: 'p' }, [['image', new Uint8Array(2048).fill(1).fill(0x89, 0, 1), 'big.png']])), limits);
     expect(error.status).toBe(413);
     expect(error.message).toBe("Reference 1 (big.png) is larger than 1 KB, the relay's limit for one image. Select a smaller layer.");
   });
 
   it('refuses references adding up to more than the total limit with 413', async () => {
-    const limits = { ...DEFAULT_EDIT_LIMITS, maxTotalImageBytes: 3000 };
+    const limits = { ...DEFAULT_REQUEST_LIMITS, maxTotalImageBytes: 3000 };
     const big = solidPng(40, 40, [1, 2, 3]);
     const noisy = new Uint8Array(1800).map((_, i) => (i * 7919) % 251);
     noisy.set(big.subarray(0, 8));
