@@ -1,6 +1,6 @@
-import type { PluginMessage } from '../shared/protocol';
+import type { PlaceOptions, PluginMessage } from '../shared/protocol';
 import { onPluginMessage, postToPlugin, waitForPluginMessage } from './plugin-channel';
-import type { PlaceOptions, Sandbox } from './variant-run';
+import type { Sandbox } from './variant-run';
 
 export type Reference = Extract<PluginMessage, { type: 'reference' }>;
 

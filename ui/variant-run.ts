@@ -1,4 +1,4 @@
-import type { GenerationRecord, HistoryEntry, PendingJob, Placement } from '../shared/protocol';
+import type { GenerationRecord, PendingJob, Placement, PlaceOptions } from '../shared/protocol';
 import type { JobClient, JobRequest } from './job-client';
 
 export type VariantState =
@@ -9,15 +9,6 @@ export type VariantState =
   | { phase: 'placed'; nodeId: string; width: number; height: number }
   | { phase: 'failed'; message: string; unplaced?: { bytes: Uint8Array; jobId: string } }
   | { phase: 'cancelled' };
-
-export interface PlaceOptions {
-  generation: GenerationRecord;
-  placement: Placement;
-  jobId?: string;
-  batch?: { id: string; index: number };
-  history?: Omit<HistoryEntry, 'id' | 'thumbnail' | 'createdAt'>;
-  notify?: string;
-}
 
 /** What the flow needs from the sandbox. */
 export interface Sandbox {
