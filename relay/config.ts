@@ -1,3 +1,6 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_JOB_TTL_HOURS } from './jobs';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS } from './upstream';
 
 export interface RelayConfig {
@@ -6,11 +9,15 @@ export interface RelayConfig {
   apiKey: string | undefined;
   baseUrl: string;
   upstreamTimeoutMs: number;
+  /** Where jobs and their images are kept. */
+  dataDir: string;
+  jobTtlMs: number;
 }
 
 export class ConfigError extends Error {}
 
 export const DEFAULT_BASE_URL = 'https://www.llmeasy.ru/v1';
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.data', import.meta.url));
 const MIN_UPSTREAM_TIMEOUT_MS = 10 * 60_000;
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -33,6 +40,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     baseUrl,
     upstreamTimeoutMs:
       integer(env, 'UPSTREAM_TIMEOUT_SECONDS', DEFAULT_UPSTREAM_TIMEOUT_MS / 1000, MIN_UPSTREAM_TIMEOUT_MS / 1000, 24 * 3600) * 1000,
+    dataDir: resolve(env.RELAY_DATA_DIR?.trim() || DEFAULT_DATA_DIR),
+    jobTtlMs: integer(env, 'JOB_TTL_HOURS', DEFAULT_JOB_TTL_HOURS, 1, 24 * 365) * 3600_000,
   };
 }
 

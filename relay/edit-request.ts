@@ -1,13 +1,22 @@
 import type { EditRequest, ReferenceImage } from '../shared/edit-form';
 import { isPng } from '../shared/png-size';
-import { IMAGE_SIZES, isImageSize } from '../shared/sizes';
 import { RelayHttpError } from './errors';
+import { checkSingleImage, invalid, readPrompt, readSize } from './request-fields';
 
 export const MAX_IMAGES = 16;
-export const MAX_PROMPT_LENGTH = 32_000;
 
-function invalid(param: string, message: string): RelayHttpError {
-  return new RelayHttpError(400, 'invalid_value', message, param);
+/**
+ * Reads an edit request off the wire. The one entry point for both the synchronous and the job
+ * path, so the way a body is read and limited lives in one place.
+ */
+export async function readEditRequest(request: Request): Promise<EditRequest> {
+  if (!request.headers.get('content-type')?.startsWith('multipart/form-data')) {
+    throw new RelayHttpError(400, 'invalid_content_type', 'Send the edit as multipart/form-data, as the OpenAI images API does.');
+  }
+  const form = await request.formData().catch(() => {
+    throw new RelayHttpError(400, 'invalid_multipart', 'The multipart body could not be read. Send it again.');
+  });
+  return parseEditForm(form);
 }
 
 /**
@@ -16,21 +25,9 @@ function invalid(param: string, message: string): RelayHttpError {
  * know are dropped.
  */
 export async function parseEditForm(form: FormData): Promise<EditRequest> {
-  const prompt = form.get('prompt');
-  if (typeof prompt !== 'string' || prompt.trim() === '') throw invalid('prompt', 'Write a prompt that describes the edit.');
-  if (prompt.length > MAX_PROMPT_LENGTH) {
-    throw invalid('prompt', `The prompt is ${prompt.length} characters long; the limit is ${MAX_PROMPT_LENGTH}. Shorten it.`);
-  }
-
-  const size = form.get('size') ?? 'auto';
-  if (!isImageSize(size)) {
-    throw invalid('size', `Size must be one of ${IMAGE_SIZES.map((s) => s.value).join(', ')}.`);
-  }
-
-  const n = form.get('n');
-  if (n !== null && n !== '1') {
-    throw invalid('n', 'This relay makes one image per request (n=1): send one request per variant.');
-  }
+  const prompt = readPrompt(form.get('prompt'));
+  const size = readSize(form.get('size'));
+  checkSingleImage(form.get('n'));
 
   const parts = [...form.getAll('image'), ...form.getAll('image[]')];
   if (parts.length === 0) throw invalid('image', 'Send at least one reference image.');

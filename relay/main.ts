@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createRelayApp } from './app';
 import { ConfigError, isLoopback, loadConfig } from './config';
 import { demoUpstream } from './demo-upstream';
+import { JobStore } from './job-store';
+import { JobManager } from './jobs';
 import { liveUpstream } from './upstream';
+
+const CLEANUP_INTERVAL_MS = 10 * 60_000;
 
 function fail(message: string): never {
   console.error(`Reimage relay: ${message}`);
@@ -30,11 +35,21 @@ const mode = config.apiKey ? 'live' : 'demo';
 const upstream = config.apiKey
   ? liveUpstream({ baseUrl: config.baseUrl, apiKey: config.apiKey, timeoutMs: config.upstreamTimeoutMs })
   : demoUpstream;
-const app = createRelayApp({ upstream, mode, version, log: (line) => console.log(JSON.stringify(line)) });
+const log = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
+const jobs = await JobManager.open({ upstream, store: new JobStore(join(config.dataDir, 'jobs')), ttlMs: config.jobTtlMs }).catch((error: Error) =>
+  fail(`cannot use the data directory ${config.dataDir} (${error.message}). Set RELAY_DATA_DIR to a writable folder.`),
+);
+if (jobs.interrupted > 0) {
+  console.log(`${jobs.interrupted} job(s) were unfinished when the relay last stopped; they are now marked failed and their clients told to generate again.`);
+}
+setInterval(() => {
+  jobs.cleanup().catch((error: Error) => log({ time: new Date().toISOString(), level: 'error', message: `Job cleanup failed: ${error.message}` }));
+}, CLEANUP_INTERVAL_MS).unref();
+const app = createRelayApp({ jobs, mode, version, log });
 
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
   const url = `http://${config.host}:${info.port}`;
-  console.log(`Reimage relay ${version} listening on ${url} (${mode} mode)`);
+  console.log(`Reimage relay ${version} listening on ${url} (${mode} mode); jobs kept ${config.jobTtlMs / 3600_000} h in ${config.dataDir}`);
   if (mode === 'demo') {
     console.log(
       '*** DEMO MODE: LLMEASY_API_KEY is not set, so images are deterministic transforms of your first reference, made without AI. ' +
