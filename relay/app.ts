@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { type AccessPolicy, requireToken } from './auth';
 import type { RelayEnv } from './client';
 import { RelayHttpError } from './errors';
 import { imageRoutes } from './image-routes';
 import { jobRoutes } from './job-routes';
 import type { JobManager } from './jobs';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits';
 
 export type RelayMode = 'demo' | 'live';
 export type LogLine = Record<string, string | number | boolean | undefined>;
@@ -15,14 +17,13 @@ export interface RelayOptions {
   mode: RelayMode;
   version: string;
   log: (line: LogLine) => void;
-  maxBodyBytes?: number;
+  limits?: RequestLimits;
+  /** Who may call; without it the relay is open (tests, and callers that guard it themselves). */
+  access?: AccessPolicy;
 }
-
-export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>();
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -57,9 +58,11 @@ export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
     }
   });
 
+  if (options.access) app.use('/v1/*', requireToken(options.access));
+
   app.get('/healthz', (c) => c.json({ status: 'ok', mode: options.mode, version: options.version }));
 
-  app.route('/', imageRoutes({ jobs: options.jobs, maxBodyBytes }));
+  app.route('/', imageRoutes({ jobs: options.jobs, limits: options.limits ?? DEFAULT_REQUEST_LIMITS }));
   app.route('/', jobRoutes(options.jobs));
 
   app.notFound(() => new RelayHttpError(404, 'not_found', 'No such endpoint on this Reimage relay. Check the Relay URL.').toResponse());

@@ -7,6 +7,13 @@ import type { Upstream } from './upstream';
  * picture chosen by the prompt for a generation.
  */
 export const demoUpstream: Upstream = async (request) => {
-  const png = request.kind === 'edit' ? demoEdit(request.images[0].bytes, request.size) : demoGeneration(request.prompt, request.size);
+  let png: Uint8Array;
+  try {
+    png = request.kind === 'edit' ? demoEdit(request.images[0].bytes, request.size) : demoGeneration(request.prompt, request.size);
+  } catch {
+    // The relay checks only an image's first bytes; the demo must decode the whole PNG.
+    const message = 'The demo relay (no AI) can only transform a readable PNG as the first reference. Export the layer as PNG, or ask your admin to set LLMEASY_API_KEY.';
+    return Response.json({ error: { message, type: 'invalid_request_error', code: 'demo_needs_png' } }, { status: 400 });
+  }
   return Response.json({ created: Math.floor(Date.now() / 1000), data: [{ b64_json: Buffer.from(png).toString('base64') }], demo: true });
 };

@@ -11,7 +11,7 @@ export interface GenerateRequest {
  * Reads an OpenAI-style text-to-image request. Only prompt and size are kept: the fields LLMEasy
  * fixes are set by the relay, and other OpenAI options are ignored.
  */
-export async function readGenerateRequest(request: Request): Promise<GenerateRequest> {
+export async function readGenerateRequest(request: Request, maxPromptChars: number): Promise<GenerateRequest> {
   if (!request.headers.get('content-type')?.startsWith('application/json')) {
     throw new RelayHttpError(400, 'invalid_content_type', 'Send the generation as JSON (Content-Type: application/json), as the OpenAI images API does.');
   }
@@ -19,7 +19,7 @@ export async function readGenerateRequest(request: Request): Promise<GenerateReq
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new RelayHttpError(400, 'invalid_json', 'The body must be a JSON object such as {"prompt": "…", "size": "1024x1024"}.');
   }
-  const prompt = readPrompt(body.prompt);
+  const prompt = readPrompt(body.prompt, maxPromptChars);
   const size = readSize(body.size);
   checkSingleImage(body.n);
   return { prompt, size };

@@ -7,10 +7,11 @@ import { readGenerateRequest } from './generate-request';
 import type { ImageRequest } from './image-request';
 import { jobPath } from './job-routes';
 import type { JobManager } from './jobs';
+import { maxGenerateBodyBytes, type RequestLimits } from './request-limits';
 
 export interface ImageRouteOptions {
   jobs: JobManager;
-  maxBodyBytes: number;
+  limits: RequestLimits;
 }
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -34,10 +35,10 @@ function idempotencyKey(raw: string | undefined): string | undefined {
  */
 export function imageRoutes(options: ImageRouteOptions): Hono<RelayEnv> {
   const routes = new Hono<RelayEnv>();
-  const limit = bodyLimit({
-    maxSize: options.maxBodyBytes,
+  const generateLimit = bodyLimit({
+    maxSize: maxGenerateBodyBytes(options.limits),
     onError: () => {
-      throw new RelayHttpError(413, 'request_too_large', `The references add up to more than ${Math.round(options.maxBodyBytes / 1024 / 1024)} MB. Select fewer or smaller layers.`);
+      throw new RelayHttpError(413, 'request_too_large', `The body is larger than a prompt of ${options.limits.maxPromptChars} characters needs. Shorten the prompt.`, 'prompt');
     },
   });
 
@@ -52,7 +53,7 @@ export function imageRoutes(options: ImageRouteOptions): Hono<RelayEnv> {
     return c.json({ created: image.created, data: [{ b64_json: image.base64 }] });
   }
 
-  routes.post('/v1/images/edits', limit, async (c) => answer(c, { kind: 'edit', ...(await readEditRequest(c.req.raw)) }));
-  routes.post('/v1/images/generations', limit, async (c) => answer(c, { kind: 'generate', ...(await readGenerateRequest(c.req.raw)) }));
+  routes.post('/v1/images/edits', async (c) => answer(c, { kind: 'edit', ...(await readEditRequest(c.req.raw, options.limits)) }));
+  routes.post('/v1/images/generations', generateLimit, async (c) => answer(c, { kind: 'generate', ...(await readGenerateRequest(c.req.raw, options.limits.maxPromptChars)) }));
   return routes;
 }

@@ -1,18 +1,20 @@
 import { IMAGE_SIZES, isImageSize, type ImageSize } from '../shared/sizes';
 import { RelayHttpError } from './errors';
 
-export const MAX_PROMPT_LENGTH = 32_000;
+export function invalid(param: string, message: string, code = 'invalid_value'): RelayHttpError {
+  return new RelayHttpError(400, code, message, param);
+}
 
-export function invalid(param: string, message: string): RelayHttpError {
-  return new RelayHttpError(400, 'invalid_value', message, param);
+/** A prompt over the limit; `length` is unknown when the reader stopped at the limit. */
+export function promptTooLong(maxChars: number, length?: number): RelayHttpError {
+  const has = length === undefined ? 'more' : String(length);
+  return invalid('prompt', `A prompt may have at most ${maxChars} characters; this one has ${has}. Shorten it.`, 'prompt_too_long');
 }
 
 /** The fields edits and generations share, checked the same way for both. */
-export function readPrompt(prompt: unknown): string {
+export function readPrompt(prompt: unknown, maxChars: number): string {
   if (typeof prompt !== 'string' || prompt.trim() === '') throw invalid('prompt', 'Write a prompt that describes the image.');
-  if (prompt.length > MAX_PROMPT_LENGTH) {
-    throw invalid('prompt', `The prompt is ${prompt.length} characters long; the limit is ${MAX_PROMPT_LENGTH}. Shorten it.`);
-  }
+  if (prompt.length > maxChars) throw promptTooLong(maxChars, prompt.length);
   return prompt;
 }
 

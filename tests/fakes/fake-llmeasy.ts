@@ -17,6 +17,7 @@ export interface ProviderCall {
   endpoint: 'edits' | 'generations';
   /** Every field as sent; a JSON value as its string form. */
   fields: Record<string, string[]>;
+  /** Width and height are decoded for PNG only (0 for JPEG and WebP). */
   images: { field: string; filename: string; type: string; width: number; height: number }[];
   authorization: string | undefined;
 }
@@ -43,6 +44,7 @@ export interface FakeLlmEasy {
 }
 
 const ALLOWED_FIELDS = new Set(['model', 'prompt', 'n', 'size', 'response_format', 'output_format', 'image', 'image[]']);
+const IMAGE_EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 const FIXED: Record<string, string> = { model: 'gpt-image-2', n: '1', response_format: 'b64_json', output_format: 'png' };
 
 /** The provider "maps" sizes: it answers with dimensions near, but not equal to, the request. */
@@ -79,9 +81,14 @@ async function readCall(req: IncomingMessage): Promise<{ call?: ProviderCall; pr
       continue;
     }
     if (key !== 'image' && key !== 'image[]') return { problem: [400, `'${key}' must be a text field`, key] };
-    if (!value.name || !value.name.endsWith('.png')) return { problem: [400, `Image part must have a .png filename, got '${value.name}'`, key] };
-    if (value.type !== 'image/png') return { problem: [400, `Image part must be image/png, got '${value.type}'`, key] };
+    const extension = IMAGE_EXTENSIONS[value.type];
+    if (!extension) return { problem: [400, `Image part must be image/png, image/jpeg or image/webp, got '${value.type}'`, key] };
+    if (!value.name || !value.name.endsWith(`.${extension}`)) return { problem: [400, `Image part must have a .${extension} filename, got '${value.name}'`, key] };
     const bytes = new Uint8Array(await value.arrayBuffer());
+    if (value.type !== 'image/png') {
+      images.push({ field: key, filename: value.name, type: value.type, width: 0, height: 0 });
+      continue;
+    }
     if (!isPng(bytes)) return { problem: [400, 'Image part is not a PNG', key] };
     let decoded;
     try {
