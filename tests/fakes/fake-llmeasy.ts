@@ -141,16 +141,6 @@ const ROUTES: Record<string, (req: IncomingMessage) => ReturnType<typeof readCal
   '/v1/images/generations': readGenerationCall,
 };
 
-const answers = new Map<ImageSize, Uint8Array>();
-
-/** The default answer for a size, made once: encoding a megapixel PNG takes most of a second. */
-function answerPng(size: ImageSize): Uint8Array {
-  const { width, height } = mappedSize(size);
-  let png = answers.get(size);
-  if (!png) answers.set(size, (png = solidPng(width, height, [200, 80, 40])));
-  return png;
-}
-
 export async function startFakeLlmEasy(options: FakeLlmEasyOptions): Promise<FakeLlmEasy> {
   const calls: ProviderCall[] = [];
   const state = { abandoned: 0 };
@@ -175,7 +165,8 @@ export async function startFakeLlmEasy(options: FakeLlmEasyOptions): Promise<Fak
     await options.gate?.(call!);
     if (closed) return;
     if (options.respond?.(call!, res)) return;
-    const png = options.image?.(call!) ?? answerPng(call!.fields.size[0] as ImageSize);
+    const mapped = mappedSize(call!.fields.size[0] as ImageSize);
+    const png = options.image?.(call!) ?? solidPng(mapped.width, mapped.height, [200, 80, 40]);
     sendJson(res, 200, {
       created: Math.floor(Date.now() / 1000),
       data: [{ b64_json: Buffer.from(png).toString('base64'), revised_prompt: call!.fields.prompt[0] }],
