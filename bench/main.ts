@@ -1,0 +1,23 @@
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { closeClients } from './clients';
+import { distSize } from './dist-size';
+import { describeMachine } from './machine';
+import { relayOverhead } from './relay-overhead';
+import { renderConsole, renderReport, type Section } from './report';
+
+const started = performance.now();
+const machine = describeMachine();
+console.log(`Reimage bench on ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}`);
+
+const sections: Section[] = [];
+for (const measure of [distSize, relayOverhead]) {
+  const section = await measure();
+  console.log(`${renderConsole([section])}\n`);
+  sections.push(section);
+}
+await closeClients();
+
+const report = renderReport(machine, sections, (performance.now() - started) / 1000);
+writeFileSync(fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)), report);
+console.log('Wrote BENCHMARKS.md');
