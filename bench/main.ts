@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { closeClients } from './clients';
 import { distSize } from './dist-size';
 import { describeMachine } from './machine';
+import { relayMemory } from './relay-memory';
 import { relayOverhead } from './relay-overhead';
 import { renderConsole, renderReport, type Section } from './report';
 
@@ -11,7 +12,7 @@ const machine = describeMachine();
 console.log(`Reimage bench on ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}`);
 
 const sections: Section[] = [];
-for (const measure of [distSize, relayOverhead]) {
+for (const measure of [distSize, relayMemory, relayOverhead]) {
   const section = await measure();
   console.log(`${renderConsole([section])}\n`);
   sections.push(section);
