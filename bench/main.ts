@@ -5,6 +5,7 @@ import { distSize } from './dist-size';
 import { describeMachine } from './machine';
 import { relayMemory } from './relay-memory';
 import { relayOverhead } from './relay-overhead';
+import { relayProfile } from './relay-profile';
 import { renderConsole, renderReport, type Section } from './report';
 
 const started = performance.now();
@@ -12,7 +13,7 @@ const machine = describeMachine();
 console.log(`Reimage bench on ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}`);
 
 const sections: Section[] = [];
-for (const measure of [distSize, relayMemory, relayOverhead]) {
+for (const measure of [distSize, relayOverhead, relayProfile, relayMemory]) {
   const section = await measure();
   console.log(`${renderConsole([section])}\n`);
   sections.push(section);

@@ -29,9 +29,9 @@ async function waitUntilHealthy(url: string, child: ChildProcess, output: () => 
   throw new Error(`The relay did not answer /healthz within 20 s:\n${output()}`);
 }
 
-export async function startRelayProcess(env: Record<string, string>): Promise<RelayProcess> {
+export async function startRelayProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<RelayProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'relay/main.ts'], {
     cwd: projectRoot,
     env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
