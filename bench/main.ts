@@ -14,8 +14,9 @@ console.log(`Reimage bench on ${machine.cpu}, ${machine.cores} cores, ${machine.
 
 const sections: Section[] = [];
 for (const measure of [distSize, relayOverhead, relayProfile, relayMemory]) {
+  const begin = performance.now();
   const section = await measure();
-  console.log(`${renderConsole([section])}\n`);
+  console.log(`${renderConsole([section])}\n(${((performance.now() - begin) / 1000).toFixed(0)} s)\n`);
   sections.push(section);
 }
 await closeClients();

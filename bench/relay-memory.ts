@@ -1,5 +1,5 @@
 import { encodeEditRequest, type EncodedRequest } from './bench-request';
-import { relaySync, type Send } from './clients';
+import { relayJob, relaySync, type Send } from './clients';
 import { imageAnswer, startFixedDelayProvider } from './fixed-delay-provider';
 import { runLoad } from './load';
 import { noisePng } from './noise-png';
@@ -66,7 +66,13 @@ async function growthOverRequests(path: string, send: (relay: RelayProcess, edit
 
 export async function relayMemory(): Promise<Section> {
   const sync = (relay: RelayProcess, edit: EncodedRequest) => relaySync(relay.url, edit);
-  const rows = [await peakWithResultsInFlight('synchronous', sync), await growthOverRequests('synchronous', sync)];
+  const job = (relay: RelayProcess, edit: EncodedRequest) => relayJob(relay.url, edit);
+  const rows = [
+    await peakWithResultsInFlight('synchronous', sync),
+    await peakWithResultsInFlight('job', job),
+    await growthOverRequests('synchronous', sync),
+    await growthOverRequests('job', job),
+  ];
   return {
     title: 'Relay memory',
     method:

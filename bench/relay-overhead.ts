@@ -1,5 +1,5 @@
 import { encodeEditRequest } from './bench-request';
-import { directToProvider, relaySync, type Send } from './clients';
+import { directToProvider, relayJob, relaySync, type Send } from './clients';
 import { imageAnswer, startFixedDelayProvider } from './fixed-delay-provider';
 import { runLoad } from './load';
 import { noisePng } from './noise-png';
@@ -21,7 +21,7 @@ const TARGET_RATIO_AT_64 = 1.1;
  */
 const LOADS = [
   { concurrency: 1, delayMs: 250, requests: 30, spreadMs: 0 },
-  { concurrency: 64, delayMs: 5000, requests: 128, spreadMs: 5000 },
+  { concurrency: 64, delayMs: 5000, requests: 64, spreadMs: 5000 },
 ] as const;
 
 interface Path {
@@ -53,7 +53,11 @@ export async function relayOverhead(): Promise<Section> {
     const relay = await startRelayProcess(relayEnv.env);
     try {
       const direct = { name: 'straight to the provider', send: directToProvider(provider.baseUrl, BENCH_API_KEY, edit) };
-      const paths = [direct, { name: 'relay, synchronous', send: relaySync(relay.url, edit) }];
+      const paths = [
+        direct,
+        { name: 'relay, synchronous', send: relaySync(relay.url, edit) },
+        { name: 'relay, job (submit, long poll, PNG download)', send: relayJob(relay.url, edit) },
+      ];
       const durations = await measure(load, paths);
       const baseline = summarize(durations.get(direct.name)!);
       for (const path of paths) {
