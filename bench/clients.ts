@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import type { EncodedRequest } from './bench-request';
+import type { RelayTarget } from './relay-env';
 
 /**
  * The three ways a client gets an image: straight from the provider, through the relay's
@@ -31,9 +32,11 @@ export function directToProvider(baseUrl: string, apiKey: string, edit: EncodedR
   };
 }
 
-export function relaySync(relayUrl: string, edit: EncodedRequest): Send {
+const bearer = (relay: RelayTarget) => ({ authorization: `Bearer ${relay.token}` });
+
+export function relaySync(relay: RelayTarget, edit: EncodedRequest): Send {
   return async () => {
-    const { statusCode, body } = await post(`${relayUrl}/v1/images/edits`, edit);
+    const { statusCode, body } = await post(`${relay.url}/v1/images/edits`, edit, bearer(relay));
     await expectStatus(statusCode, 200, 'The relay (synchronous)', body);
     await body.arrayBuffer();
   };
@@ -46,18 +49,18 @@ interface JobStatus {
   error?: { message: string };
 }
 
-export function relayJob(relayUrl: string, edit: EncodedRequest): Send {
+export function relayJob(relay: RelayTarget, edit: EncodedRequest): Send {
   return async () => {
-    const submitted = await post(`${relayUrl}/v1/images/edits`, edit, { prefer: 'respond-async' });
+    const submitted = await post(`${relay.url}/v1/images/edits`, edit, { ...bearer(relay), prefer: 'respond-async' });
     await expectStatus(submitted.statusCode, 202, 'The relay (job submit)', submitted.body);
     let job = (await submitted.body.json()) as JobStatus;
     while (job.status === 'queued' || job.status === 'running') {
-      const polled = await request(`${relayUrl}/v1/jobs/${job.id}?wait=25`, { dispatcher: agent });
+      const polled = await request(`${relay.url}/v1/jobs/${job.id}?wait=25`, { headers: bearer(relay), dispatcher: agent });
       await expectStatus(polled.statusCode, 200, 'The relay (job poll)', polled.body);
       job = (await polled.body.json()) as JobStatus;
     }
     if (job.status !== 'succeeded' || !job.image) throw new Error(`A relay job ended ${job.status}: ${job.error?.message ?? 'no image'}`);
-    const image = await request(new URL(job.image.url, relayUrl), { dispatcher: agent });
+    const image = await request(new URL(job.image.url, relay.url), { headers: bearer(relay), dispatcher: agent });
     await expectStatus(image.statusCode, 200, 'The relay (job image)', image.body);
     await image.body.arrayBuffer();
   };

@@ -1,4 +1,4 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** What the numbers were measured on: they mean little without it. */
 export interface Machine {
@@ -8,6 +8,8 @@ export interface Machine {
   node: string;
   platform: string;
   date: string;
+  /** The 1-minute load average when the bench started: other work on the machine skews every number. */
+  loadAtStart: number;
 }
 
 export function describeMachine(now = new Date()): Machine {
@@ -19,5 +21,6 @@ export function describeMachine(now = new Date()): Machine {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     date: now.toISOString().replace(/\.\d+Z$/, 'Z'),
+    loadAtStart: loadavg()[0],
   };
 }

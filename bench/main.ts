@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { closeClients } from './clients';
 import { distSize } from './dist-size';
@@ -10,7 +11,7 @@ import { renderConsole, renderReport, type Section } from './report';
 
 const started = performance.now();
 const machine = describeMachine();
-console.log(`Reimage bench on ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}`);
+console.log(`Reimage bench on ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, load ${machine.loadAtStart.toFixed(1)}`);
 
 const sections: Section[] = [];
 for (const measure of [distSize, relayOverhead, relayProfile, relayMemory]) {
@@ -21,6 +22,6 @@ for (const measure of [distSize, relayOverhead, relayProfile, relayMemory]) {
 }
 await closeClients();
 
-const report = renderReport(machine, sections, (performance.now() - started) / 1000);
+const report = renderReport(machine, sections, { durationS: (performance.now() - started) / 1000, loadAtEnd: loadavg()[0] });
 writeFileSync(fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)), report);
 console.log('Wrote BENCHMARKS.md');

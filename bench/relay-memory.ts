@@ -1,10 +1,9 @@
 import { encodeEditRequest, type EncodedRequest } from './bench-request';
 import { relayJob, relaySync, type Send } from './clients';
-import { imageAnswer, startFixedDelayProvider } from './fixed-delay-provider';
+import { type BenchRelay, withBenchRelay } from './bench-relay';
+import { imageAnswer } from './fixed-delay-provider';
 import { runLoad } from './load';
 import { noisePng } from './noise-png';
-import { benchRelayEnv } from './relay-env';
-import { type RelayProcess, startRelayProcess } from './relay-process';
 import { mb, type Section, verdict } from './report';
 import { rssOf, sampleRss } from './rss';
 
@@ -19,23 +18,10 @@ const LEAK_CONCURRENCY = 8;
 /** RSS may settle a little after warm-up; more than this is growth. */
 const LEAK_TOLERANCE = 1.1;
 
-async function withRelay<T>(delayMs: number, resultPng: Uint8Array, run: (relay: RelayProcess) => Promise<T>): Promise<T> {
-  const provider = await startFixedDelayProvider({ delayMs, answer: imageAnswer(resultPng) });
-  const relayEnv = benchRelayEnv(provider.baseUrl);
-  const relay = await startRelayProcess(relayEnv.env);
-  try {
-    return await run(relay);
-  } finally {
-    await relay.stop();
-    await provider.close();
-    relayEnv.cleanUp();
-  }
-}
-
-async function peakWithResultsInFlight(path: string, send: (relay: RelayProcess, edit: EncodedRequest) => Send): Promise<string[]> {
+async function peakWithResultsInFlight(path: string, send: (relay: BenchRelay, edit: EncodedRequest) => Send): Promise<string[]> {
   const edit = await encodeEditRequest(3, 1.5e6);
   const result = noisePng(RESULT_PNG_BYTES, 7);
-  return withRelay(2000, result, async (relay) => {
+  return withBenchRelay({ delayMs: 2000, answer: imageAnswer(result) }, async (relay) => {
     const idle = rssOf(relay.pid);
     const sampler = sampleRss(relay.pid, 10);
     await runLoad({ concurrency: IN_FLIGHT, requests: IN_FLIGHT, spreadMs: 0, send: send(relay, edit) });
@@ -46,9 +32,9 @@ async function peakWithResultsInFlight(path: string, send: (relay: RelayProcess,
   });
 }
 
-async function growthOverRequests(path: string, send: (relay: RelayProcess, edit: EncodedRequest) => Send): Promise<string[]> {
+async function growthOverRequests(path: string, send: (relay: BenchRelay, edit: EncodedRequest) => Send): Promise<string[]> {
   const edit = await encodeEditRequest(1, LEAK_REFERENCE_BYTES);
-  return withRelay(0, noisePng(LEAK_RESULT_PNG_BYTES, 5), async (relay) => {
+  return withBenchRelay({ delayMs: 0, answer: imageAnswer(noisePng(LEAK_RESULT_PNG_BYTES, 5)) }, async (relay) => {
     const load = { concurrency: LEAK_CONCURRENCY, spreadMs: 0, send: send(relay, edit) };
     await runLoad({ ...load, requests: 100 });
     const after100 = rssOf(relay.pid);
@@ -65,8 +51,8 @@ async function growthOverRequests(path: string, send: (relay: RelayProcess, edit
 }
 
 export async function relayMemory(): Promise<Section> {
-  const sync = (relay: RelayProcess, edit: EncodedRequest) => relaySync(relay.url, edit);
-  const job = (relay: RelayProcess, edit: EncodedRequest) => relayJob(relay.url, edit);
+  const sync = relaySync;
+  const job = relayJob;
   const rows = [
     await peakWithResultsInFlight('synchronous', sync),
     await peakWithResultsInFlight('job', job),

@@ -1,11 +1,12 @@
 import { encodeEditRequest } from './bench-request';
 import { directToProvider, relayJob, relaySync, type Send } from './clients';
-import { imageAnswer, startFixedDelayProvider } from './fixed-delay-provider';
+import { withBenchRelay } from './bench-relay';
+import { imageAnswer } from './fixed-delay-provider';
 import { runLoad } from './load';
 import { noisePng } from './noise-png';
+import { cpuTimeOf } from './cpu-time';
 import { added, summarize } from './percentiles';
-import { BENCH_API_KEY, benchRelayEnv } from './relay-env';
-import { startRelayProcess } from './relay-process';
+import { BENCH_API_KEY } from './relay-env';
 import { mb, ms, type Section, verdict } from './report';
 
 const REFERENCES = 3;
@@ -29,18 +30,29 @@ interface Path {
   send: Send;
 }
 
-async function measure(load: (typeof LOADS)[number], paths: Path[]): Promise<Map<string, number[]>> {
-  const durations = new Map(paths.map((path) => [path.name, [] as number[]]));
+interface PathResult {
+  durations: number[];
+  /** CPU the relay used during the path's run, where it can be told apart (not when paths take turns). */
+  relayCpuMs?: number;
+}
+
+async function measure(load: (typeof LOADS)[number], paths: Path[], relayPid: number): Promise<Map<string, PathResult>> {
+  const results = new Map<string, PathResult>(paths.map((path) => [path.name, { durations: [] }]));
   for (const path of paths) await path.send(); // warm up connections and the relay's code paths
   if (load.concurrency === 1) {
     // One at a time, the paths take turns, so a drift of the machine touches them all alike.
     for (let i = 0; i < load.requests; i++) {
-      for (const path of paths) durations.get(path.name)!.push(...(await runLoad({ ...load, requests: 1, send: path.send })));
+      for (const path of paths) results.get(path.name)!.durations.push(...(await runLoad({ ...load, requests: 1, send: path.send })));
     }
   } else {
-    for (const path of paths) durations.set(path.name, await runLoad({ ...load, send: path.send }));
+    for (const path of paths) {
+      const cpuBefore = cpuTimeOf(relayPid);
+      const durations = await runLoad({ ...load, send: path.send });
+      const cpuAfter = cpuTimeOf(relayPid);
+      results.set(path.name, { durations, relayCpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore });
+    }
   }
-  return durations;
+  return results;
 }
 
 export async function relayOverhead(): Promise<Section> {
@@ -48,20 +60,18 @@ export async function relayOverhead(): Promise<Section> {
   const answer = imageAnswer(noisePng(ANSWER_PNG_BYTES, 99));
   const rows: string[][] = [];
   for (const load of LOADS) {
-    const provider = await startFixedDelayProvider({ delayMs: load.delayMs, answer });
-    const relayEnv = benchRelayEnv(provider.baseUrl);
-    const relay = await startRelayProcess(relayEnv.env);
-    try {
-      const direct = { name: 'straight to the provider', send: directToProvider(provider.baseUrl, BENCH_API_KEY, edit) };
+    await withBenchRelay({ delayMs: load.delayMs, answer }, async (relay) => {
+      const direct = { name: 'straight to the provider', send: directToProvider(relay.provider.baseUrl, BENCH_API_KEY, edit) };
       const paths = [
         direct,
-        { name: 'relay, synchronous', send: relaySync(relay.url, edit) },
-        { name: 'relay, job (submit, long poll, PNG download)', send: relayJob(relay.url, edit) },
+        { name: 'relay, synchronous', send: relaySync(relay, edit) },
+        { name: 'relay, job (submit, long poll, PNG download)', send: relayJob(relay, edit) },
       ];
-      const durations = await measure(load, paths);
-      const baseline = summarize(durations.get(direct.name)!);
+      const results = await measure(load, paths, relay.pid);
+      const baseline = summarize(results.get(direct.name)!.durations);
       for (const path of paths) {
-        const summary = summarize(durations.get(path.name)!);
+        const { durations, relayCpuMs } = results.get(path.name)!;
+        const summary = summarize(durations);
         const extra = added(summary, baseline);
         const isBaseline = path === direct;
         const pass = load.concurrency === 1 ? extra.p50 <= TARGET_ADDED_MS_AT_1 : extra.ratioP50 <= TARGET_RATIO_AT_64;
@@ -75,15 +85,12 @@ export async function relayOverhead(): Promise<Section> {
           isBaseline ? '' : ms(extra.p50),
           isBaseline ? '' : ms(extra.p95),
           isBaseline ? '' : `${extra.ratioP50.toFixed(3)} / ${extra.ratioP95.toFixed(3)}`,
+          isBaseline || relayCpuMs === undefined ? '' : ms(relayCpuMs / summary.count),
           isBaseline ? '' : load.concurrency === 1 ? `≤ ${TARGET_ADDED_MS_AT_1} ms added at p50` : `≤ ${TARGET_RATIO_AT_64}× at p50`,
           isBaseline ? '' : verdict(pass),
         ]);
       }
-    } finally {
-      await relay.stop();
-      await provider.close();
-      relayEnv.cleanUp();
-    }
+    });
   }
   return {
     title: 'Relay overhead',
@@ -92,7 +99,7 @@ export async function relayOverhead(): Promise<Section> {
       `answered with the same ${mb(answer.length)} base64 JSON, sent straight to the fake provider and through the relay. ` +
       'At concurrency 1 the paths take turns request by request; at 64, 64 clients each send one request after another, ' +
       'starting spread over one provider delay so the relay sees a steady stream. Added time = path percentile − direct percentile; ratio = path / direct.',
-    columns: ['concurrency', 'provider delay', 'path', 'requests', 'p50', 'p95', 'added p50', 'added p95', 'ratio p50 / p95', 'target', 'result'],
+    columns: ['concurrency', 'provider delay', 'path', 'requests', 'p50', 'p95', 'added p50', 'added p95', 'ratio p50 / p95', 'relay CPU per request', 'target', 'result'],
     rows,
   };
 }

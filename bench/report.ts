@@ -19,13 +19,24 @@ function table(columns: string[], rows: string[][]): string {
   return [line(columns), line(columns.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-export function renderReport(machine: Machine, sections: Section[], durationS: number): string {
+export function renderReport(machine: Machine, sections: Section[], run: { durationS: number; loadAtEnd: number }): string {
   const parts = [
     '# Benchmarks',
     'Written by `npm run bench` (not part of `npm test`). Everything runs on loopback: a fake provider with a fixed delay, the relay as its own process (`node --import tsx relay/main.ts`, as `npm run relay` runs it), and the load driver. Numbers are from one run on the machine below; run it again on yours.',
     table(
-      ['CPU', 'cores', 'RAM', 'Node', 'platform', 'date', 'bench took'],
-      [[machine.cpu, String(machine.cores), `${machine.ramGiB} GiB`, machine.node, machine.platform, machine.date, `${durationS.toFixed(0)} s`]],
+      ['CPU', 'cores', 'RAM', 'Node', 'platform', 'date', 'bench took', 'load average (1 min), start → end'],
+      [
+        [
+          machine.cpu,
+          String(machine.cores),
+          `${machine.ramGiB} GiB`,
+          machine.node,
+          machine.platform,
+          machine.date,
+          `${run.durationS.toFixed(0)} s`,
+          `${machine.loadAtStart.toFixed(1)} → ${run.loadAtEnd.toFixed(1)}`,
+        ],
+      ],
     ),
   ];
   for (const section of sections) {
