@@ -22,17 +22,19 @@ export interface RelayServerOptions extends Partial<Omit<RelayOptions, 'jobs'>>,
   upstream: Upstream;
   /** Where jobs are kept; a fresh temporary folder, removed on close, when not given. */
   dataDir?: string;
+  /** A fixed loopback port, to start the relay again where its clients expect it; any free port when not given. */
+  port?: number;
 }
 
 /** The relay app served over real HTTP on a free loopback port, its log lines captured. */
 export async function startRelay(options: RelayServerOptions): Promise<RunningRelay> {
-  const { upstream, dataDir, ttlMs, now, admit, ...relay } = options;
+  const { upstream, dataDir, port: fixedPort = 0, ttlMs, now, admit, ...relay } = options;
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'reimage-relay-')));
   const logs: string[] = [];
   const log = (line: LogLine) => logs.push(JSON.stringify(line));
   const jobs = await JobManager.open({ upstream, store: new JobStore(dir), ttlMs: ttlMs ?? 24 * 3600_000, now, admit, log });
   const app = createRelayApp({ mode: 'live', version: 'test', log, jobs, ...relay });
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: fixedPort }) as Server;
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
