@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { createLimiter } from '../shared/concurrency';
 import { readPngSize } from '../shared/png-size';
 import { RelayHttpError } from './errors';
 import type { ImageRequest } from './image-request';
 import { isFinished, type JobRecord } from './job-record';
 import type { JobStore } from './job-store';
-import { createLimiter } from '../shared/concurrency';
 import { callProvider, imageAnswer, type ProviderImage, requestImage } from './provider';
 import type { Upstream } from './upstream';
 
