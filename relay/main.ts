@@ -63,8 +63,8 @@ const server = serve({ fetch: app.fetch, hostname: config.host, port: config.por
   console.log(`Reimage relay ${version} listening on ${url} (${mode} mode); jobs kept ${config.jobTtlMs / 3600_000} h in ${config.dataDir}`);
   if (mode === 'demo') {
     console.log(
-      '*** DEMO MODE: LLMEASY_API_KEY is not set, so images are deterministic transforms of your first reference, made without AI. ' +
-        'Set LLMEASY_API_KEY and restart for real gpt-image-2 edits. ***',
+      '*** DEMO MODE: LLMEASY_API_KEY is not set, so edits are deterministic transforms of your first reference and generations a DEMO picture, made without AI. ' +
+        'Set LLMEASY_API_KEY and restart for real gpt-image-2 images. ***',
     );
   } else {
     console.log(`Forwarding edits to ${config.baseUrl}/images/edits`);
