@@ -11,6 +11,7 @@ import { runRelayCommand, startRelayProcess, temporaryDataDir } from '../helpers
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
 
 const API_KEY = 'sk-test-tokens-5e2b7d1c';
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const TOKEN = /rmg_[A-Za-z0-9_-]{43}/;
 const REJECTED = 'The relay rejected your access token: ask your admin for a new one and paste it in Settings.';
 
@@ -181,6 +182,8 @@ describe('starting the relay beyond loopback', () => {
       const url = `http://127.0.0.1:${relay.port}/v1/images/edits`;
       expect((await fetch(url, { method: 'POST', body: editForm() })).status).toBe(401);
       expect((await fetch(url, { method: 'POST', body: editForm(), headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+      const health = await fetch(`http://127.0.0.1:${relay.port}/healthz`);
+      expect(await health.json()).toEqual({ status: 'ok', mode: 'demo', version: PACKAGE_VERSION });
     } finally {
       await relay.stop();
     }
