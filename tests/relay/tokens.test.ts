@@ -114,6 +114,13 @@ describe('access tokens on the relay', () => {
     expect((await edit()).status).toBe(200);
   });
 
+  it('refuses requests forwarded by a proxy while there are no tokens', async () => {
+    const response = await fetch(`${relay.url}/v1/images/edits`, { method: 'POST', body: editForm(), headers: { 'X-Forwarded-For': '203.0.113.7' } });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('npm run relay -- token create <name>');
+    expect(provider.calls).toHaveLength(0);
+  });
+
   it('refuses a request without a token, before calling the provider', async () => {
     store.create('alice');
     const { status, headers, body } = await edit();
