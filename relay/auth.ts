@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { RelayEnv } from './client';
+import { ANONYMOUS_CLIENT, type RelayEnv } from './client';
 import { RelayHttpError } from './errors';
 import type { TokenStore } from './tokens';
 
@@ -39,6 +39,7 @@ export function requireToken(policy: AccessPolicy): MiddlewareHandler<RelayEnv> 
     if (policy.loopback && !policy.tokens.hasTokens()) {
       // A proxy on this machine would expose an open relay to everyone it serves.
       if (PROXY_HEADERS.some((name) => c.req.header(name) !== undefined)) throw proxiedWithoutTokens();
+      c.set('client', ANONYMOUS_CLIENT);
       return next();
     }
     const header = c.req.header('authorization');

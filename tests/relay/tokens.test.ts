@@ -110,8 +110,9 @@ describe('access tokens on the relay', () => {
     return { status: response.status, headers: response.headers, body: (await response.json()) as { error?: { message: string; code: string; type: string } } };
   }
 
-  it('is open on loopback while there are no tokens', async () => {
+  it('is open on loopback while there are no tokens, to one anonymous client', async () => {
     expect((await edit()).status).toBe(200);
+    await expect.poll(() => relay.logs.join('\n')).toContain('"client":"anonymous","method":"POST"');
   });
 
   it('refuses requests forwarded by a proxy while there are no tokens', async () => {
