@@ -31,6 +31,8 @@ export class CanvasView {
     private readonly canvas: HTMLCanvasElement,
     private readonly figma: FakeFigma,
     private readonly colours: () => { canvas: string; label: string },
+    /** How much of the canvas's right side the plugin window covers, in pixels. */
+    private readonly coveredRight: () => number,
   ) {
     this.context = canvas.getContext('2d') as CanvasRenderingContext2D;
     canvas.addEventListener('mousedown', (event) => this.select(event));
@@ -53,8 +55,18 @@ export class CanvasView {
     return { x: rect.left + x, y: rect.top + y, width: box.width * zoom, height: box.height * zoom };
   }
 
+  /** Fits every layer into the part of the canvas the plugin window leaves free. */
   zoomToFit(): void {
-    if (this.figma.page.children.length > 0) this.figma.viewport.scrollAndZoomIntoView(this.figma.page.children as unknown as BaseNode[]);
+    const nodes = this.figma.page.children.filter((node) => node.visible);
+    if (nodes.length === 0) return;
+    const left = Math.min(...nodes.map((node) => node.x));
+    const top = Math.min(...nodes.map((node) => node.y));
+    const right = Math.max(...nodes.map((node) => node.x + node.width));
+    const bottom = Math.max(...nodes.map((node) => node.y + node.height));
+    const { viewport } = this.figma;
+    const free = Math.max(100, viewport.screen.width - this.coveredRight());
+    viewport.zoom = Math.min(1, (free * 0.85) / (right - left), (viewport.screen.height * 0.85) / (bottom - top));
+    viewport.center = { x: (left + right) / 2 + (viewport.screen.width - free) / 2 / viewport.zoom, y: (top + bottom) / 2 };
   }
 
   redraw(): void {

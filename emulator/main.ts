@@ -29,6 +29,10 @@ const params = new URLSearchParams(location.search);
 let theme: Theme = (params.get('theme') ?? localStorage.getItem(THEME_KEY)) === 'dark' ? 'dark' : 'light';
 const canvas = new CanvasView($('#canvas'), figma, () =>
   theme === 'dark' ? { canvas: '#1e1e1e', label: '#ffffffb3' } : { canvas: '#f5f5f5', label: '#00000080' },
+  () => {
+    const panel = $('#plugin');
+    return panel.hidden ? 0 : $('#canvas').getBoundingClientRect().right - panel.getBoundingClientRect().left;
+  },
 );
 const pluginWindow = new PluginWindow($('#plugin'), figma, manifest.id, theme);
 
@@ -149,5 +153,5 @@ const emulator = {
 Object.assign(window, { emulator });
 export type Emulator = typeof emulator;
 
-canvas.zoomToFit();
 await runPlugin(params.get('command') ?? commands[0]?.command ?? '');
+canvas.zoomToFit();
