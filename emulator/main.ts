@@ -8,7 +8,7 @@ import type { Theme } from './theme';
 interface Manifest {
   id: string;
   name: string;
-  menu?: { name?: string; command?: string; parameters?: unknown[]; separator?: boolean }[];
+  menu?: { name?: string; command?: string; parameters?: { name: string; key: string; description?: string; optional?: boolean }[]; separator?: boolean }[];
   relaunchButtons?: { command: string; name: string }[];
 }
 
@@ -62,21 +62,36 @@ figma.listen('close', (message) => {
 });
 
 /** Loads the built plugin as Figma does: its code with `figma` and `__html__` globals, then the run event. */
-async function runPlugin(command: string): Promise<void> {
+async function runPlugin(command: string, parameters?: ParameterValues): Promise<void> {
   const [code, html] = await Promise.all([fetchText('/dist/plugin.js'), fetchText('/dist/ui.html')]);
   // Figma runs one instance of a plugin: starting it again ends the running one.
   if (pluginRunning) figma.closePlugin();
   pluginRunning = true;
   Object.assign(globalThis, { figma, __html__: html });
   new Function(code)();
-  figma.run(command);
+  figma.run(command, parameters);
 }
 
-const commands = (manifest.menu ?? []).filter((item) => item.command && !item.parameters);
+const commands = (manifest.menu ?? []).filter((item) => item.command);
+
+/** Quick Actions' parameters, asked for one by one as Figma's command palette does; undefined when cancelled. */
+function askParameters(command: string): ParameterValues | undefined {
+  const values: ParameterValues = {};
+  for (const parameter of commands.find((item) => item.command === command)?.parameters ?? []) {
+    const answer = prompt(`${parameter.name}${parameter.description ? ` (${parameter.description})` : ''}${parameter.optional ? ', optional' : ''}:`);
+    if (answer === null || (answer.trim() === '' && !parameter.optional)) return undefined;
+    if (answer.trim() !== '') values[parameter.key] = answer.trim();
+  }
+  return values;
+}
 $<HTMLSelectElement>('#command').replaceChildren(
   ...commands.map((item) => Object.assign(document.createElement('option'), { value: item.command, textContent: item.name })),
 );
-$('#run').addEventListener('click', () => void runPlugin($<HTMLSelectElement>('#command').value));
+$('#run').addEventListener('click', () => {
+  const command = $<HTMLSelectElement>('#command').value;
+  const parameters = askParameters(command);
+  if (parameters) void runPlugin(command, Object.keys(parameters).length > 0 ? parameters : undefined);
+});
 $('#fit').addEventListener('click', () => canvas.zoomToFit());
 
 function renderPanels(): void {
