@@ -1,51 +1,29 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { buildEditForm } from '../shared/edit-form';
-import { isPng } from '../shared/png-size';
-import { parseEditForm } from './edit-request';
-import { providerError, RelayHttpError } from './errors';
-import { type Upstream, UpstreamTimeoutError } from './upstream';
+import { type AccessPolicy, requireToken } from './auth';
+import type { RelayEnv } from './client';
+import { RelayHttpError } from './errors';
+import { imageRoutes } from './image-routes';
+import { jobRoutes } from './job-routes';
+import type { JobManager } from './jobs';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits';
 
 export type RelayMode = 'demo' | 'live';
 export type LogLine = Record<string, string | number | boolean | undefined>;
 
 export interface RelayOptions {
-  upstream: Upstream;
+  /** Makes the images, for the synchronous and the job path alike; holds the upstream. */
+  jobs: JobManager;
   mode: RelayMode;
   version: string;
   log: (line: LogLine) => void;
-  maxBodyBytes?: number;
+  limits?: RequestLimits;
+  /** Who may call; without it the relay is open (tests, and callers that guard it themselves). */
+  access?: AccessPolicy;
 }
 
-export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
-
-async function callProvider(upstream: Upstream, form: FormData, signal: AbortSignal): Promise<Response> {
-  try {
-    return await upstream(form, signal);
-  } catch (error) {
-    if (error instanceof UpstreamTimeoutError) {
-      throw new RelayHttpError(504, 'provider_timeout', 'The image provider took too long to answer. Try again, perhaps with a smaller size.');
-    }
-    if (signal.aborted) throw error;
-    throw new RelayHttpError(502, 'provider_unreachable', 'The relay could not reach the image provider. Try again in a minute; if it keeps failing, tell your admin.');
-  }
-}
-
-/** Checks the provider's answer holds a PNG and passes on only the documented shape. */
-async function imageAnswer(response: Response): Promise<Response> {
-  const body = (await response.json().catch(() => undefined)) as { created?: number; data?: { b64_json?: unknown }[] } | undefined;
-  if (!response.ok) throw providerError(response.status, body, response.headers.get('retry-after'));
-  const base64 = body?.data?.[0]?.b64_json;
-  if (typeof base64 !== 'string' || !isPng(Buffer.from(base64.slice(0, 64), 'base64'))) {
-    throw new RelayHttpError(502, 'provider_bad_answer', 'The image provider answered without a PNG image. Try again in a minute.');
-  }
-  return Response.json({ created: body?.created ?? Math.floor(Date.now() / 1000), data: [{ b64_json: base64 }] });
-}
-
-export function createRelayApp(options: RelayOptions): Hono {
-  const app = new Hono();
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
+  const app = new Hono<RelayEnv>();
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -66,7 +44,7 @@ export function createRelayApp(options: RelayOptions): Hono {
     '*',
     cors({
       origin: '*',
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer'],
       exposeHeaders: ['Location', 'Retry-After'],
       maxAge: 600,
@@ -80,28 +58,12 @@ export function createRelayApp(options: RelayOptions): Hono {
     }
   });
 
+  if (options.access) app.use('/v1/*', requireToken(options.access));
+
   app.get('/healthz', (c) => c.json({ status: 'ok', mode: options.mode, version: options.version }));
 
-  app.post(
-    '/v1/images/edits',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new RelayHttpError(413, 'request_too_large', `The references add up to more than ${Math.round(maxBodyBytes / 1024 / 1024)} MB. Select fewer or smaller layers.`);
-      },
-    }),
-    async (c) => {
-      if (!c.req.header('content-type')?.startsWith('multipart/form-data')) {
-        throw new RelayHttpError(400, 'invalid_content_type', 'Send the edit as multipart/form-data, as the OpenAI images API does.');
-      }
-      const form = await c.req.formData().catch(() => {
-        throw new RelayHttpError(400, 'invalid_multipart', 'The multipart body could not be read. Send it again.');
-      });
-      const request = await parseEditForm(form);
-      const response = await callProvider(options.upstream, buildEditForm(request), c.req.raw.signal);
-      return imageAnswer(response);
-    },
-  );
+  app.route('/', imageRoutes({ jobs: options.jobs, limits: options.limits ?? DEFAULT_REQUEST_LIMITS }));
+  app.route('/', jobRoutes(options.jobs));
 
   app.notFound(() => new RelayHttpError(404, 'not_found', 'No such endpoint on this Reimage relay. Check the Relay URL.').toResponse());
   app.onError((error) => {

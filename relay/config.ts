@@ -1,3 +1,8 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from './client-limits';
+import { DEFAULT_JOB_TTL_HOURS } from './jobs';
+import { DEFAULT_REQUEST_LIMITS, MB, type RequestLimits } from './request-limits';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS } from './upstream';
 
 export interface RelayConfig {
@@ -6,11 +11,17 @@ export interface RelayConfig {
   apiKey: string | undefined;
   baseUrl: string;
   upstreamTimeoutMs: number;
+  /** Where jobs and their images are kept. */
+  dataDir: string;
+  jobTtlMs: number;
+  limits: RequestLimits;
+  clientLimits: ClientLimits;
 }
 
 export class ConfigError extends Error {}
 
 export const DEFAULT_BASE_URL = 'https://www.llmeasy.ru/v1';
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.data', import.meta.url));
 const MIN_UPSTREAM_TIMEOUT_MS = 10 * 60_000;
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -23,6 +34,28 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+/** Where the relay keeps its tokens and jobs: RELAY_DATA_DIR, or `.data` in the project. */
+export function dataDirectory(env: NodeJS.ProcessEnv): string {
+  return resolve(env.RELAY_DATA_DIR?.trim() || DEFAULT_DATA_DIR);
+}
+
+function requestLimits(env: NodeJS.ProcessEnv): RequestLimits {
+  const d = DEFAULT_REQUEST_LIMITS;
+  return {
+    maxImages: integer(env, 'MAX_IMAGES', d.maxImages, 1, 16),
+    maxImageBytes: integer(env, 'MAX_IMAGE_MB', d.maxImageBytes / MB, 1, 1024) * MB,
+    maxTotalImageBytes: integer(env, 'MAX_REQUEST_MB', d.maxTotalImageBytes / MB, 1, 4096) * MB,
+    maxPromptChars: integer(env, 'MAX_PROMPT_CHARS', d.maxPromptChars, 1, 1_000_000),
+  };
+}
+
+function clientLimits(env: NodeJS.ProcessEnv): ClientLimits {
+  return {
+    maxConcurrent: integer(env, 'MAX_JOBS_PER_TOKEN', DEFAULT_CLIENT_LIMITS.maxConcurrent, 1, 1000),
+    maxPerMinute: integer(env, 'MAX_JOBS_PER_MINUTE', DEFAULT_CLIENT_LIMITS.maxPerMinute, 1, 100_000),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
   const baseUrl = env.LLMEASY_BASE_URL?.trim() || DEFAULT_BASE_URL;
   if (!/^https?:\/\//.test(baseUrl)) throw new ConfigError(`LLMEASY_BASE_URL must start with http:// or https://; it is "${baseUrl}".`);
@@ -33,6 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     baseUrl,
     upstreamTimeoutMs:
       integer(env, 'UPSTREAM_TIMEOUT_SECONDS', DEFAULT_UPSTREAM_TIMEOUT_MS / 1000, MIN_UPSTREAM_TIMEOUT_MS / 1000, 24 * 3600) * 1000,
+    dataDir: dataDirectory(env),
+    jobTtlMs: integer(env, 'JOB_TTL_HOURS', DEFAULT_JOB_TTL_HOURS, 1, 24 * 365) * 3600_000,
+    limits: requestLimits(env),
+    clientLimits: clientLimits(env),
   };
 }
 

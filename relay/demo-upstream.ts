@@ -1,17 +1,19 @@
-import { isImageSize } from '../shared/sizes';
-import { demoEdit } from './demo-image';
+import { demoEdit, demoGeneration } from './demo-image';
 import type { Upstream } from './upstream';
 
 /**
- * Stands in for LLMEasy when the relay has no key: answers in the provider's shape with a
- * deterministic transform of the first reference, in process, without any network call.
+ * Stands in for LLMEasy when the relay has no key: answers in the provider's shape, in process and
+ * without any network call, with a deterministic transform of the first reference for an edit, or a
+ * picture chosen by the prompt for a generation.
  */
-export const demoUpstream: Upstream = async (form) => {
-  const [first] = [...form.getAll('image'), ...form.getAll('image[]')];
-  const size = form.get('size');
-  if (typeof first === 'string' || first === undefined || !isImageSize(size)) {
-    return Response.json({ error: { message: 'The demo needs a PNG reference and a size.', type: 'invalid_request_error', code: null } }, { status: 400 });
+export const demoUpstream: Upstream = async (request) => {
+  let png: Uint8Array;
+  try {
+    png = request.kind === 'edit' ? demoEdit(request.images[0].bytes, request.size) : demoGeneration(request.prompt, request.size);
+  } catch {
+    // The relay checks only an image's first bytes; the demo must decode the whole PNG.
+    const message = 'The demo relay (no AI) can only transform a readable PNG as the first reference. Export the layer as PNG, or ask your admin to set LLMEASY_API_KEY.';
+    return Response.json({ error: { message, type: 'invalid_request_error', code: 'demo_needs_png' } }, { status: 400 });
   }
-  const png = demoEdit(new Uint8Array(await first.arrayBuffer()), size);
   return Response.json({ created: Math.floor(Date.now() / 1000), data: [{ b64_json: Buffer.from(png).toString('base64') }], demo: true });
 };

@@ -1,48 +1,186 @@
+import { once } from 'node:events';
+import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import type { EditRequest, ReferenceImage } from '../shared/edit-form';
-import { isPng } from '../shared/png-size';
-import { IMAGE_SIZES, isImageSize } from '../shared/sizes';
+import type { ImageSize } from '../shared/sizes';
 import { RelayHttpError } from './errors';
+import { IMAGE_TYPES, SNIFF_BYTES, sniffImageType, type ImageType } from './image-type';
+import { checkSingleImage, invalid, promptTooLong, readPrompt, readSize } from './request-fields';
+import { amount, DEFAULT_REQUEST_LIMITS, maxEditBodyBytes, type RequestLimits } from './request-limits';
 
-export const MAX_IMAGES = 16;
-export const MAX_PROMPT_LENGTH = 32_000;
+/** Text fields an OpenAI client may send; all but prompt, size and n are replaced or dropped. */
+const MAX_TEXT_FIELDS = 32;
+const UTF8_MAX_BYTES_PER_CHAR = 4;
 
-function invalid(param: string, message: string): RelayHttpError {
-  return new RelayHttpError(400, 'invalid_value', message, param);
+function tooLarge(message: string): RelayHttpError {
+  return new RelayHttpError(413, 'request_too_large', message, 'image');
+}
+
+function malformed(): RelayHttpError {
+  return new RelayHttpError(400, 'invalid_multipart', 'The multipart body could not be read: it is malformed or was cut short. Send it again.');
+}
+
+/** Gathers the parts of an edit as they stream in, refusing the first one over a limit. */
+class EditCollector {
+  private prompt: string | undefined;
+  private size: ImageSize | undefined;
+  private n: string | undefined;
+  private readonly images: ReferenceImage[] = [];
+  private imageBytes = 0;
+  private imageCount = 0;
+
+  constructor(private readonly limits: RequestLimits) {}
+
+  field(name: string, value: string, truncated: boolean): void {
+    if (name === 'prompt') {
+      if (truncated) throw promptTooLong(this.limits.maxPromptChars);
+      if (value.length > this.limits.maxPromptChars) throw promptTooLong(this.limits.maxPromptChars, value.length);
+      this.prompt ??= value;
+    } else if (name === 'size') {
+      this.size ??= readSize(value);
+    } else if (name === 'n') {
+      this.n ??= value;
+    } else if (name === 'image' || name === 'image[]') {
+      throw invalid('image', `Reference ${this.imageCount + 1} must be a file, not a text field.`);
+    }
+  }
+
+  /** A sink for an image part's bytes, or undefined for a file part the provider does not take. */
+  file(name: string, clientFilename: string): { chunk(bytes: Buffer): void; end(): void } | undefined {
+    if (name !== 'image' && name !== 'image[]') return undefined;
+    const index = ++this.imageCount;
+    const label = `Reference ${index}${clientFilename ? ` (${clientFilename})` : ''}`;
+    if (index > this.limits.maxImages) {
+      throw invalid('image', `Send at most ${this.limits.maxImages} reference images; this request has more. Select fewer layers.`, 'too_many_images');
+    }
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let type: ImageType | undefined;
+    const sniff = (final: boolean) => {
+      const head = Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
+      if (head.length < SNIFF_BYTES && !final) return;
+      type = sniffImageType(head);
+      if (!type) throw invalid('image', `${label} is not a PNG, JPEG or WebP image by its contents. Export the layer as PNG.`, 'invalid_image');
+    };
+    return {
+      chunk: (data) => {
+        bytes += data.length;
+        this.imageBytes += data.length;
+        if (bytes > this.limits.maxImageBytes) {
+          throw tooLarge(`${label} is larger than ${amount(this.limits.maxImageBytes)}, the relay's limit for one image. Select a smaller layer.`);
+        }
+        if (this.imageBytes > this.limits.maxTotalImageBytes) {
+          throw tooLarge(`The references add up to more than ${amount(this.limits.maxTotalImageBytes)}, the relay's limit for one request. Select fewer or smaller layers.`);
+        }
+        chunks.push(data);
+        if (!type) sniff(false);
+      },
+      end: () => {
+        if (bytes === 0) throw invalid('image', `${label} is empty. Export the layer again.`, 'invalid_image');
+        if (!type) sniff(true);
+        const imageType = type!;
+        this.images.push({ filename: `reference-${index}.${IMAGE_TYPES[imageType]}`, type: imageType, bytes: new Uint8Array(Buffer.concat(chunks, bytes)) });
+      },
+    };
+  }
+
+  result(): EditRequest {
+    const prompt = readPrompt(this.prompt, this.limits.maxPromptChars);
+    checkSingleImage(this.n);
+    if (this.images.length === 0) throw invalid('image', 'Send at least one reference image.');
+    return { prompt, size: readSize(this.size), images: this.images };
+  }
+}
+
+function parserFor(contentType: string, limits: RequestLimits): BusboyInstance {
+  try {
+    return new Busboy({
+      headers: { 'content-type': contentType },
+      limits: {
+        fieldSize: limits.maxPromptChars * UTF8_MAX_BYTES_PER_CHAR + 1,
+        fields: MAX_TEXT_FIELDS,
+        parts: MAX_TEXT_FIELDS + limits.maxImages + 1,
+        headerPairs: 16,
+      },
+    });
+  } catch {
+    throw invalid('Content-Type', 'The multipart Content-Type has no usable boundary. Send the edit as multipart/form-data, as the OpenAI images API does.', 'invalid_content_type');
+  }
 }
 
 /**
- * Reads an OpenAI-style edit form into the request the relay sends on. Fields LLMEasy fixes (model,
- * response_format, output_format) are set by the relay whatever the client sent; fields it does not
- * know are dropped.
+ * Reads an edit request off the wire: the one entry point for the synchronous and the job path.
+ * The body is parsed as it streams in and refused at the first byte over a limit, so the relay
+ * never holds more than the limits allow, and a refused request never reaches the provider.
  */
-export async function parseEditForm(form: FormData): Promise<EditRequest> {
-  const prompt = form.get('prompt');
-  if (typeof prompt !== 'string' || prompt.trim() === '') throw invalid('prompt', 'Write a prompt that describes the edit.');
-  if (prompt.length > MAX_PROMPT_LENGTH) {
-    throw invalid('prompt', `The prompt is ${prompt.length} characters long; the limit is ${MAX_PROMPT_LENGTH}. Shorten it.`);
+export async function readEditRequest(request: Request, limits: RequestLimits = DEFAULT_REQUEST_LIMITS): Promise<EditRequest> {
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!/^multipart\/form-data/i.test(contentType)) {
+    throw invalid('Content-Type', 'Send the edit as multipart/form-data, as the OpenAI images API does.', 'invalid_content_type');
   }
+  const maxBody = maxEditBodyBytes(limits);
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > maxBody) {
+    throw tooLarge(`The request is ${amount(declared)}; the relay takes at most ${amount(limits.maxTotalImageBytes)} of references in all. Select fewer or smaller layers.`);
+  }
+  if (!request.body) throw malformed();
 
-  const size = form.get('size') ?? 'auto';
-  if (!isImageSize(size)) {
-    throw invalid('size', `Size must be one of ${IMAGE_SIZES.map((s) => s.value).join(', ')}.`);
-  }
+  const collector = new EditCollector(limits);
+  const parser = parserFor(contentType, limits);
+  let failure: unknown;
+  const parsed = new Promise<void>((resolve, reject) => {
+    const guard = (step: () => void) => {
+      if (failure !== undefined) return;
+      try {
+        step();
+      } catch (error) {
+        failure = error;
+        reject(error);
+      }
+    };
+    const fail = (error: unknown) => guard(() => {
+      throw error;
+    });
+    parser.on('field', (name, value, _nameTruncated, valueTruncated) => guard(() => collector.field(name, value, valueTruncated)));
+    parser.on('file', (name, stream, filename) => {
+      // A body cut short fails the part's stream too; unheard, that error would end the process.
+      stream.on('error', () => fail(malformed()));
+      guard(() => {
+        const sink = collector.file(name, filename);
+        if (!sink) return void stream.resume();
+        stream.on('data', (chunk: Buffer) => guard(() => sink.chunk(chunk)));
+        stream.on('end', () => guard(() => sink.end()));
+      });
+    });
+    const tooManyParts = () => fail(invalid('image', `The form has too many parts: send the prompt, the size and at most ${limits.maxImages} images.`, 'too_many_parts'));
+    parser.on('partsLimit', tooManyParts);
+    parser.on('fieldsLimit', tooManyParts);
+    parser.on('error', () => fail(malformed()));
+    parser.on('finish', () => guard(resolve));
+  });
+  parsed.catch(() => {});
 
-  const n = form.get('n');
-  if (n !== null && n !== '1') {
-    throw invalid('n', 'This relay makes one image per request (n=1): send one request per variant.');
+  const reader = request.body.getReader();
+  let received = 0;
+  try {
+    while (failure === undefined) {
+      const { done, value } = await reader.read().catch(() => {
+        throw malformed();
+      });
+      if (done) break;
+      received += value.length;
+      if (received > maxBody) {
+        throw tooLarge(`The request is larger than the relay takes: at most ${amount(limits.maxTotalImageBytes)} of references in all. Select fewer or smaller layers.`);
+      }
+      if (!parser.write(value)) await Promise.race([once(parser, 'drain'), parsed]);
+    }
+    if (failure === undefined) parser.end();
+    await parsed;
+    // A part's last step can fail after the parser said it finished.
+    if (failure !== undefined) throw failure;
+  } catch (error) {
+    void reader.cancel().catch(() => {});
+    parser.on('error', () => {}).destroy();
+    throw error;
   }
-
-  const parts = [...form.getAll('image'), ...form.getAll('image[]')];
-  if (parts.length === 0) throw invalid('image', 'Send at least one reference image.');
-  if (parts.length > MAX_IMAGES) {
-    throw invalid('image', `Send at most ${MAX_IMAGES} reference images; this request has ${parts.length}.`);
-  }
-  const images: ReferenceImage[] = [];
-  for (const [index, part] of parts.entries()) {
-    if (typeof part === 'string') throw invalid('image', `Reference ${index + 1} must be a file, not a text field.`);
-    const bytes = new Uint8Array(await part.arrayBuffer());
-    if (!isPng(bytes)) throw invalid('image', `Reference ${index + 1} (${part.name || 'unnamed'}) is not a PNG image: export it as PNG.`);
-    images.push({ filename: `reference-${index + 1}.png`, bytes });
-  }
-  return { prompt, size, images };
+  return collector.result();
 }

@@ -1,13 +1,26 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createRelayApp } from './app';
-import { ConfigError, isLoopback, loadConfig } from './config';
+import { clientAdmission } from './client-limits';
+import { ConfigError, dataDirectory, isLoopback, loadConfig } from './config';
 import { demoUpstream } from './demo-upstream';
+import { JobStore } from './job-store';
+import { JobManager } from './jobs';
+import { runTokenCommand } from './token-cli';
+import { TokenStore } from './tokens';
 import { liveUpstream } from './upstream';
+
+const CLEANUP_INTERVAL_MS = 10 * 60_000;
 
 function fail(message: string): never {
   console.error(`Reimage relay: ${message}`);
   process.exit(1);
+}
+
+if (process.argv[2] === 'token') {
+  const store = new TokenStore(dataDirectory(process.env));
+  process.exit(runTokenCommand(process.argv.slice(3), store, (text) => console.log(text), (text) => console.error(text)));
 }
 
 let config;
@@ -18,10 +31,12 @@ try {
   throw error;
 }
 
-if (!isLoopback(config.host)) {
+const tokens = new TokenStore(config.dataDir);
+const loopback = isLoopback(config.host);
+if (!loopback && !tokens.hasTokens()) {
   fail(
-    `refusing to listen on ${config.host}: a relay reachable from other machines needs access tokens, and this relay has none. ` +
-      'Bind to 127.0.0.1, or put it behind a gateway that authenticates your team.',
+    `refusing to listen on ${config.host}: a relay reachable from other machines needs access tokens, and ${config.dataDir} holds none. ` +
+      'Create one per person with `npm run relay -- token create <name>` and start again, or listen on 127.0.0.1 only (HOST=127.0.0.1).',
   );
 }
 
@@ -30,11 +45,22 @@ const mode = config.apiKey ? 'live' : 'demo';
 const upstream = config.apiKey
   ? liveUpstream({ baseUrl: config.baseUrl, apiKey: config.apiKey, timeoutMs: config.upstreamTimeoutMs })
   : demoUpstream;
-const app = createRelayApp({ upstream, mode, version, log: (line) => console.log(JSON.stringify(line)) });
+const log = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
+const admit = clientAdmission(config.clientLimits);
+const jobs = await JobManager.open({ upstream, store: new JobStore(join(config.dataDir, 'jobs')), ttlMs: config.jobTtlMs, admit }).catch((error: Error) =>
+  fail(`cannot use the data directory ${config.dataDir} (${error.message}). Set RELAY_DATA_DIR to a writable folder.`),
+);
+if (jobs.interrupted > 0) {
+  console.log(`${jobs.interrupted} job(s) were unfinished when the relay last stopped; they are now marked failed and their clients told to generate again.`);
+}
+setInterval(() => {
+  jobs.cleanup().catch((error: Error) => log({ time: new Date().toISOString(), level: 'error', message: `Job cleanup failed: ${error.message}` }));
+}, CLEANUP_INTERVAL_MS).unref();
+const app = createRelayApp({ jobs, mode, version, log, limits: config.limits, access: { tokens, loopback } });
 
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
   const url = `http://${config.host}:${info.port}`;
-  console.log(`Reimage relay ${version} listening on ${url} (${mode} mode)`);
+  console.log(`Reimage relay ${version} listening on ${url} (${mode} mode); jobs kept ${config.jobTtlMs / 3600_000} h in ${config.dataDir}`);
   if (mode === 'demo') {
     console.log(
       '*** DEMO MODE: LLMEASY_API_KEY is not set, so images are deterministic transforms of your first reference, made without AI. ' +
@@ -43,6 +69,11 @@ const server = serve({ fetch: app.fetch, hostname: config.host, port: config.por
   } else {
     console.log(`Forwarding edits to ${config.baseUrl}/images/edits`);
   }
+  console.log(
+    tokens.hasTokens()
+      ? 'Access: each request needs one of the tokens made with `npm run relay -- token create <name>`.'
+      : 'Access: open to this machine (no tokens yet; create them with `npm run relay -- token create <name>`).',
+  );
   console.log('In Figma desktop: Plugins → Development → Import plugin from manifest… and choose manifest.json in this folder.');
 });
 // Generations take minutes: keep Node from cutting the synchronous request at its 300 s default.
@@ -51,5 +82,5 @@ server.setTimeout(0);
 (server as import('node:http').Server).headersTimeout = 60_000;
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => server.close(() => void tokens.flush().then(() => process.exit(0))));
 }

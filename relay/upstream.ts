@@ -1,11 +1,24 @@
 import { Agent, fetch as undiciFetch } from 'undici';
+import { buildEditForm } from '../shared/edit-form';
+import { generationBody, type ImageRequest } from './image-request';
 
-/** Sends an edit form, as LLMEasy documents it, to a provider and returns its raw answer. */
-export type Upstream = (form: FormData, signal: AbortSignal) => Promise<Response>;
+/** Sends a request, as LLMEasy documents it, to a provider and returns its raw answer. */
+export type Upstream = (request: ImageRequest, signal: AbortSignal) => Promise<Response>;
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 15 * 60_000;
 
 export class UpstreamTimeoutError extends Error {}
+
+/** The path, content type and bytes of the provider call for a request. */
+function providerCall(request: ImageRequest): { path: string; contentType: string; body: ReadableStream<Uint8Array> | string } {
+  if (request.kind === 'generate') {
+    return { path: 'images/generations', contentType: 'application/json', body: JSON.stringify(generationBody(request)) };
+  }
+  // undici's fetch does not recognise Node's own FormData class, so encode it with Node's
+  // Response and stream the multipart bytes.
+  const multipart = new Response(buildEditForm(request));
+  return { path: 'images/edits', contentType: multipart.headers.get('content-type') ?? '', body: multipart.body! };
+}
 
 /**
  * The real provider. Generation takes minutes, so the agent waits far longer for headers and body
@@ -14,18 +27,16 @@ export class UpstreamTimeoutError extends Error {}
 export function liveUpstream(options: { baseUrl: string; apiKey: string; timeoutMs?: number }): Upstream {
   const timeoutMs = options.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   const dispatcher = new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: 30_000 });
-  const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/images/edits`;
-  return async (form, signal) => {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  return async (request, signal) => {
     const deadline = AbortSignal.timeout(timeoutMs);
+    const call = providerCall(request);
     try {
-      // undici's fetch does not recognise Node's own FormData class, so encode it with Node's
-      // Response and stream the multipart bytes.
-      const multipart = new Response(form);
-      const response = await undiciFetch(endpoint, {
+      const response = await undiciFetch(`${base}/${call.path}`, {
         method: 'POST',
-        body: multipart.body,
+        body: call.body,
         duplex: 'half',
-        headers: { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': multipart.headers.get('content-type') ?? '' },
+        headers: { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': call.contentType },
         signal: AbortSignal.any([signal, deadline]),
         dispatcher,
       });

@@ -11,6 +11,8 @@ export const FIXED_EDIT_FIELDS = {
 export interface ReferenceImage {
   filename: string;
   bytes: Uint8Array;
+  /** PNG unless said otherwise: the plugin always sends PNG; SDK clients may send JPEG or WebP. */
+  type?: 'image/png' | 'image/jpeg' | 'image/webp';
 }
 
 export interface EditRequest {
@@ -21,7 +23,7 @@ export interface EditRequest {
 
 /**
  * The multipart body LLMEasy documents for /images/edits: the fixed fields, the prompt and size,
- * one reference as `image` or several as repeated `image[]`, each a PNG file part.
+ * one reference as `image` or several as repeated `image[]`, each a file part of its image type.
  */
 export function buildEditForm(request: EditRequest): FormData {
   const form = new FormData();
@@ -33,7 +35,7 @@ export function buildEditForm(request: EditRequest): FormData {
   form.append('output_format', FIXED_EDIT_FIELDS.output_format);
   const field = request.images.length === 1 ? 'image' : 'image[]';
   for (const image of request.images) {
-    form.append(field, new Blob([image.bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }), image.filename);
+    form.append(field, new Blob([image.bytes as Uint8Array<ArrayBuffer>], { type: image.type ?? 'image/png' }), image.filename);
   }
   return form;
 }

@@ -81,21 +81,22 @@ export type PluginMessage =
   | { type: 'history'; entries: HistoryEntry[] }
   | { type: 'saved-prompts'; prompts: SavedPrompt[] };
 
+/** How the sandbox should place one result, and what to remember of it. */
+export interface PlaceOptions {
+  generation: GenerationRecord;
+  placement: Placement;
+  jobId?: string;
+  batch?: { id: string; index: number };
+  history?: Omit<HistoryEntry, 'id' | 'thumbnail' | 'createdAt'>;
+  /** Shown with figma.notify once placed (when the panel is small or hidden). */
+  notify?: string;
+}
+
 /** Messages from the UI to the sandbox. */
 export type UiMessage =
   | { type: 'ready' }
   | { type: 'export-references'; requestId: string }
-  | {
-      type: 'place-result';
-      requestId: string;
-      bytes: Uint8Array;
-      generation: GenerationRecord;
-      placement: Placement;
-      jobId?: string;
-      batch?: { id: string; index: number };
-      history?: Omit<HistoryEntry, 'id' | 'thumbnail' | 'createdAt'>;
-      notify?: string;
-    }
+  | ({ type: 'place-result'; requestId: string; bytes: Uint8Array } & PlaceOptions)
   | { type: 'arrange-batch'; batchId: string }
   | { type: 'save-settings'; settings: Settings }
   | { type: 'job-submitted'; job: PendingJob }

@@ -1,58 +1,76 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { buildEditForm } from '../shared/edit-form';
-import type { GenerationRecord, SelectionItem, Settings } from '../shared/protocol';
-import { IMAGE_SIZES, isImageSize, sizeLabel } from '../shared/sizes';
+import type { GenerationRecord, HistoryEntry, InitState, PendingJob, Placement, SelectionItem, Settings } from '../shared/protocol';
+import { IMAGE_SIZES, type ImageSize, isImageSize, sizeLabel } from '../shared/sizes';
+import { HistoryPanel } from './components/HistoryPanel';
+import { PromptField } from './components/PromptField';
+import { type RequestRow, RequestRows } from './components/RequestRows';
 import { SelectionPreview } from './components/SelectionPreview';
 import { SettingsPanel } from './components/SettingsPanel';
+import { createLimiter } from './concurrency';
+import { expectedSeconds, formatDuration } from './expected-time';
+import { type JobRequest, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
-import { fetchRelayHealth, type RelayHealth, requestEdit } from './relay-client';
-import { exportReferences, newRequestId, placeInFigma } from './sandbox-requests';
+import { fetchRelayHealth, type RelayHealth } from './relay-client';
+import { exportReferences, figmaSandbox, newRequestId } from './sandbox-requests';
+import { isSettled, runVariant, type VariantSpec, type VariantState } from './variant-run';
 
 const MAX_SELECTION = 16;
+const MAX_VARIANTS = 8;
+/** The relay runs at most 4 jobs at once per access token by default. */
+const PARALLEL_REQUESTS = 4;
+const QUICK_ACTION_NOTIFY_EVERY_MS = 15_000;
 
-type Run =
-  | { phase: 'idle' }
-  | { phase: 'exporting' | 'generating' | 'placing'; startedAt: number }
-  | { phase: 'done'; message: string }
-  | { phase: 'failed'; message: string; unplaced?: { bytes: Uint8Array; generation: GenerationRecord } };
-
-const PHASE_TEXT = {
-  exporting: 'Exporting the selected layers…',
-  generating: 'Generating with gpt-image-2… this usually takes 1 to 3 minutes.',
-  placing: 'Placing the image…',
-};
-
-function useElapsedSeconds(startedAt: number | undefined): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (startedAt === undefined) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [startedAt]);
-  return startedAt === undefined ? 0 : Math.max(0, Math.floor((now - startedAt) / 1000));
+interface Row extends RequestRow {
+  batchId: string;
+  spec: VariantSpec;
+  controller: AbortController;
+  attempt: number;
 }
 
-function downloadUrl(bytes: Uint8Array): string {
+function imageUrl(bytes: Uint8Array): string {
   return URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
 }
 
+function panelIsSmall(): boolean {
+  return document.hidden || window.innerHeight < 200;
+}
+
 export function App() {
-  const [settings, setSettings] = useState<Settings>();
-  const [selection, setSelection] = useState<SelectionItem[]>([]);
+  const [state, setState] = useState<InitState>();
+  const [selection, setSelection] = useState<SelectionItem[]>();
   const [thumbnails, setThumbnails] = useState<Record<string, string>>({});
   const [prompt, setPrompt] = useState('');
-  const [run, setRun] = useState<Run>({ phase: 'idle' });
+  const [replace, setReplace] = useState(false);
+  const [rows, setRows] = useState<Row[]>([]);
+  const [problem, setProblem] = useState<string>();
+  const [exporting, setExporting] = useState(false);
   const [health, setHealth] = useState<RelayHealth | 'unreachable'>();
-  const abort = useRef<AbortController | undefined>(undefined);
+  const [now, setNow] = useState(Date.now());
+  const limiter = useRef(createLimiter(PARALLEL_REQUESTS));
+  const unsettled = useRef(new Map<string, number>());
+  const quickEditStarted = useRef(false);
+  const main = useRef<HTMLElement>(null);
+
+  const settings = state?.settings;
+  const launch = state?.launch;
+  const running = rows.some((row) => !isSettled(row.state));
 
   useEffect(() => {
     const stop = onPluginMessage((message) => {
-      if (message.type === 'init') setSettings(message.settings);
+      if (message.type === 'init') {
+        const { type: _type, ...init } = message;
+        setState(init);
+        if ('prompt' in init.launch) setPrompt(init.launch.prompt);
+        init.pendingJobs.forEach((job) => resume(job, init));
+      }
       if (message.type === 'selection') setSelection(message.items);
       if (message.type === 'thumbnail') {
-        const url = downloadUrl(message.bytes);
+        const url = imageUrl(message.bytes);
         setThumbnails((current) => ({ ...current, [message.nodeId]: url }));
       }
+      if (message.type === 'history') setState((current) => current && { ...current, history: message.entries });
+      if (message.type === 'saved-prompts') setState((current) => current && { ...current, savedPrompts: message.prompts });
     });
     postToPlugin({ type: 'ready' });
     return stop;
@@ -63,146 +81,323 @@ export function App() {
     fetchRelayHealth(settings).then(setHealth, () => setHealth('unreachable'));
   }, [settings?.relayUrl, settings?.accessToken]);
 
-  const running = run.phase === 'exporting' || run.phase === 'generating' || run.phase === 'placing';
-  const elapsed = useElapsedSeconds(running ? run.startedAt : undefined);
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [running]);
 
-  if (!settings) return <main class="loading">Loading…</main>;
+  useEffect(() => {
+    if (!main.current) return;
+    const observer = new ResizeObserver(() => postToPlugin({ type: 'resize', height: main.current?.offsetHeight ?? 0 }));
+    observer.observe(main.current);
+    return () => observer.disconnect();
+  }, [state !== undefined]);
 
-  const saveSettings = (next: Settings) => {
-    setSettings(next);
-    postToPlugin({ type: 'save-settings', settings: next });
-  };
+  // Quick Actions: generate at once with the panel hidden, report through notify, close when done.
+  useEffect(() => {
+    if (launch?.command !== 'quick-edit' || selection === undefined || quickEditStarted.current) return;
+    quickEditStarted.current = true;
+    void generate(launch.prompt, launch.size, 1);
+  }, [launch, selection]);
 
+  useEffect(() => {
+    if (launch?.command !== 'quick-edit' || !running) return;
+    const started = Date.now();
+    const timer = setInterval(
+      () => postToPlugin({ type: 'notify', message: `Reimage: generating… ${formatDuration((Date.now() - started) / 1000)}` }),
+      QUICK_ACTION_NOTIFY_EVERY_MS,
+    );
+    return () => clearInterval(timer);
+  }, [launch, running]);
+
+  if (!state || !settings) return <main class="loading">Loading…</main>;
+
+  const items = selection ?? [];
+  const mode = items.length === 0 ? 'generate' : 'edit';
+  const canReplace = items.length === 1 && items[0].fillable;
+  const replacing = replace && canReplace;
+  const variants = replacing ? 1 : settings.variants;
   const blocker =
-    selection.length === 0
-      ? 'Select 1 to 16 layers to edit.'
-      : selection.length > MAX_SELECTION
-        ? `Select at most 16 layers: ${selection.length} are selected.`
-        : prompt.trim() === ''
+    items.length > MAX_SELECTION
+      ? `Select at most 16 layers: ${items.length} are selected.`
+      : prompt.trim() === ''
+        ? mode === 'edit'
           ? 'Describe the edit in the prompt.'
-          : undefined;
+          : 'Describe the image to create in the prompt.'
+        : undefined;
 
-  async function place(bytes: Uint8Array, generation: GenerationRecord, startedAt: number) {
-    setRun({ phase: 'placing', startedAt });
-    try {
-      const placed = await placeInFigma(newRequestId(), bytes, generation, { kind: 'beside' });
-      setRun({ phase: 'done', message: `Placed a ${placed.width}×${placed.height} image beside your selection.` });
-    } catch (error) {
-      setRun({ phase: 'failed', message: (error as Error).message, unplaced: { bytes, generation } });
+  function saveSettings(next: Settings) {
+    setState((current) => current && { ...current, settings: next });
+    postToPlugin({ type: 'save-settings', settings: next });
+  }
+
+  function updateRow(key: string, change: Partial<Row>) {
+    setRows((current) => current.map((row) => (row.key === key ? { ...row, ...change } : row)));
+  }
+
+  function batchSettled(batchId: string, finalState: VariantState) {
+    const left = (unsettled.current.get(batchId) ?? 1) - 1;
+    unsettled.current.set(batchId, left);
+    if (left > 0) return;
+    postToPlugin({ type: 'arrange-batch', batchId });
+    if (launch?.command === 'quick-edit') {
+      const failed = finalState.phase === 'failed' ? finalState.message : undefined;
+      if (failed) postToPlugin({ type: 'notify', message: `Reimage: ${failed}`, error: true });
+      postToPlugin({ type: 'close', message: failed ? undefined : 'Reimage: the image is on the canvas.' });
     }
   }
 
-  async function generate() {
-    if (!settings || blocker || running) return;
-    const startedAt = Date.now();
-    const controller = new AbortController();
-    abort.current = controller;
-    setRun({ phase: 'exporting', startedAt });
+  function schedule(row: Row, accessToken: string) {
+    unsettled.current.set(row.batchId, (unsettled.current.get(row.batchId) ?? 0) + 1);
+    const connection = { relayUrl: row.spec.relayUrl, accessToken };
+    void limiter.current(async () => {
+      if (row.controller.signal.aborted) return updateRow(row.key, { state: { phase: 'cancelled' } });
+      updateRow(row.key, { startedAt: Date.now() });
+      const spec = { ...row.spec, startedAt: Date.now() };
+      const final = await runVariant(relayJobClient(connection), figmaSandbox, spec, row.controller.signal, (next) =>
+        updateRow(row.key, { state: next }),
+      );
+      batchSettled(row.batchId, final);
+    });
+  }
+
+  /** Waits again for a job submitted before the plugin was closed, and places its image once. */
+  function resume(job: PendingJob, init: InitState) {
+    const batchId = newRequestId();
+    const startedAt = Date.parse(job.submittedAt) || Date.now();
+    const row: Row = {
+      key: `${batchId}:0`,
+      batchId,
+      label: `Resumed: ${job.generation.prompt.slice(0, 40)}`,
+      state: { phase: 'queued' },
+      startedAt,
+      expectedSeconds: expectedSeconds(init.history, job.generation.size),
+      controller: new AbortController(),
+      attempt: 0,
+      retryable: false,
+      spec: {
+        job: { resumeId: job.jobId },
+        generation: job.generation,
+        placement: job.placement,
+        referenceNames: job.referenceNames,
+        relayUrl: job.relayUrl,
+        startedAt,
+        notifyOnPlace: () => (panelIsSmall() ? `Reimage: “${job.generation.prompt.slice(0, 40)}” is on the canvas` : undefined),
+      },
+    };
+    setRows((current) => [...current, row]);
+    schedule(row, init.settings.accessToken);
+  }
+
+  async function generate(promptText = prompt.trim(), size: ImageSize = settings!.size, count = variants) {
+    if (!settings || blocker || exporting) return;
+    setProblem(undefined);
+    const batchId = newRequestId();
+    const createdAt = new Date().toISOString();
+    let references: Awaited<ReturnType<typeof exportReferences>> = [];
+    if (mode === 'edit') {
+      setExporting(true);
+      try {
+        references = await exportReferences();
+      } catch (error) {
+        setProblem((error as Error).message);
+        return;
+      } finally {
+        setExporting(false);
+      }
+    }
+    const generation: GenerationRecord = { prompt: promptText, size, sourceNodeIds: references.map((r) => r.nodeId), createdAt };
+    const placement: Placement = replacing ? { kind: 'replace', nodeId: items[0].id } : { kind: 'beside' };
+    const request: JobRequest =
+      mode === 'edit'
+        ? {
+            kind: 'edit',
+            form: buildEditForm({
+              prompt: promptText,
+              size,
+              images: references.map((reference, i) => ({ filename: `reference-${i + 1}.png`, bytes: reference.bytes })),
+            }),
+          }
+        : { kind: 'generate', prompt: promptText, size };
+    const newRows: Row[] = Array.from({ length: count }, (_, index) => ({
+      key: `${batchId}:${index}`,
+      batchId,
+      label: count > 1 ? `Variant ${index + 1}` : mode === 'edit' ? 'Edit' : 'New image',
+      state: { phase: 'queued' },
+      startedAt: Date.now(),
+      expectedSeconds: expectedSeconds(state?.history ?? [], size),
+      controller: new AbortController(),
+      attempt: 0,
+      retryable: true,
+      spec: {
+        job: { request, idempotencyKey: `${batchId}-${index}-0` },
+        generation,
+        placement,
+        batch: { id: batchId, index },
+        referenceNames: references.map((r) => r.name),
+        relayUrl: settings.relayUrl,
+        startedAt: Date.now(),
+        notifyOnPlace: () => (panelIsSmall() ? `Reimage: “${promptText.slice(0, 40)}” is on the canvas` : undefined),
+      },
+    }));
+    setRows((current) => [...current.filter((row) => !isSettled(row.state) || row.state.phase === 'failed'), ...newRows]);
+    newRows.forEach((row) => schedule(row, settings.accessToken));
+  }
+
+  function cancelRow(key: string) {
+    rows.find((row) => row.key === key)?.controller.abort();
+  }
+
+  function retryRow(key: string) {
+    const row = rows.find((candidate) => candidate.key === key);
+    if (!row || !('request' in row.spec.job)) return;
+    const attempt = row.attempt + 1;
+    const retried: Row = {
+      ...row,
+      attempt,
+      state: { phase: 'queued' },
+      controller: new AbortController(),
+      spec: { ...row.spec, job: { request: row.spec.job.request, idempotencyKey: `${row.batchId}-${row.spec.batch?.index ?? 0}-${attempt}` } },
+    };
+    setRows((current) => current.map((candidate) => (candidate.key === key ? retried : candidate)));
+    schedule(retried, settings!.accessToken);
+  }
+
+  async function placeUnplaced(key: string) {
+    const row = rows.find((candidate) => candidate.key === key);
+    if (row?.state.phase !== 'failed' || !row.state.unplaced) return;
+    const { bytes, jobId } = row.state.unplaced;
+    updateRow(key, { state: { phase: 'placing', jobId } });
     try {
-      const references = await exportReferences(newRequestId());
-      const generation: GenerationRecord = {
-        prompt: prompt.trim(),
-        size: settings.size,
-        sourceNodeIds: references.map((reference) => reference.nodeId),
-        createdAt: new Date().toISOString(),
-      };
-      setRun({ phase: 'generating', startedAt });
-      const form = buildEditForm({
-        prompt: generation.prompt,
-        size: generation.size,
-        images: references.map((reference, i) => ({ filename: `reference-${i + 1}.png`, bytes: reference.bytes })),
-      });
-      const bytes = await requestEdit(settings, form, controller.signal);
-      await place(bytes, generation, startedAt);
+      const placed = await figmaSandbox.place(bytes, { generation: row.spec.generation, placement: row.spec.placement, jobId });
+      updateRow(key, { state: { phase: 'placed', ...placed } });
     } catch (error) {
-      if (controller.signal.aborted) setRun({ phase: 'idle' });
-      else setRun({ phase: 'failed', message: (error as Error).message });
+      updateRow(key, { state: { phase: 'failed', message: (error as Error).message, unplaced: { bytes, jobId } } });
     }
   }
+
+  async function placeFromHistory(entry: HistoryEntry) {
+    if (!entry.jobId) return;
+    setProblem(undefined);
+    try {
+      const result = await relayJobClient(settings!).wait(entry.jobId, {});
+      const generation: GenerationRecord = { prompt: entry.prompt, size: entry.size, sourceNodeIds: [], createdAt: new Date().toISOString() };
+      await figmaSandbox.place(result.bytes, { generation, placement: { kind: 'beside' } });
+    } catch (error) {
+      setProblem((error as Error).message);
+    }
+  }
+
+  const healthBanner =
+    health === 'unreachable' ? (
+      <p class="banner warning" role="note">
+        The relay at {settings.relayUrl} is not answering. Start it with npm start, or fix the Relay URL in Settings.
+      </p>
+    ) : health?.mode === 'demo' ? (
+      <p class="banner" role="note">
+        Demo relay: results are transformed copies of your layers, made without AI. Set LLMEASY_API_KEY on the relay for real edits.
+      </p>
+    ) : null;
 
   return (
-    <main>
-      {health !== undefined && health !== 'unreachable' && health.mode === 'demo' && (
-        <p class="banner" role="note">
-          Demo relay: results are transformed copies of your layers, made without AI. Set LLMEASY_API_KEY on the relay
-          for real edits.
-        </p>
+    <main ref={main}>
+      {healthBanner}
+      <p class="mode" aria-live="polite">
+        {mode === 'edit' ? (
+          <>
+            <strong>Edit</strong> · {items.length} {items.length === 1 ? 'layer' : 'layers'} as references
+          </>
+        ) : (
+          <>
+            <strong>Text to image</strong> · nothing is selected, so Reimage creates a new image from your prompt
+          </>
+        )}
+      </p>
+      <SelectionPreview items={items} thumbnails={thumbnails} />
+
+      <PromptField
+        prompt={prompt}
+        savedPrompts={state.savedPrompts}
+        onChange={setPrompt}
+        onSubmit={() => void generate()}
+        onSave={(text) => postToPlugin({ type: 'save-prompt', prompt: text })}
+        onDelete={(id) => postToPlugin({ type: 'delete-prompt', id })}
+      />
+
+      <div class="row">
+        <label class="field grow">
+          <span>Size</span>
+          <select
+            value={settings.size}
+            onChange={(e) => {
+              const size = e.currentTarget.value;
+              if (isImageSize(size)) saveSettings({ ...settings, size });
+            }}
+          >
+            {IMAGE_SIZES.map((size) => (
+              <option key={size.value} value={size.value}>
+                {sizeLabel(size)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="field">
+          <span>Variants</span>
+          <select
+            value={String(variants)}
+            disabled={replacing}
+            onChange={(e) => saveSettings({ ...settings, variants: Number(e.currentTarget.value) })}
+          >
+            {Array.from({ length: MAX_VARIANTS }, (_, i) => (
+              <option key={i} value={String(i + 1)}>
+                {i + 1}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+
+      {canReplace && (
+        <label class="checkbox">
+          <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.currentTarget.checked)} />
+          <span>Replace the selected layer (its old fills stay underneath, hidden)</span>
+        </label>
       )}
-      {health === 'unreachable' && (
-        <p class="banner warning" role="note">
-          The relay at {settings.relayUrl} is not answering. Start it with npm start, or fix the Relay URL in Settings.
-        </p>
-      )}
-
-      <SelectionPreview items={selection} thumbnails={thumbnails} />
-
-      <label class="field">
-        <span>Prompt</span>
-        <textarea
-          rows={4}
-          value={prompt}
-          placeholder="Make it a watercolor illustration, keep the layout"
-          onInput={(e) => setPrompt(e.currentTarget.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void generate();
-          }}
-        />
-      </label>
-
-      <label class="field">
-        <span>Size</span>
-        <select
-          value={settings.size}
-          onChange={(e) => {
-            const size = e.currentTarget.value;
-            if (isImageSize(size)) saveSettings({ ...settings, size });
-          }}
-        >
-          {IMAGE_SIZES.map((size) => (
-            <option key={size.value} value={size.value}>
-              {sizeLabel(size)}
-            </option>
-          ))}
-        </select>
-      </label>
 
       <div class="actions">
-        {running ? (
-          <button type="button" class="secondary" onClick={() => abort.current?.abort()} disabled={run.phase !== 'generating'}>
-            Cancel
-          </button>
-        ) : null}
-        <button type="button" class="primary" onClick={() => void generate()} disabled={Boolean(blocker) || running}>
-          Generate
+        <button type="button" class="primary" onClick={() => void generate()} disabled={Boolean(blocker) || exporting}>
+          {variants > 1 ? `Generate ${variants}` : 'Generate'}
         </button>
       </div>
-      {blocker && !running && <p class="hint">{blocker}</p>}
-
-      <div class="status" role="status" aria-live="polite">
-        {running && (
-          <p>
-            {PHASE_TEXT[run.phase]} <span class="elapsed">{elapsed} s</span>
-          </p>
-        )}
-        {run.phase === 'done' && <p class="success">{run.message}</p>}
-      </div>
-      {run.phase === 'failed' && (
-        <div class="error" role="alert">
-          <p>{run.message}</p>
-          {run.unplaced && (
-            <p class="error-actions">
-              <button type="button" class="secondary" onClick={() => run.unplaced && void place(run.unplaced.bytes, run.unplaced.generation, Date.now())}>
-                Place again
-              </button>
-              <a href={downloadUrl(run.unplaced.bytes)} download="reimage.png">
-                Download PNG
-              </a>
-            </p>
-          )}
-        </div>
+      {blocker && <p class="hint">{blocker}</p>}
+      {exporting && <p class="hint">Exporting the selected layers…</p>}
+      {problem && (
+        <p class="error" role="alert">
+          {problem}
+        </p>
       )}
 
-      <SettingsPanel settings={settings} onSave={saveSettings} />
+      <RequestRows
+        rows={rows}
+        now={now}
+        onCancel={cancelRow}
+        onRetry={retryRow}
+        onPlaceAgain={(key) => void placeUnplaced(key)}
+        onDownload={imageUrl}
+      />
+
+      <HistoryPanel
+        entries={state.history}
+        onReuse={(entry) => {
+          setPrompt(entry.prompt);
+          saveSettings({ ...settings, size: entry.size });
+        }}
+        onPlaceAgain={(entry) => void placeFromHistory(entry)}
+        toImageUrl={imageUrl}
+      />
+
+      <SettingsPanel settings={settings} open={launch?.command === 'settings'} onSave={saveSettings} />
     </main>
   );
 }

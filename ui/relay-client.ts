@@ -1,5 +1,3 @@
-import { base64ToBytes } from './base64';
-
 /** An error whose message a designer can act on. */
 export class RelayError extends Error {}
 
@@ -42,7 +40,16 @@ function statusMessage(status: number, relayUrl: string): string {
   return `The relay refused the request (HTTP ${status}).`;
 }
 
-async function callRelay(connection: RelayConnection, path: string, init: RequestInit): Promise<Response> {
+function unreachableMessage(relayUrl: string): string {
+  return `Can't reach the relay at ${relayUrl}. Check that it is running (npm start) and that the Relay URL in Settings is right.`;
+}
+
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+/** Calls the relay with the designer's token; a network failure becomes a RelayError that says what to check. */
+export async function callRelay(connection: RelayConnection, path: string, init: RequestInit = {}): Promise<Response> {
   const problem = relayUrlProblem(connection.relayUrl);
   if (problem) throw new RelayError(problem);
   try {
@@ -51,29 +58,19 @@ async function callRelay(connection: RelayConnection, path: string, init: Reques
       headers: { ...authorization(connection.accessToken), ...init.headers },
     });
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new RelayError(
-      `Can't reach the relay at ${connection.relayUrl}. Check that it is running (npm start) and that the Relay URL in Settings is right.`,
-    );
+    if (isAbort(error)) throw error;
+    throw new RelayError(unreachableMessage(connection.relayUrl));
   }
 }
 
-/** Sends an edit form to the relay and returns the PNG it answers with. */
-export async function requestEdit(connection: RelayConnection, form: FormData, signal?: AbortSignal): Promise<Uint8Array> {
-  const response = await callRelay(connection, 'v1/images/edits', { method: 'POST', body: form, signal });
-  const body = (await response.json().catch(() => undefined)) as
-    | { data?: { b64_json?: string }[]; error?: { message?: string } }
-    | undefined;
-  if (!response.ok) throw new RelayError(body?.error?.message ?? statusMessage(response.status, connection.relayUrl));
-  const base64 = body?.data?.[0]?.b64_json;
-  if (typeof base64 !== 'string' || base64 === '') {
-    throw new RelayError('The relay answered without an image. Try again; if it keeps happening, tell your admin.');
-  }
-  return base64ToBytes(base64);
+/** The relay's own words for a refused request, or ours when it gave none. */
+export async function relayErrorOf(response: Response, relayUrl: string): Promise<RelayError> {
+  const body = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+  return new RelayError(body?.error?.message ?? statusMessage(response.status, relayUrl));
 }
 
 export async function fetchRelayHealth(connection: RelayConnection): Promise<RelayHealth> {
   const response = await callRelay(connection, 'healthz', { method: 'GET' });
-  if (!response.ok) throw new RelayError(statusMessage(response.status, connection.relayUrl));
+  if (!response.ok) throw await relayErrorOf(response, connection.relayUrl);
   return (await response.json()) as RelayHealth;
 }

@@ -1,5 +1,6 @@
-import type { GenerationRecord, Placement, PluginMessage } from '../shared/protocol';
+import type { PlaceOptions, PluginMessage } from '../shared/protocol';
 import { onPluginMessage, postToPlugin, waitForPluginMessage } from './plugin-channel';
+import type { Sandbox } from './variant-run';
 
 export type Reference = Extract<PluginMessage, { type: 'reference' }>;
 
@@ -7,14 +8,15 @@ export class SandboxError extends Error {}
 
 let requestCounter = 0;
 
-/** A request id unique within this panel (crypto.randomUUID needs a secure context the iframe may lack). */
+/** An id unique within this panel (crypto.randomUUID needs a secure context the iframe may lack). */
 export function newRequestId(): string {
   requestCounter += 1;
-  return `${Date.now().toString(36)}-${requestCounter}`;
+  return `${Date.now().toString(36)}-${requestCounter}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 /** Asks the sandbox to export the selection; resolves once every reference (one per message) arrived. */
-export function exportReferences(requestId: string): Promise<Reference[]> {
+export function exportReferences(): Promise<Reference[]> {
+  const requestId = newRequestId();
   return new Promise((resolve, reject) => {
     const references: Reference[] = [];
     const stop = onPluginMessage((message) => {
@@ -35,12 +37,19 @@ export function exportReferences(requestId: string): Promise<Reference[]> {
 }
 
 /** Hands a generated PNG to the sandbox and resolves with the node it placed. */
-export async function placeInFigma(requestId: string, bytes: Uint8Array, generation: GenerationRecord, placement: Placement) {
+async function placeInFigma(bytes: Uint8Array, options: PlaceOptions) {
+  const requestId = newRequestId();
   const reply = waitForPluginMessage((message) =>
     (message.type === 'result-placed' || message.type === 'result-failed') && message.requestId === requestId ? message : undefined,
   );
-  postToPlugin({ type: 'place-result', requestId, bytes, generation, placement });
+  postToPlugin({ type: 'place-result', requestId, bytes, ...options });
   const message = await reply;
   if (message.type === 'result-failed') throw new SandboxError(message.message);
-  return message;
+  return { nodeId: message.nodeId, width: message.width, height: message.height };
 }
+
+export const figmaSandbox: Sandbox = {
+  place: placeInFigma,
+  jobSubmitted: (job) => postToPlugin({ type: 'job-submitted', job }),
+  jobSettled: (jobId) => postToPlugin({ type: 'job-settled', jobId }),
+};

@@ -5,6 +5,7 @@ import { encode } from 'fast-png';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../emulator/main';
+import { DEFAULT_REQUEST_LIMITS, MB } from '../../relay/request-limits';
 import { liveUpstream } from '../../relay/upstream';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
@@ -62,7 +63,10 @@ describe('errors a designer can meet, shown in words that say what to do', () =>
         return true;
       },
     });
-    relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), maxBodyBytes: 2 * 1024 * 1024 });
+    relay = await startRelay({
+      upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }),
+      limits: { ...DEFAULT_REQUEST_LIMITS, maxTotalImageBytes: 2 * MB },
+    });
     playground = await startPlayground();
   });
 
@@ -94,7 +98,7 @@ describe('errors a designer can meet, shown in words that say what to do', () =>
     await page.getByRole('button', { name: 'Zoom to fit' }).click();
     const calls = provider.calls.length;
     const message = await generate(page, 'Big photo', 'Make it a poster');
-    expect(message).toMatch(/more than 2 MB/);
+    expect(message).toMatch(/at most 2 MB/);
     expect(message).toMatch(/Select fewer or smaller layers/);
     expect(provider.calls.length).toBe(calls);
   });

@@ -1,29 +1,52 @@
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createRelayApp, type RelayOptions } from '../../relay/app';
+import { JobStore } from '../../relay/job-store';
+import { JobManager, type JobManagerOptions } from '../../relay/jobs';
+import type { Upstream } from '../../relay/upstream';
 
 export interface RunningRelay {
   url: string;
   logs: string[];
+  jobs: JobManager;
+  /** Stops serving and ends its provider calls, as if the process ended; a temporary data dir is removed. */
   close(): Promise<void>;
 }
 
+export interface RelayServerOptions extends Partial<Omit<RelayOptions, 'jobs'>>, Partial<Omit<JobManagerOptions, 'upstream' | 'store'>> {
+  upstream: Upstream;
+  /** Where jobs are kept; a fresh temporary folder, removed on close, when not given. */
+  dataDir?: string;
+  /** A fixed loopback port, to start the relay again where its clients expect it; any free port when not given. */
+  port?: number;
+}
+
 /** The relay app served over real HTTP on a free loopback port, its log lines captured. */
-export async function startRelay(options: Omit<RelayOptions, 'log' | 'version' | 'mode'> & Partial<RelayOptions>): Promise<RunningRelay> {
+export async function startRelay(options: RelayServerOptions): Promise<RunningRelay> {
+  const { upstream, dataDir, port: fixedPort = 0, ttlMs, now, admit, ...relay } = options;
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'reimage-relay-')));
+  const jobs = await JobManager.open({ upstream, store: new JobStore(dir), ttlMs: ttlMs ?? 24 * 3600_000, now, admit });
   const logs: string[] = [];
-  const app = createRelayApp({ mode: 'live', version: 'test', log: (line) => logs.push(JSON.stringify(line)), ...options });
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
+  const app = createRelayApp({ mode: 'live', version: 'test', log: (line) => logs.push(JSON.stringify(line)), jobs, ...relay });
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: fixedPort }) as Server;
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     logs,
-    close: () =>
-      new Promise<void>((resolve) => {
+    jobs,
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await jobs.stop();
+      if (dataDir === undefined) await rm(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -4,11 +4,12 @@ import { relayUrlProblem } from '../relay-client';
 
 interface Props {
   settings: Settings;
+  open: boolean;
   onSave: (settings: Settings) => void;
 }
 
 /** Relay URL and access token; saved per user when a field is left. */
-export function SettingsPanel({ settings, onSave }: Props) {
+export function SettingsPanel({ settings, open, onSave }: Props) {
   const [relayUrl, setRelayUrl] = useState(settings.relayUrl);
   const [accessToken, setAccessToken] = useState(settings.accessToken);
   const urlProblem = relayUrlProblem(relayUrl);
@@ -18,7 +19,7 @@ export function SettingsPanel({ settings, onSave }: Props) {
   };
 
   return (
-    <details class="settings" open={settings.relayUrl === '' ? true : undefined}>
+    <details class="panel settings" open={open || undefined}>
       <summary>Settings</summary>
       <label class="field">
         <span>Relay URL</span>

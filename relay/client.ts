@@ -1,0 +1,15 @@
+import type { Context } from 'hono';
+
+/**
+ * Who is calling. Jobs and idempotency keys belong to a client; the auth middleware names it (the
+ * token's name) with `c.set('client', name)`. A relay without tokens serves one anonymous client.
+ */
+export interface RelayEnv {
+  Variables: { client?: string };
+}
+
+export const ANONYMOUS_CLIENT = 'anonymous';
+
+export function clientOf(c: Context<RelayEnv>): string {
+  return c.get('client') ?? ANONYMOUS_CLIENT;
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { JobRecord } from './job-record';
+
+const JOB_FILE = /^(job_[A-Za-z0-9_-]+)\.json$/;
+
+/**
+ * Jobs on disk: one JSON file per job and, once it succeeded, its PNG beside it. Every file is
+ * written under a temporary name and renamed, so a crash never leaves half a file under a job's name.
+ */
+export class JobStore {
+  constructor(readonly dir: string) {}
+
+  imagePath(id: string): string {
+    return join(this.dir, `${id}.png`);
+  }
+
+  private async writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
+    const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(temporary, data);
+      await rename(temporary, path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+  }
+
+  save(record: JobRecord): Promise<void> {
+    return this.writeAtomically(join(this.dir, `${record.id}.json`), JSON.stringify(record));
+  }
+
+  saveImage(id: string, png: Uint8Array): Promise<void> {
+    return this.writeAtomically(this.imagePath(id), png);
+  }
+
+  async removeImage(id: string): Promise<void> {
+    await rm(this.imagePath(id), { force: true });
+  }
+
+  async remove(id: string): Promise<void> {
+    await Promise.all([rm(join(this.dir, `${id}.json`), { force: true }), this.removeImage(id)]);
+  }
+
+  /** Every job saved here; clears leftovers of interrupted writes and images no job owns. */
+  async loadAll(): Promise<JobRecord[]> {
+    await mkdir(this.dir, { recursive: true });
+    const names = await readdir(this.dir);
+    const records: JobRecord[] = [];
+    for (const name of names) {
+      const id = JOB_FILE.exec(name)?.[1];
+      if (!id) continue;
+      const record = await readFile(join(this.dir, name), 'utf8')
+        .then((text) => JSON.parse(text) as JobRecord)
+        .catch(() => undefined);
+      if (record?.id === id) records.push(record);
+    }
+    const withImages = new Set(records.filter((r) => r.status === 'succeeded').map((r) => `${r.id}.png`));
+    const leftovers = names.filter((name) => name.endsWith('.tmp') || (name.endsWith('.png') && !withImages.has(name)));
+    await Promise.all(leftovers.map((name) => rm(join(this.dir, name), { force: true })));
+    return records;
+  }
+}

@@ -1,0 +1,48 @@
+import { TokenError, type TokenStore } from './tokens';
+
+const USAGE = [
+  'Usage:',
+  '  npm run relay -- token create <name>   make a token for one person and print it once',
+  '  npm run relay -- token list            names, creation dates and usage',
+  '  npm run relay -- token revoke <name>   stop a token working, at once',
+].join('\n');
+
+function listing(store: TokenStore): string {
+  const tokens = store.list();
+  if (tokens.length === 0) {
+    return 'No tokens yet. Create one per person with: npm run relay -- token create <name>\n' +
+      'Without tokens the relay only accepts requests when it listens on this machine alone (127.0.0.1).';
+  }
+  const rows = tokens.map((t) => [t.name, t.createdAt, String(t.requests), t.lastUsedAt ?? 'never']);
+  const table = [['name', 'created', 'requests', 'last used'], ...rows];
+  const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
+  return table.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+}
+
+/** `token create|list|revoke`: prints to `out` or `err` and returns the exit code. */
+export function runTokenCommand(args: readonly string[], store: TokenStore, out: (text: string) => void, err: (text: string) => void): number {
+  const [command, name, ...extra] = args;
+  try {
+    if (command === 'create' && name && extra.length === 0) {
+      const token = store.create(name);
+      out(`Created the token "${name}". It is shown only this once; hand it to ${name} privately:\n\n${token}\n\n` +
+        'They paste it in Reimage → Settings → Access token. To stop it working: npm run relay -- token revoke ' + name);
+      return 0;
+    }
+    if (command === 'list' && name === undefined) {
+      out(listing(store));
+      return 0;
+    }
+    if (command === 'revoke' && name && extra.length === 0) {
+      store.revoke(name);
+      out(`Revoked the token "${name}": the relay refuses it from its next request on.`);
+      return 0;
+    }
+  } catch (error) {
+    if (!(error instanceof TokenError)) throw error;
+    err(error.message);
+    return 1;
+  }
+  err(USAGE);
+  return 2;
+}

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_REQUEST_LIMITS } from '../../relay/request-limits';
+import { liveUpstream } from '../../relay/upstream';
+import { buildEditForm } from '../../shared/edit-form';
+import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
+import { solidPng } from '../fakes/png';
+import { streamingPost } from '../helpers/raw-http';
+import { startRelay, type RunningRelay } from '../helpers/relay-server';
+
+const API_KEY = 'sk-test-limits-0d9a3f';
+const KB = 1024;
+const BOUNDARY = 'limits-test-boundary';
+const PNG_SIGNATURE = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Small limits so that tests stay light; the defaults are checked in the unit tests. */
+const LIMITS = { ...DEFAULT_REQUEST_LIMITS, maxImages: 3, maxImageBytes: 64 * KB, maxTotalImageBytes: 100 * KB, maxPromptChars: 500 };
+
+/** A PNG whose bytes do not compress: `size` bytes after a real signature. */
+function pngOfBytes(size: number): Uint8Array {
+  const bytes = new Uint8Array(size).map((_, i) => (i * 2654435761) >>> 24);
+  bytes.set(PNG_SIGNATURE);
+  return bytes;
+}
+
+function* endlessImagePart(field: string): Generator<Uint8Array> {
+  const encoder = new TextEncoder();
+  yield encoder.encode(
+    `--${BOUNDARY}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nMake it blue\r\n` +
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${field}"; filename="huge.png"\r\nContent-Type: image/png\r\n\r\n`,
+  );
+  yield PNG_SIGNATURE;
+  const block = new Uint8Array(16 * KB).fill(7);
+  for (let i = 0; i < 2560; i++) yield block;
+}
+
+describe('request limits, over real HTTP', () => {
+  let provider: FakeLlmEasy;
+  let relay: RunningRelay;
+
+  beforeAll(async () => {
+    provider = await startFakeLlmEasy({ apiKey: API_KEY });
+    relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), limits: LIMITS });
+  });
+
+  afterAll(async () => {
+    await relay.close();
+    await provider.close();
+  });
+
+  async function send(form: FormData) {
+    const response = await fetch(`${relay.url}/v1/images/edits`, { method: 'POST', body: form });
+    return { status: response.status, error: ((await response.json()) as { error?: { message: string; param?: string } }).error };
+  }
+
+  const cases: { name: string; form: () => FormData; status: number; param: string; message: string }[] = [
+    {
+      name: 'more images than allowed',
+      form: () => buildEditForm({ prompt: 'p', size: 'auto', images: Array.from({ length: 4 }, (_, i) => ({ filename: `${i}.png`, bytes: solidPng(4, 4) })) }),
+      status: 400,
+      param: 'image',
+      message: 'Send at most 3 reference images; this request has more. Select fewer layers.',
+    },
+    {
+      name: 'one image over the per-image limit',
+      form: () => buildEditForm({ prompt: 'p', size: 'auto', images: [{ filename: 'a.png', bytes: pngOfBytes(65 * KB) }] }),
+      status: 413,
+      param: 'image',
+      message: "Reference 1 (a.png) is larger than 64 KB, the relay's limit for one image. Select a smaller layer.",
+    },
+    {
+      name: 'images over the total limit',
+      form: () => buildEditForm({ prompt: 'p', size: 'auto', images: [0, 1].map((i) => ({ filename: `${i}.png`, bytes: pngOfBytes(60 * KB) })) }),
+      status: 413,
+      param: 'image',
+      message: "The references add up to more than 100 KB, the relay's limit for one request. Select fewer or smaller layers.",
+    },
+    {
+      name: 'a prompt over the limit',
+      form: () => buildEditForm({ prompt: 'é'.repeat(501), size: 'auto', images: [{ filename: 'a.png', bytes: solidPng(4, 4) }] }),
+      status: 400,
+      param: 'prompt',
+      message: 'A prompt may have at most 500 characters; this one has 501. Shorten it.',
+    },
+    {
+      name: 'no prompt',
+      form: () => buildEditForm({ prompt: '', size: 'auto', images: [{ filename: 'a.png', bytes: solidPng(4, 4) }] }),
+      status: 400,
+      param: 'prompt',
+      message: 'Write a prompt that describes the image.',
+    },
+    {
+      name: 'a size that is not one of the ten',
+      form: () => {
+        const form = buildEditForm({ prompt: 'p', size: 'auto', images: [{ filename: 'a.png', bytes: solidPng(4, 4) }] });
+        form.set('size', '800x600');
+        return form;
+      },
+      status: 400,
+      param: 'size',
+      message: 'Size must be one of auto, 1024x1024, 1536x1024, 1024x1536, 1536x1152, 1152x1536, 2048x2048, 2048x1152, 3840x2160, 2160x3840.',
+    },
+    {
+      name: 'an image that is not PNG, JPEG or WebP by its bytes',
+      form: () => buildEditForm({ prompt: 'p', size: 'auto', images: [{ filename: 'cat.gif', bytes: new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00') }] }),
+      status: 400,
+      param: 'image',
+      message: 'Reference 1 (cat.gif) is not a PNG, JPEG or WebP image by its contents. Export the layer as PNG.',
+    },
+  ];
+
+  for (const limit of cases) {
+    it(`refuses ${limit.name} with ${limit.status}, naming the field and the limit, without calling the provider`, async () => {
+      const before = provider.calls.length;
+      const { status, error } = await send(limit.form());
+      expect(status).toBe(limit.status);
+      expect(error).toMatchObject({ param: limit.param, message: limit.message });
+      expect(provider.calls.length).toBe(before);
+    });
+  }
+
+  it('forwards a JPEG reference as JPEG', async () => {
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0]);
+    const { status } = await send(buildEditForm({ prompt: 'p', size: 'auto', images: [{ filename: 'photo', bytes: jpeg }] }));
+    expect(status).toBe(200);
+    expect(provider.calls.at(-1)!.images[0]).toMatchObject({ field: 'image', filename: 'reference-1.jpg', type: 'image/jpeg' });
+  });
+
+  it('answers 413 to an oversized Content-Length before the body is sent', async () => {
+    const before = provider.calls.length;
+    const answer = await streamingPost(
+      `${relay.url}/v1/images/edits`,
+      { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': String(1024 * 1024 * 1024) },
+      [],
+    );
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).error.message).toBe('The request is 1024 MB; the relay takes at most 100 KB of references in all. Select fewer or smaller layers.');
+    expect(answer.sent).toBe(0);
+    expect(provider.calls.length).toBe(before);
+  });
+
+  it('refuses an image growing past the limit while it streams, long before the body ends', async () => {
+    const before = provider.calls.length;
+    const answer = await streamingPost(`${relay.url}/v1/images/edits`, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, endlessImagePart('image'));
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).error).toMatchObject({ param: 'image', message: expect.stringContaining('larger than 64 KB') });
+    expect(answer.sent).toBeLessThan(20 * 1024 * KB);
+    expect(provider.calls.length).toBe(before);
+  });
+
+  it('counts the bytes of parts it does not forward against the body limit', async () => {
+    const answer = await streamingPost(`${relay.url}/v1/images/edits`, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, endlessImagePart('mask'));
+    expect(answer.status).toBe(413);
+    expect(answer.sent).toBeLessThan(20 * 1024 * KB);
+  });
+
+  it('keeps serving after refusing a request mid-stream', async () => {
+    await streamingPost(`${relay.url}/v1/images/edits`, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, endlessImagePart('image'));
+    const { status } = await send(buildEditForm({ prompt: 'p', size: 'auto', images: [{ filename: 'a.png', bytes: solidPng(4, 4) }] }));
+    expect(status).toBe(200);
+  });
+});

@@ -1,0 +1,74 @@
+import type { SavedPrompt } from '../../shared/protocol';
+import { BUILT_IN_PRESETS } from '../prompt-presets';
+
+interface Props {
+  prompt: string;
+  savedPrompts: SavedPrompt[];
+  onChange: (prompt: string) => void;
+  onSubmit: () => void;
+  onSave: (prompt: string) => void;
+  onDelete: (id: string) => void;
+}
+
+/** The prompt, with built-in presets and the user's own saved prompts. Cmd/Ctrl+Enter generates. */
+export function PromptField({ prompt, savedPrompts, onChange, onSubmit, onSave, onDelete }: Props) {
+  const saved = savedPrompts.find((entry) => entry.prompt === prompt);
+  return (
+    <div class="field">
+      <div class="field-head">
+        <label for="prompt">Prompt</label>
+        <select
+          class="presets"
+          aria-label="Presets"
+          value=""
+          onChange={(e) => {
+            if (e.currentTarget.value) onChange(e.currentTarget.value);
+          }}
+        >
+          <option value="">Presets…</option>
+          <optgroup label="Built in">
+            {BUILT_IN_PRESETS.map((preset) => (
+              <option key={preset.label} value={preset.prompt}>
+                {preset.label}
+              </option>
+            ))}
+          </optgroup>
+          {savedPrompts.length > 0 && (
+            <optgroup label="Saved">
+              {savedPrompts.map((entry) => (
+                <option key={entry.id} value={entry.prompt}>
+                  {entry.prompt.length > 40 ? `${entry.prompt.slice(0, 39)}…` : entry.prompt}
+                </option>
+              ))}
+            </optgroup>
+          )}
+        </select>
+      </div>
+      <textarea
+        id="prompt"
+        rows={4}
+        value={prompt}
+        placeholder="Make it a watercolor illustration, keep the layout"
+        onInput={(e) => onChange(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
+            e.preventDefault();
+            onSubmit();
+          }
+        }}
+      />
+      <p class="field-foot">
+        <span class="hint">⌘/Ctrl + Enter to generate</span>
+        {saved ? (
+          <button type="button" class="link" onClick={() => onDelete(saved.id)}>
+            Remove from saved
+          </button>
+        ) : (
+          <button type="button" class="link" disabled={prompt.trim() === ''} onClick={() => onSave(prompt.trim())}>
+            Save prompt
+          </button>
+        )}
+      </p>
+    </div>
+  );
+}

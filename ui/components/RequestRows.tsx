@@ -1,0 +1,100 @@
+import { formatDuration, progressFraction } from '../expected-time';
+import type { VariantState } from '../variant-run';
+
+export interface RequestRow {
+  key: string;
+  label: string;
+  state: VariantState;
+  startedAt: number;
+  expectedSeconds: number;
+  /** Whether the request can be sent again (a job resumed from an earlier session cannot). */
+  retryable: boolean;
+}
+
+interface Props {
+  rows: RequestRow[];
+  now: number;
+  onCancel: (key: string) => void;
+  onRetry: (key: string) => void;
+  onPlaceAgain: (key: string) => void;
+  onDownload: (bytes: Uint8Array) => string;
+}
+
+const PHASE_TEXT: Record<VariantState['phase'], string> = {
+  queued: 'Waiting for a free slot…',
+  submitting: 'Sending to the relay…',
+  running: 'Generating…',
+  placing: 'Placing on the canvas…',
+  placed: 'Placed',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+function RowStatus({ row, now }: { row: RequestRow; now: number }) {
+  const { state } = row;
+  if (state.phase === 'placed') return <span class="success">Placed {state.width}×{state.height}</span>;
+  if (state.phase === 'failed') return <span class="row-error">{state.message}</span>;
+  if (state.phase === 'cancelled') return <span class="hint">Cancelled</span>;
+  const elapsed = Math.max(0, (now - row.startedAt) / 1000);
+  const retry = state.phase === 'running' ? state.retryMessage : undefined;
+  return (
+    <>
+      <span>
+        {retry ?? PHASE_TEXT[state.phase]}{' '}
+        <span class="elapsed">
+          {formatDuration(elapsed)} of about {formatDuration(row.expectedSeconds)}
+        </span>
+      </span>
+      <progress
+        max={1}
+        value={progressFraction(elapsed, row.expectedSeconds)}
+        aria-label={`${row.label} progress`}
+      />
+    </>
+  );
+}
+
+/** One row per requested image: its status, elapsed time against the expected time, and what can be done. */
+export function RequestRows({ rows, now, onCancel, onRetry, onPlaceAgain, onDownload }: Props) {
+  if (rows.length === 0) return null;
+  return (
+    <ul class="requests" aria-label="Requests" role="status" aria-live="polite">
+      {rows.map((row) => {
+        const { state } = row;
+        const active = state.phase !== 'placed' && state.phase !== 'failed' && state.phase !== 'cancelled';
+        return (
+          <li key={row.key} class={`request request-${state.phase}`}>
+            <div class="request-head">
+              <strong>{row.label}</strong>
+              <span class="request-actions">
+                {active && (
+                  <button type="button" class="link" onClick={() => onCancel(row.key)}>
+                    Cancel
+                  </button>
+                )}
+                {row.retryable && (state.phase === 'failed' || state.phase === 'cancelled') && !('unplaced' in state && state.unplaced) && (
+                  <button type="button" class="link" onClick={() => onRetry(row.key)}>
+                    Retry
+                  </button>
+                )}
+                {state.phase === 'failed' && state.unplaced && (
+                  <>
+                    <button type="button" class="link" onClick={() => onPlaceAgain(row.key)}>
+                      Place again
+                    </button>
+                    <a class="link" href={onDownload(state.unplaced.bytes)} download="reimage.png">
+                      Download PNG
+                    </a>
+                  </>
+                )}
+              </span>
+            </div>
+            <div class="request-status" role={state.phase === 'failed' ? 'alert' : undefined}>
+              <RowStatus row={row} now={now} />
+            </div>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,143 @@
+import type { ImageSize } from '../shared/sizes';
+import { callRelay, isAbort, type RelayConnection, RelayError, relayErrorOf } from './relay-client';
+import { retryDelayMs } from './retry-delay';
+
+export type JobRequest = { kind: 'edit'; form: FormData } | { kind: 'generate'; prompt: string; size: ImageSize };
+
+export interface JobResult {
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+  /** Told each time a poll fails and will be tried again, and with undefined once the relay answers again. */
+  onRetry?: (message: string | undefined) => void;
+}
+
+/** The relay's job API as the generation flow needs it; tests can pass another implementation. */
+export interface JobClient {
+  submit(request: JobRequest, idempotencyKey: string, signal?: AbortSignal): Promise<{ id: string }>;
+  wait(id: string, options: WaitOptions): Promise<JobResult>;
+  cancel(id: string): Promise<void>;
+}
+
+interface JobStatus {
+  id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  error?: { message?: string };
+  image?: { width: number; height: number };
+}
+
+export interface PollTiming {
+  /** How long one long poll may wait on the relay; proxies cut idle requests, so it stays well under a minute. */
+  waitSeconds: number;
+  firstRetryDelayMs: number;
+}
+
+const DEFAULT_TIMING: PollTiming = { waitSeconds: 25, firstRetryDelayMs: 1000 };
+
+/** Statuses that say the relay (or a proxy before it) is briefly unwell, not that the job is lost. */
+function isTransient(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+class TransientFailure extends Error {}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function relayJobClient(connection: RelayConnection, timing: PollTiming = DEFAULT_TIMING): JobClient {
+  const { relayUrl } = connection;
+  const expired = () =>
+    new RelayError('The relay no longer has this image: it keeps results for a day, and this one is gone. Generate it again.');
+
+  /** One call that may fail for a passing reason (network, proxy, restart): those become TransientFailure. */
+  async function attempt(path: string, signal?: AbortSignal): Promise<Response> {
+    let response: Response;
+    try {
+      response = await callRelay(connection, path, { signal });
+    } catch (error) {
+      if (isAbort(error) || !(error instanceof RelayError)) throw error;
+      throw new TransientFailure(error.message);
+    }
+    if (response.status === 404) throw expired();
+    if (isTransient(response.status)) throw new TransientFailure(`The relay answered HTTP ${response.status}.`);
+    if (!response.ok) throw await relayErrorOf(response, relayUrl);
+    return response;
+  }
+
+  /** Repeats a call until it succeeds or fails for good, saying each time it will try again. */
+  async function persist<T>(call: () => Promise<T>, options: WaitOptions): Promise<T> {
+    for (let failures = 0; ; ) {
+      try {
+        const value = await call();
+        if (failures > 0) options.onRetry?.(undefined);
+        return value;
+      } catch (error) {
+        if (!(error instanceof TransientFailure)) throw error;
+        failures += 1;
+        const delay = retryDelayMs(failures, timing.firstRetryDelayMs);
+        options.onRetry?.(`Lost touch with the relay (${error.message.replace(/\.$/, '')}). Still waiting for the image: trying again in ${Math.ceil(delay / 1000)} s.`);
+        await sleep(delay, options.signal);
+      }
+    }
+  }
+
+  return {
+    async submit(request, idempotencyKey, signal) {
+      const headers: Record<string, string> = { Prefer: 'respond-async', 'Idempotency-Key': idempotencyKey };
+      const init: RequestInit =
+        request.kind === 'edit'
+          ? { method: 'POST', body: request.form, headers, signal }
+          : {
+              method: 'POST',
+              body: JSON.stringify({ prompt: request.prompt, size: request.size }),
+              headers: { ...headers, 'Content-Type': 'application/json' },
+              signal,
+            };
+      const path = request.kind === 'edit' ? 'v1/images/edits' : 'v1/images/generations';
+      const response = await callRelay(connection, path, init);
+      if (response.status !== 202) {
+        if (response.ok) {
+          throw new RelayError(`The relay at ${relayUrl} does not run jobs: update it to this version of Reimage's relay.`);
+        }
+        throw await relayErrorOf(response, relayUrl);
+      }
+      const job = (await response.json()) as { id?: unknown };
+      if (typeof job.id !== 'string') throw new RelayError('The relay answered without a job id. Try again; if it keeps happening, tell your admin.');
+      return { id: job.id };
+    },
+
+    async wait(id, options) {
+      const jobPath = `v1/jobs/${encodeURIComponent(id)}`;
+      for (;;) {
+        const job = await persist(async () => (await (await attempt(`${jobPath}?wait=${timing.waitSeconds}`, options.signal)).json()) as JobStatus, options);
+        if (job.status === 'failed') throw new RelayError(job.error?.message ?? 'The relay could not make this image. Try again.');
+        if (job.status === 'cancelled') throw new RelayError('This generation was cancelled.');
+        if (job.status === 'succeeded' && job.image) {
+          const bytes = await persist(async () => new Uint8Array(await (await attempt(`${jobPath}/image`, options.signal)).arrayBuffer()), options);
+          return { bytes, width: job.image.width, height: job.image.height };
+        }
+      }
+    },
+
+    async cancel(id) {
+      const response = await callRelay(connection, `v1/jobs/${encodeURIComponent(id)}`, { method: 'DELETE' });
+      if (!response.ok && response.status !== 404) throw await relayErrorOf(response, relayUrl);
+    },
+  };
+}
