@@ -4,6 +4,7 @@ import { startRelayProcess } from './relay-process';
 
 export interface BenchRelay extends RelayTarget {
   pid: number;
+  inspectorUrl: string | undefined;
   provider: FixedDelayProvider;
 }
 
@@ -21,7 +22,7 @@ export async function withBenchRelay<T>(
   try {
     const relay = await startRelayProcess(setup.env, nodeArgs);
     try {
-      return await measure({ url: relay.url, token: setup.token, pid: relay.pid, provider: fake });
+      return await measure({ url: relay.url, token: setup.token, pid: relay.pid, inspectorUrl: relay.inspectorUrl, provider: fake });
     } finally {
       await relay.stop();
     }
