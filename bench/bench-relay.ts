@@ -15,12 +15,12 @@ export interface BenchRelay extends RelayTarget {
 export async function withBenchRelay<T>(
   provider: { delayMs: number; answer: Buffer },
   measure: (relay: BenchRelay) => Promise<T>,
-  nodeArgs: string[] = [],
+  process: { nodeArgs?: string[]; env?: Record<string, string> } = {},
 ): Promise<T> {
   const fake = await startFixedDelayProvider(provider);
   const setup = benchRelaySetup(fake.baseUrl);
   try {
-    const relay = await startRelayProcess(setup.env, nodeArgs);
+    const relay = await startRelayProcess({ ...setup.env, ...process.env }, process.nodeArgs);
     try {
       return await measure({ url: relay.url, token: setup.token, pid: relay.pid, inspectorUrl: relay.inspectorUrl, provider: fake });
     } finally {

@@ -29,7 +29,7 @@ export async function relayProfile(): Promise<Section> {
         await runLoad({ concurrency: 1, requests: REQUESTS, spreadMs: 0, send });
         return { from, to: nowUs() };
       },
-      ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+      { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] },
     );
     // The main thread's profile is the first one written.
     const [file] = readdirSync(profileDir).sort();
