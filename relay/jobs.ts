@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createLimiter } from '../shared/concurrency';
 import { readPngSize } from '../shared/png-size';
+import type { LogLine } from './app';
 import { RelayHttpError } from './errors';
 import type { ImageRequest } from './image-request';
 import { isFinished, type JobRecord } from './job-record';
@@ -29,6 +30,8 @@ export interface JobManagerOptions {
    * has in flight; throws a RelayHttpError (e.g. 429) to refuse. A retried Idempotency-Key is not asked.
    */
   admit?: (client: string, inFlight: number) => void;
+  /** Gets one line per job that ends, with the time its provider call took. */
+  log?: (line: LogLine) => void;
 }
 
 interface Job {
@@ -165,6 +168,7 @@ export class JobManager {
 
   private async run(job: Job, request: ImageRequest): Promise<void> {
     const { record } = job;
+    const started = performance.now();
     try {
       if (record.status !== 'queued') return;
       record.status = 'running';
@@ -184,6 +188,8 @@ export class JobManager {
       if (record.status === 'running') this.finish(job, { status: 'failed', error: errorOf(error) });
     } finally {
       this.leave(record.client);
+      const upstreamMs = Math.round(performance.now() - started);
+      this.options.log?.({ time: new Date().toISOString(), client: record.client, job: record.id, kind: record.kind, status: record.status, upstreamMs, bytesOut: record.image?.bytes });
     }
   }
 
