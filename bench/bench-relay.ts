@@ -4,6 +4,7 @@ import { startRelayProcess } from './relay-process';
 
 export interface BenchRelay extends RelayTarget {
   pid: number;
+  inspectorUrl: string | undefined;
   provider: FixedDelayProvider;
 }
 
@@ -14,14 +15,14 @@ export interface BenchRelay extends RelayTarget {
 export async function withBenchRelay<T>(
   provider: { delayMs: number; answer: Buffer },
   measure: (relay: BenchRelay) => Promise<T>,
-  nodeArgs: string[] = [],
+  process: { nodeArgs?: string[]; env?: Record<string, string> } = {},
 ): Promise<T> {
   const fake = await startFixedDelayProvider(provider);
   const setup = benchRelaySetup(fake.baseUrl);
   try {
-    const relay = await startRelayProcess(setup.env, nodeArgs);
+    const relay = await startRelayProcess({ ...setup.env, ...process.env }, process.nodeArgs);
     try {
-      return await measure({ url: relay.url, token: setup.token, pid: relay.pid, provider: fake });
+      return await measure({ url: relay.url, token: setup.token, pid: relay.pid, inspectorUrl: relay.inspectorUrl, provider: fake });
     } finally {
       await relay.stop();
     }

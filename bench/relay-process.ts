@@ -7,6 +7,8 @@ import { projectRoot } from './ensure-built';
 export interface RelayProcess {
   url: string;
   pid: number;
+  /** The DevTools WebSocket URL, when started with --inspect. */
+  inspectorUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -38,7 +40,9 @@ export async function startRelayProcess(env: Record<string, string>, nodeArgs: s
   });
   // Keep only the tail of the relay's log (one line per request) for error messages.
   let tail = '';
+  let inspectorUrl: string | undefined;
   const keep = (chunk: Buffer) => {
+    inspectorUrl ??= /Debugger listening on (ws:\/\/\S+)/.exec(chunk.toString())?.[1];
     tail = (tail + chunk.toString()).slice(-4000);
   };
   child.stdout.on('data', keep);
@@ -48,6 +52,7 @@ export async function startRelayProcess(env: Record<string, string>, nodeArgs: s
   return {
     url,
     pid: child.pid!,
+    inspectorUrl,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');

@@ -7,7 +7,7 @@ import { relaySync } from './clients';
 import { type CpuProfile, hotFunctions } from './cpu-profile';
 import { imageAnswer } from './fixed-delay-provider';
 import { runLoad } from './load';
-import { noisePng } from './noise-png';
+import { noisePngOfAbout } from './noise-png';
 import { ms, type Section } from './report';
 
 const REQUESTS = 20;
@@ -21,7 +21,7 @@ export async function relayProfile(): Promise<Section> {
   const profileDir = mkdtempSync(join(tmpdir(), 'reimage-bench-profile-'));
   try {
     const window = await withBenchRelay(
-      { delayMs: 250, answer: imageAnswer(noisePng(3e6, 99)) },
+      { delayMs: 250, answer: imageAnswer(noisePngOfAbout(3e6, 99)) },
       async (relay) => {
         const send = relaySync(relay, edit);
         await runLoad({ concurrency: 1, requests: 3, spreadMs: 0, send });
@@ -29,7 +29,7 @@ export async function relayProfile(): Promise<Section> {
         await runLoad({ concurrency: 1, requests: REQUESTS, spreadMs: 0, send });
         return { from, to: nowUs() };
       },
-      ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+      { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] },
     );
     // The main thread's profile is the first one written.
     const [file] = readdirSync(profileDir).sort();
