@@ -6,8 +6,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../emulator/main';
 import { DEFAULT_REQUEST_LIMITS, MB } from '../../relay/request-limits';
+import { TokenStore } from '../../relay/tokens';
 import { liveUpstream } from '../../relay/upstream';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
+import { temporaryDataDir } from '../helpers/relay-process';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
 import { clickLayer, configureRelay, openFigma, type Playground, pluginUi, startPlayground } from './harness';
 
@@ -51,6 +53,8 @@ async function generate(page: Page, layer: string, prompt: string): Promise<stri
 describe('errors a designer can meet, shown in words that say what to do', () => {
   let provider: FakeLlmEasy;
   let relay: RunningRelay;
+  let tokens: TokenStore;
+  let guardedRelay: RunningRelay;
   let playground: Playground;
 
   beforeAll(async () => {
@@ -67,11 +71,15 @@ describe('errors a designer can meet, shown in words that say what to do', () =>
       upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }),
       limits: { ...DEFAULT_REQUEST_LIMITS, maxTotalImageBytes: 2 * MB },
     });
+    tokens = new TokenStore(temporaryDataDir());
+    guardedRelay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), access: { tokens, loopback: true } });
     playground = await startPlayground();
   });
 
   afterAll(async () => {
     await playground.close();
+    await guardedRelay.close();
+    await tokens.flush();
     await relay.close();
     await provider.close();
   });
@@ -84,6 +92,15 @@ describe('errors a designer can meet, shown in words that say what to do', () =>
     expect(message).toContain(`Can't reach the relay at ${relayUrl}`);
     expect(message).toMatch(/npm start/);
     expect(message).toMatch(/Relay URL in Settings/);
+  });
+
+  it('says the relay rejected the access token and to ask the admin for a new one in Settings', async () => {
+    tokens.create('ana');
+    const page = await openFigma(playground);
+    await configureRelay(page, guardedRelay.url, 'rmg_revoked-or-mistyped');
+    const message = await generate(page, 'Logo', 'Make it chrome');
+    expect(message).toContain('The relay rejected your access token');
+    expect(message).toMatch(/ask your admin for a new one and paste it in Settings/);
   });
 
   it('says the references are too large and to select fewer or smaller layers', async () => {
