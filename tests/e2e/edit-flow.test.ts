@@ -9,7 +9,7 @@ import { clickLayer, configureRelay, imageSize, layers, openFigma, type Playgrou
 const API_KEY = 'sk-e2e-flow';
 
 /** The built plugin in Chromium, hosted as Figma hosts it, against the real relay and a strict fake provider. */
-describe('editing two selected frames in the browser', () => {
+describe('editing two selected frames in the browser', { timeout: 60_000 }, () => {
   let provider: FakeLlmEasy;
   let relay: RunningRelay;
   let playground: Playground;
@@ -69,7 +69,7 @@ describe('editing two selected frames in the browser', () => {
   });
 });
 
-describe('a team relay that requires access tokens', () => {
+describe('a team relay that requires access tokens', { timeout: 60_000 }, () => {
   let provider: FakeLlmEasy;
   let tokens: TokenStore;
   let relay: RunningRelay;

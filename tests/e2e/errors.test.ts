@@ -50,7 +50,7 @@ async function generate(page: Page, layer: string, prompt: string): Promise<stri
   return alert.innerText();
 }
 
-describe('errors a designer can meet, shown in words that say what to do', () => {
+describe('errors a designer can meet, shown in words that say what to do', { timeout: 60_000 }, () => {
   let provider: FakeLlmEasy;
   let relay: RunningRelay;
   let tokens: TokenStore;

@@ -18,7 +18,7 @@ import {
 const API_KEY = 'sk-e2e-workflow';
 
 /** The designer's workflow through the built plugin in Chromium, against the real relay's jobs. */
-describe('the designer’s workflow in the browser', () => {
+describe('the designer’s workflow in the browser', { timeout: 60_000 }, () => {
   let provider: FakeLlmEasy;
   let relay: RunningRelay;
   let playground: Playground;
