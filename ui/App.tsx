@@ -7,7 +7,7 @@ import { PromptField } from './components/PromptField';
 import { type RequestRow, RequestRows } from './components/RequestRows';
 import { SelectionPreview } from './components/SelectionPreview';
 import { SettingsPanel } from './components/SettingsPanel';
-import { createLimiter } from './concurrency';
+import { createLimiter } from '../shared/concurrency';
 import { expectedSeconds, formatDuration } from './expected-time';
 import { type JobRequest, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
@@ -28,8 +28,16 @@ interface Row extends RequestRow {
   attempt: number;
 }
 
+const imageUrls = new WeakMap<Uint8Array, string>();
+
+/** One object URL per image, however often it is rendered. */
 function imageUrl(bytes: Uint8Array): string {
-  return URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+  let url = imageUrls.get(bytes);
+  if (!url) {
+    url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+    imageUrls.set(bytes, url);
+  }
+  return url;
 }
 
 function panelIsSmall(): boolean {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { liveUpstream } from '../../relay/upstream';
 import { mappedSize, startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
-import { decodedSize } from '../fakes/png';
+import { solidPng } from '../fakes/png';
 import { startCuttingProxy, type CuttingProxy } from '../helpers/cutting-proxy';
 import { editForm, fetchBytes, getJob, submitEdit, submittedJobId, waitForJob, type ErrorBody } from '../helpers/job-client';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
@@ -26,16 +26,18 @@ describe('image jobs', () => {
   });
 
   it('completes behind a proxy that cuts requests idle for 2 s, while the provider takes 5 s', { timeout: 20_000 }, async () => {
-    await start({ delayMs: 5000 });
+    // Made before the proxy starts: encoding a PNG blocks this process, proxy included.
+    const answer = solidPng(1520, 1040);
+    await start({ delayMs: 5000, image: () => answer });
     proxy = await startCuttingProxy(relay.url, 2000);
 
     const id = await submittedJobId(await submitEdit(proxy.url, editForm('Watercolor', '1536x1024')));
-    const job = await waitForJob(proxy.url, id, 1);
+    const job = await waitForJob(proxy.url, id, 0.5);
     expect(job.status).toBe('succeeded');
     const { response, bytes } = await fetchBytes(`${proxy.url}${job.image!.url}`);
 
     expect(response.headers.get('content-type')).toBe('image/png');
-    expect(decodedSize(bytes)).toEqual(mappedSize('1536x1024'));
+    expect(bytes).toEqual(answer);
     expect(proxy.cuts).toBe(0);
     expect(provider.calls).toHaveLength(1);
   });

@@ -1,0 +1,27 @@
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { closeClients } from './clients';
+import { distSize } from './dist-size';
+import { describeMachine } from './machine';
+import { relayMemory } from './relay-memory';
+import { relayOverhead } from './relay-overhead';
+import { relayProfile } from './relay-profile';
+import { renderConsole, renderReport, type Section } from './report';
+
+const started = performance.now();
+const machine = describeMachine();
+console.log(`Reimage bench on ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, load ${machine.loadAtStart.toFixed(1)}`);
+
+const sections: Section[] = [];
+for (const measure of [distSize, relayOverhead, relayProfile, relayMemory]) {
+  const begin = performance.now();
+  const section = await measure();
+  console.log(`${renderConsole([section])}\n(${((performance.now() - begin) / 1000).toFixed(0)} s)\n`);
+  sections.push(section);
+}
+await closeClients();
+
+const report = renderReport(machine, sections, { durationS: (performance.now() - started) / 1000, loadAtEnd: loadavg()[0] });
+writeFileSync(fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)), report);
+console.log('Wrote BENCHMARKS.md');
