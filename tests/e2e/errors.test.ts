@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { encode } from 'fast-png';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { noisePng } from '../../bench/noise-png';
 import type { Emulator } from '../../emulator/main';
 import { DEFAULT_REQUEST_LIMITS, MB } from '../../relay/request-limits';
 import { TokenStore } from '../../relay/tokens';
@@ -24,20 +24,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((done) => server.close(done));
   return port;
-}
-
-/** A 1024×1024 photo of noise: its PNG does not compress, so it weighs about 4 MB. */
-function noisePhotoBase64(): string {
-  const data = new Uint8Array(1024 * 1024 * 4);
-  let state = 2463534242;
-  for (let i = 0; i < data.length; i++) {
-    // xorshift32: no PNG filter predicts it
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    data[i] = i % 4 === 3 ? 255 : state & 255;
-  }
-  return Buffer.from(encode({ width: 1024, height: 1024, data, channels: 4, depth: 8 })).toString('base64');
 }
 
 async function generate(page: Page, layer: string, prompt: string): Promise<string> {
@@ -111,7 +97,7 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
       const image = figma.createImage(Uint8Array.from(atob(base64), (char) => char.charCodeAt(0)));
       const photo = figma.addFrame('Big photo', { x: 700, y: 0, width: 1024, height: 1024 });
       photo.fills = [{ type: 'IMAGE', imageHash: image.hash, scaleMode: 'FILL' }];
-    }, noisePhotoBase64());
+    }, Buffer.from(noisePng(1024, 1024)).toString('base64'));
     await page.getByRole('button', { name: 'Zoom to fit' }).click();
     const calls = provider.calls.length;
     const message = await generate(page, 'Big photo', 'Make it a poster');
