@@ -91,4 +91,18 @@ describe('the designer’s workflow in the browser', { timeout: 60_000 }, () => 
       { type: 'IMAGE', imageHash: expect.any(String), scaleMode: 'FIT' },
     ]);
   });
+
+  it('runs a Quick Action without the panel and says in a notification when the image is on the canvas', async () => {
+    const page = await openFigma(playground);
+    await configureRelay(page, relay.url);
+    await clickLayer(page, 'Logo');
+    const answers = ['Logo carved in marble', ''];
+    page.on('dialog', (dialog) => void dialog.accept(answers.shift()));
+    await page.getByRole('combobox', { name: 'Plugin command' }).selectOption({ label: 'Quick edit' });
+    await page.getByRole('button', { name: 'Run Reimage' }).click();
+
+    await expect.poll(() => page.getByRole('status').innerText(), { timeout: 20_000 }).toBe('Reimage: the image is on the canvas.');
+    expect(await page.getByRole('region', { name: 'Plugin window' }).isVisible()).toBe(false);
+    expect((await layers(page)).at(-1)).toMatchObject({ name: 'Logo carved in marble', ...mappedSize('1024x1024') });
+  });
 });
