@@ -1,39 +1,9 @@
-import { decode, encode } from 'fast-png';
+import { encode } from 'fast-png';
+import { decodePngRgba, type Rgba } from '../shared/png-rgba';
 import { requestedDimensions, type ImageSize } from '../shared/sizes';
 
-interface Raster {
-  width: number;
-  height: number;
-  rgba: Uint8Array;
-}
-
-function toRgba(bytes: Uint8Array): Raster {
-  const png = decode(bytes);
-  const { width, height, channels, palette } = png;
-  const shift = png.depth === 16 ? 8 : 0;
-  const rgba = new Uint8Array(width * height * 4);
-  for (let i = 0; i < width * height; i++) {
-    let r: number, g: number, b: number, a: number;
-    if (palette) {
-      const entry = palette[png.data[i]] ?? [0, 0, 0, 255];
-      [r, g, b] = entry;
-      a = entry[3] ?? 255;
-    } else {
-      const at = i * channels;
-      const sample = (c: number) => png.data[at + c] >> shift;
-      const grey = channels <= 2;
-      r = sample(0);
-      g = grey ? r : sample(1);
-      b = grey ? r : sample(2);
-      a = channels === 2 ? sample(1) : channels === 4 ? sample(3) : 255;
-    }
-    rgba.set([r, g, b, a], i * 4);
-  }
-  return { width, height, rgba };
-}
-
 /** For `auto`, the documented 1K size whose shape is closest to the reference's. */
-function outputDimensions(size: ImageSize, reference: Raster): { width: number; height: number } {
+function outputDimensions(size: ImageSize, reference: Rgba): { width: number; height: number } {
   const requested = requestedDimensions(size);
   if (requested) return requested;
   const ratio = reference.width / reference.height;
@@ -65,7 +35,7 @@ function framed(width: number, height: number, inside: (x: number, y: number) =>
  * channels rotated, inside a striped frame. Deterministic and obviously not AI.
  */
 export function demoEdit(reference: Uint8Array, size: ImageSize): Uint8Array {
-  const source = toRgba(reference);
+  const source = decodePngRgba(reference);
   const { width, height } = outputDimensions(size, source);
   const scale = Math.max(width / source.width, height / source.height);
   const offsetX = (source.width * scale - width) / 2;

@@ -42,7 +42,8 @@ export function providerError(status: number, body: unknown, retryAfter: string 
     });
   }
   if (status >= 400 && status < 500) {
-    return new RelayHttpError(400, typeof code === 'string' ? code : 'provider_rejected', message ?? `The image provider refused the request (HTTP ${status}). Change the prompt or references and try again.`);
+    const refusal = message ? `The image provider refused the request: ${message}` : `The image provider refused the request (HTTP ${status}).`;
+    return new RelayHttpError(400, typeof code === 'string' ? code : 'provider_rejected', `${refusal} Change the prompt or references and try again.`);
   }
   return new RelayHttpError(502, 'provider_unavailable', `The image provider failed (HTTP ${status}). Try again in a minute.`);
 }

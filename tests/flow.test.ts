@@ -5,7 +5,7 @@ import { liveUpstream } from '../relay/upstream';
 import { buildEditForm } from '../shared/edit-form';
 import type { PluginMessage } from '../shared/protocol';
 import { mappedSize, startFakeLlmEasy, type FakeLlmEasy } from './fakes/fake-llmeasy';
-import { FakeFigma } from './fakes/fake-figma';
+import { FakeFigma } from '../emulator/figma/fake-figma';
 import { startRelay, type RunningRelay } from './helpers/relay-server';
 
 type Of<T extends PluginMessage['type']> = Extract<PluginMessage, { type: T }>;

@@ -1,6 +1,6 @@
 import type { PluginMessage } from '../../shared/protocol';
 import type { Sandbox } from '../../ui/variant-run';
-import type { FakeFigma } from '../fakes/fake-figma';
+import type { FakeFigma } from '../../emulator/figma/fake-figma';
 
 let counter = 0;
 

@@ -3,7 +3,7 @@ import { startPlugin } from '../../plugin/controller';
 import { GENERATION_DATA_KEY } from '../../plugin/generation-record';
 import { resultName } from '../../plugin/place-result';
 import type { GenerationRecord, PluginMessage } from '../../shared/protocol';
-import { FakeFigma } from '../fakes/fake-figma';
+import { FakeFigma } from '../../emulator/figma/fake-figma';
 import { decodedSize, solidPng } from '../fakes/png';
 
 type Of<T extends PluginMessage['type']> = Extract<PluginMessage, { type: T }>;

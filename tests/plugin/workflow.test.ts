@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { startPlugin } from '../../plugin/controller';
 import { GENERATION_DATA_KEY } from '../../plugin/generation-record';
 import type { GenerationRecord, PendingJob, PluginMessage } from '../../shared/protocol';
-import { FakeFigma } from '../fakes/fake-figma';
+import { FakeFigma } from '../../emulator/figma/fake-figma';
 import { solidPng } from '../fakes/png';
 
 type Of<T extends PluginMessage['type']> = Extract<PluginMessage, { type: T }>;

@@ -8,7 +8,7 @@ import { liveUpstream } from '../../relay/upstream';
 import { buildEditForm } from '../../shared/edit-form';
 import { relayJobClient } from '../../ui/job-client';
 import { runVariant, type VariantSpec, type VariantState } from '../../ui/variant-run';
-import { FakeFigma } from '../fakes/fake-figma';
+import { FakeFigma } from '../../emulator/figma/fake-figma';
 import { mappedSize, startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { solidPng } from '../fakes/png';
 import { startCuttingProxy, type CuttingProxy } from '../helpers/cutting-proxy';

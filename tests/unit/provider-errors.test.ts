@@ -10,9 +10,13 @@ describe('provider error mapping', () => {
     }
   });
 
-  it("passes a refusal on as 400 with the provider's message", () => {
+  it("passes a refusal on as 400 with the provider's message and what to do about it", () => {
     const error = providerError(400, { error: { message: 'Your request was rejected by the safety system.', code: 'moderation_blocked' } }, null);
-    expect(error).toMatchObject({ status: 400, code: 'moderation_blocked', message: 'Your request was rejected by the safety system.' });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'moderation_blocked',
+      message: 'The image provider refused the request: Your request was rejected by the safety system. Change the prompt or references and try again.',
+    });
   });
 
   it('keeps a rate limit a rate limit, with Retry-After', () => {

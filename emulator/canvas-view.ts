@@ -1,0 +1,188 @@
+import type { FakeFigma, FakeSceneNode } from './figma/fake-figma';
+import { renderNode } from './figma/render';
+
+const MAX_BITMAP_SIDE = 2048;
+const SELECTION_BLUE = '#0d99ff';
+
+export interface ScreenBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A node's look wherever it is, so its bitmap is drawn again only when that changes. */
+function signature(node: FakeSceneNode): string {
+  const children = 'children' in node ? (node.children as FakeSceneNode[]).map((child) => [child.x, child.y, signature(child)]) : [];
+  return JSON.stringify([node.type, node.width, node.height, node.visible, node.fills, children]);
+}
+
+/**
+ * The page drawn as Figma's canvas: top-level layers with their real pixels, names above them,
+ * the selection outlined with its size below. Click selects, shift-click adds or removes, the
+ * wheel pans, ctrl/cmd+wheel zooms. The view is figma.viewport, so the plugin moves it.
+ */
+export class CanvasView {
+  private readonly context: CanvasRenderingContext2D;
+  private readonly bitmaps = new Map<string, { signature: string; bitmap?: ImageBitmap }>();
+  private drawn = '';
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly figma: FakeFigma,
+    private readonly colours: () => { canvas: string; label: string },
+    /** How much of the canvas's right side the plugin window covers, in pixels. */
+    private readonly coveredRight: () => number,
+  ) {
+    this.context = canvas.getContext('2d') as CanvasRenderingContext2D;
+    canvas.addEventListener('mousedown', (event) => this.select(event));
+    canvas.addEventListener('wheel', (event) => this.scroll(event), { passive: false });
+    new ResizeObserver(() => this.fitCanvas()).observe(canvas);
+    this.fitCanvas();
+    const frame = () => {
+      this.drawIfChanged();
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  }
+
+  /** Where a node is on screen, in page coordinates, for tests and the layers list. */
+  screenBox(node: FakeSceneNode): ScreenBox {
+    const box = node.absoluteBoundingBox;
+    const { x, y } = this.toScreen(box.x, box.y);
+    const rect = this.canvas.getBoundingClientRect();
+    const { zoom } = this.figma.viewport;
+    return { x: rect.left + x, y: rect.top + y, width: box.width * zoom, height: box.height * zoom };
+  }
+
+  /** Fits every layer into the part of the canvas the plugin window leaves free. */
+  zoomToFit(): void {
+    const nodes = this.figma.page.children.filter((node) => node.visible);
+    if (nodes.length === 0) return;
+    const left = Math.min(...nodes.map((node) => node.x));
+    const top = Math.min(...nodes.map((node) => node.y));
+    const right = Math.max(...nodes.map((node) => node.x + node.width));
+    const bottom = Math.max(...nodes.map((node) => node.y + node.height));
+    const { viewport } = this.figma;
+    const free = Math.max(100, viewport.screen.width - this.coveredRight());
+    viewport.zoom = Math.min(1, (free * 0.85) / (right - left), (viewport.screen.height * 0.85) / (bottom - top));
+    viewport.center = { x: (left + right) / 2 + (viewport.screen.width - free) / 2 / viewport.zoom, y: (top + bottom) / 2 };
+  }
+
+  redraw(): void {
+    this.drawn = '';
+  }
+
+  private fitCanvas(): void {
+    const { width, height } = this.canvas.getBoundingClientRect();
+    const ratio = window.devicePixelRatio || 1;
+    this.canvas.width = Math.max(1, Math.round(width * ratio));
+    this.canvas.height = Math.max(1, Math.round(height * ratio));
+    this.figma.viewport.screen = { width, height };
+    this.redraw();
+  }
+
+  private toScreen(x: number, y: number): { x: number; y: number } {
+    const { center, zoom, screen } = this.figma.viewport;
+    return { x: (x - center.x) * zoom + screen.width / 2, y: (y - center.y) * zoom + screen.height / 2 };
+  }
+
+  private toCanvas(event: MouseEvent): { x: number; y: number } {
+    const rect = this.canvas.getBoundingClientRect();
+    const { center, zoom, screen } = this.figma.viewport;
+    return { x: (event.clientX - rect.left - screen.width / 2) / zoom + center.x, y: (event.clientY - rect.top - screen.height / 2) / zoom + center.y };
+  }
+
+  private select(event: MouseEvent): void {
+    const point = this.toCanvas(event);
+    const hit = [...this.figma.page.children].reverse().find((node) => {
+      const box = node.absoluteBoundingBox;
+      return node.visible && point.x >= box.x && point.x < box.x + box.width && point.y >= box.y && point.y < box.y + box.height;
+    });
+    const current = this.figma.page.selection;
+    if (event.shiftKey) {
+      if (hit) this.figma.page.selection = current.includes(hit) ? current.filter((node) => node !== hit) : [...current, hit];
+    } else {
+      this.figma.page.selection = hit ? [hit] : [];
+    }
+  }
+
+  private scroll(event: WheelEvent): void {
+    event.preventDefault();
+    const { viewport } = this.figma;
+    if (event.ctrlKey || event.metaKey) {
+      const before = this.toCanvas(event);
+      viewport.zoom = Math.min(8, Math.max(0.02, viewport.zoom * Math.exp(-event.deltaY / 300)));
+      const after = this.toCanvas(event);
+      viewport.center = { x: viewport.center.x + before.x - after.x, y: viewport.center.y + before.y - after.y };
+    } else {
+      viewport.center = { x: viewport.center.x + event.deltaX / viewport.zoom, y: viewport.center.y + event.deltaY / viewport.zoom };
+    }
+  }
+
+  private bitmapFor(node: FakeSceneNode): ImageBitmap | undefined {
+    const current = signature(node);
+    const cached = this.bitmaps.get(node.id);
+    if (cached?.signature === current) return cached.bitmap;
+    const entry: { signature: string; bitmap?: ImageBitmap } = { signature: current, bitmap: cached?.bitmap };
+    this.bitmaps.set(node.id, entry);
+    const scale = Math.min(1, MAX_BITMAP_SIDE / Math.max(node.width, node.height));
+    const pixels = renderNode(node, scale, (hash) => this.figma.images.get(hash)?.pixels);
+    const data = new ImageData(new Uint8ClampedArray(pixels.rgba.buffer as ArrayBuffer), pixels.width, pixels.height);
+    void createImageBitmap(data).then((bitmap) => {
+      entry.bitmap = bitmap;
+      this.redraw();
+    });
+    return entry.bitmap;
+  }
+
+  private drawIfChanged(): void {
+    const { viewport, page } = this.figma;
+    const state = JSON.stringify([viewport.center, viewport.zoom, page.selection.map((node) => node.id), page.children.map((node) => [node.name, node.x, node.y, signature(node)]), this.colours()]);
+    if (state === this.drawn) return;
+    this.drawn = state;
+    this.draw();
+  }
+
+  private draw(): void {
+    const { context: c, figma } = this;
+    const ratio = this.canvas.width / Math.max(1, figma.viewport.screen.width);
+    const colours = this.colours();
+    c.setTransform(ratio, 0, 0, ratio, 0, 0);
+    c.fillStyle = colours.canvas;
+    c.fillRect(0, 0, figma.viewport.screen.width, figma.viewport.screen.height);
+    c.font = '11px Inter, system-ui, sans-serif';
+    c.textBaseline = 'bottom';
+    const { zoom } = figma.viewport;
+    for (const node of figma.page.children) {
+      if (!node.visible) continue;
+      const { x, y } = this.toScreen(node.x, node.y);
+      const bitmap = this.bitmapFor(node);
+      c.imageSmoothingQuality = 'high';
+      if (bitmap) c.drawImage(bitmap, x, y, node.width * zoom, node.height * zoom);
+      const selected = figma.page.selection.includes(node);
+      c.fillStyle = selected ? SELECTION_BLUE : colours.label;
+      c.fillText(node.name, x, y - 4, Math.max(40, node.width * zoom));
+    }
+    c.strokeStyle = SELECTION_BLUE;
+    c.lineWidth = 1;
+    for (const node of figma.page.selection) {
+      const box = this.screenBox(node);
+      const rect = this.canvas.getBoundingClientRect();
+      const left = box.x - rect.left;
+      const top = box.y - rect.top;
+      c.strokeRect(Math.round(left) + 0.5, Math.round(top) + 0.5, Math.round(box.width), Math.round(box.height));
+      const label = `${Math.round(node.width)} × ${Math.round(node.height)}`;
+      const labelWidth = c.measureText(label).width + 8;
+      const labelLeft = left + box.width / 2 - labelWidth / 2;
+      c.fillStyle = SELECTION_BLUE;
+      c.beginPath();
+      c.roundRect(labelLeft, top + box.height + 6, labelWidth, 16, 2);
+      c.fill();
+      c.fillStyle = '#ffffff';
+      c.textBaseline = 'middle';
+      c.fillText(label, labelLeft + 4, top + box.height + 14);
+      c.textBaseline = 'bottom';
+    }
+  }
+}

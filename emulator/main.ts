@@ -1,0 +1,172 @@
+import { CanvasView } from './canvas-view';
+import { FakeFigma, type FakeSceneNode } from './figma/fake-figma';
+import { PersistentMap } from './persistent-map';
+import { PluginWindow } from './plugin-window';
+import { addSampleFrames } from './sample-frames';
+import type { Theme } from './theme';
+
+interface Manifest {
+  id: string;
+  name: string;
+  menu?: { name?: string; command?: string; parameters?: { name: string; key: string; description?: string; optional?: boolean }[]; separator?: boolean }[];
+  relaunchButtons?: { command: string; name: string }[];
+}
+
+const THEME_KEY = 'reimage-emulator:theme';
+const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
+
+async function fetchText(path: string): Promise<string> {
+  const response = await fetch(path, { cache: 'no-store' });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}. Run npm run build first.`);
+  return response.text();
+}
+
+const manifest = JSON.parse(await fetchText('/manifest.json')) as Manifest;
+const figma = new FakeFigma(new PersistentMap(localStorage, `reimage-emulator:clientStorage:${manifest.id}:`));
+addSampleFrames(figma);
+
+const params = new URLSearchParams(location.search);
+let theme: Theme = (params.get('theme') ?? localStorage.getItem(THEME_KEY)) === 'dark' ? 'dark' : 'light';
+const canvas = new CanvasView($('#canvas'), figma, () =>
+  theme === 'dark' ? { canvas: '#1e1e1e', label: '#ffffffb3' } : { canvas: '#f5f5f5', label: '#00000080' },
+  () => {
+    const panel = $('#plugin');
+    return panel.hidden ? 0 : $('#canvas').getBoundingClientRect().right - panel.getBoundingClientRect().left;
+  },
+);
+const pluginWindow = new PluginWindow($('#plugin'), figma, manifest.id, theme);
+
+function applyTheme(next: Theme): void {
+  theme = next;
+  localStorage.setItem(THEME_KEY, next);
+  document.documentElement.classList.toggle('dark', next === 'dark');
+  $('#theme').setAttribute('aria-pressed', String(next === 'dark'));
+  pluginWindow.setTheme(next);
+}
+applyTheme(theme);
+$('#theme').addEventListener('click', () => applyTheme(theme === 'dark' ? 'light' : 'dark'));
+
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+figma.listen('notify', (message, options) => {
+  const toast = $('#toast');
+  toast.textContent = message;
+  toast.classList.toggle('error', Boolean(options.error));
+  toast.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => (toast.hidden = true), options.timeout ?? 4000);
+});
+let pluginRunning = false;
+figma.listen('close', (message) => {
+  pluginRunning = false;
+  if (message) figma.notify(message);
+});
+
+/** Loads the built plugin as Figma does: its code with `figma` and `__html__` globals, then the run event. */
+async function runPlugin(command: string, parameters?: ParameterValues): Promise<void> {
+  const [code, html] = await Promise.all([fetchText('/dist/plugin.js'), fetchText('/dist/ui.html')]);
+  // Figma runs one instance of a plugin: starting it again ends the running one.
+  if (pluginRunning) figma.closePlugin();
+  pluginRunning = true;
+  Object.assign(globalThis, { figma, __html__: html });
+  new Function(code)();
+  figma.run(command, parameters);
+}
+
+const commands = (manifest.menu ?? []).filter((item) => item.command);
+
+/** Quick Actions' parameters, asked for one by one as Figma's command palette does; undefined when cancelled. */
+function askParameters(command: string): ParameterValues | undefined {
+  const values: ParameterValues = {};
+  for (const parameter of commands.find((item) => item.command === command)?.parameters ?? []) {
+    const answer = prompt(`${parameter.name}${parameter.description ? ` (${parameter.description})` : ''}${parameter.optional ? ', optional' : ''}:`);
+    if (answer === null || (answer.trim() === '' && !parameter.optional)) return undefined;
+    if (answer.trim() !== '') values[parameter.key] = answer.trim();
+  }
+  return values;
+}
+$<HTMLSelectElement>('#command').replaceChildren(
+  ...commands.map((item) => Object.assign(document.createElement('option'), { value: item.command, textContent: item.name })),
+);
+$('#run').addEventListener('click', () => {
+  const command = $<HTMLSelectElement>('#command').value;
+  const parameters = askParameters(command);
+  if (parameters) void runPlugin(command, Object.keys(parameters).length > 0 ? parameters : undefined);
+});
+$('#fit').addEventListener('click', () => canvas.zoomToFit());
+
+function renderPanels(): void {
+  const selection = figma.page.selection;
+  $('#layers').replaceChildren(
+    ...[...figma.page.children].reverse().map((node) => {
+      const item = document.createElement('li');
+      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: node.name });
+      button.setAttribute('aria-pressed', String(selection.includes(node)));
+      button.addEventListener('click', (event) => {
+        const current = figma.page.selection;
+        figma.page.selection = event.shiftKey ? (current.includes(node) ? current.filter((n) => n !== node) : [...current, node]) : [node];
+      });
+      item.append(button);
+      return item;
+    }),
+  );
+  const relaunch = selection.length === 1 ? selection[0].relaunchData : {};
+  const buttons = (manifest.relaunchButtons ?? []).filter((button) => button.command in relaunch);
+  $('#relaunch').hidden = buttons.length === 0;
+  $('#relaunch-buttons').replaceChildren(
+    ...buttons.map((button) => {
+      const element = Object.assign(document.createElement('button'), { type: 'button', textContent: button.name });
+      element.addEventListener('click', () => void runPlugin(button.command));
+      return element;
+    }),
+  );
+}
+
+let panelState = '';
+setInterval(() => {
+  const state = JSON.stringify([figma.page.children.map((n) => [n.id, n.name]), figma.page.selection.map((n) => [n.id, n.relaunchData])]);
+  if (state !== panelState) {
+    panelState = state;
+    renderPanels();
+  }
+}, 100);
+
+document.addEventListener('keydown', (event) => {
+  if (event.target !== document.body) return;
+  if (event.key === 'Delete' || event.key === 'Backspace') figma.page.selection.forEach((node) => node.remove());
+  if (event.key === '!' && event.shiftKey) canvas.zoomToFit();
+});
+
+/** What the end-to-end tests read and drive: the document, and where a layer is on screen. */
+function describe(node: FakeSceneNode) {
+  return {
+    id: node.id,
+    type: node.type,
+    name: node.name,
+    x: node.x,
+    y: node.y,
+    width: node.width,
+    height: node.height,
+    fills: node.fills,
+    pluginData: Object.fromEntries(node.getPluginDataKeys().map((key) => [key, node.getPluginData(key)])),
+    relaunchData: node.relaunchData,
+  };
+}
+
+const emulator = {
+  figma,
+  layers: () => figma.page.children.map(describe),
+  selection: () => figma.page.selection.map((node) => node.name),
+  screenBox: (name: string) => {
+    const node = figma.page.children.find((child) => child.name === name);
+    return node ? canvas.screenBox(node) : undefined;
+  },
+  imageSize: (hash: string) => {
+    const pixels = figma.images.get(hash)?.pixels;
+    return pixels ? { width: pixels.width, height: pixels.height } : undefined;
+  },
+};
+Object.assign(window, { emulator });
+export type Emulator = typeof emulator;
+
+await runPlugin(params.get('command') ?? commands[0]?.command ?? '');
+canvas.zoomToFit();

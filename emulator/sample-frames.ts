@@ -1,0 +1,43 @@
+import type { FakeFigma } from './figma/fake-figma';
+
+type Stop = [position: number, hex: string];
+
+function colour(hex: string, a = 1): RGBA {
+  const value = Number.parseInt(hex.slice(1), 16);
+  return { r: ((value >> 16) & 255) / 255, g: ((value >> 8) & 255) / 255, b: (value & 255) / 255, a };
+}
+
+function solid(hex: string): SolidPaint {
+  const { r, g, b } = colour(hex);
+  return { type: 'SOLID', color: { r, g, b } };
+}
+
+/** A gradient whose transform maps the node's unit square onto the gradient line (identity: left to right). */
+function gradient(type: 'GRADIENT_LINEAR' | 'GRADIENT_RADIAL', transform: Transform, stops: Stop[]): GradientPaint {
+  return { type, gradientTransform: transform, gradientStops: stops.map(([position, hex]) => ({ position, color: colour(hex) })) };
+}
+
+const TOP_TO_BOTTOM: Transform = [[0, 1, 0], [1, 0, 0]];
+const DIAGONAL: Transform = [[0.5, 0.5, 0], [-0.5, 0.5, 0.5]];
+const CENTRED: Transform = [[1, 0, 0], [0, 1, 0]];
+
+/** A few frames with real pixel content, so the playground has something to edit. */
+export function addSampleFrames(figma: FakeFigma): void {
+  const card = figma.addFrame('Product card', { x: 0, y: 0, width: 320, height: 400 });
+  card.fills = [gradient('GRADIENT_LINEAR', TOP_TO_BOTTOM, [[0, '#ffe3c9'], [1, '#ff9db4']])];
+  figma.addShape('RECTANGLE', 'Photo', { x: 24, y: 24, width: 272, height: 220 }, [gradient('GRADIENT_RADIAL', CENTRED, [[0, '#fff7d6'], [0.6, '#ffb347'], [1, '#e9674a']])], card);
+  figma.addShape('ELLIPSE', 'Product', { x: 100, y: 74, width: 120, height: 120 }, [solid('#2f3b69')], card);
+  figma.addShape('RECTANGLE', 'Title', { x: 24, y: 268, width: 200, height: 24 }, [solid('#2f3b69')], card);
+  figma.addShape('RECTANGLE', 'Price', { x: 24, y: 304, width: 96, height: 16 }, [solid('#7a4f6d')], card);
+  figma.addShape('RECTANGLE', 'Buy button', { x: 24, y: 344, width: 272, height: 32 }, [solid('#0d99ff')], card);
+
+  const logo = figma.addFrame('Logo', { x: 380, y: 0, width: 160, height: 160 }, [28, 28, 40]);
+  figma.addShape('ELLIPSE', 'Ring', { x: 24, y: 24, width: 112, height: 112 }, [gradient('GRADIENT_LINEAR', DIAGONAL, [[0, '#19e3b1'], [1, '#7b61ff']])], logo);
+  figma.addShape('ELLIPSE', 'Hole', { x: 52, y: 52, width: 56, height: 56 }, [solid('#1c1c28')], logo);
+
+  const hero = figma.addFrame('Hero banner', { x: 0, y: 460, width: 540, height: 300 });
+  hero.fills = [gradient('GRADIENT_LINEAR', TOP_TO_BOTTOM, [[0, '#1d2b64'], [0.7, '#f8a170'], [1, '#fcd9a8']])];
+  figma.addShape('ELLIPSE', 'Sun', { x: 330, y: 120, width: 120, height: 120 }, [solid('#ffd56b')], hero);
+  figma.addShape('ELLIPSE', 'Hill', { x: -120, y: 210, width: 520, height: 220 }, [solid('#3b5f4a')], hero);
+  figma.addShape('ELLIPSE', 'Far hill', { x: 260, y: 230, width: 420, height: 200 }, [solid('#2c4a3a')], hero);
+}

@@ -1,0 +1,71 @@
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, resolve } from 'node:path';
+import { build, type Rolldown } from 'vite';
+
+const root = resolve(import.meta.dirname, '..');
+
+export const DEFAULT_EMULATOR_PORT = 8788;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+};
+
+export interface RunningEmulator {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Bundles the emulator page in memory: it is tooling, so nothing of it is ever written to dist/. */
+async function bundlePage(): Promise<Map<string, string | Uint8Array>> {
+  const output = (await build({
+    configFile: false,
+    root: resolve(root, 'emulator'),
+    logLevel: 'warn',
+    build: { write: false, target: 'es2022', rollupOptions: { input: resolve(root, 'emulator/index.html') } },
+  })) as Rolldown.RolldownOutput;
+  return new Map(output.output.map((file) => [`/${file.fileName}`, file.type === 'chunk' ? file.code : file.source]));
+}
+
+/**
+ * Serves the Figma host emulator and the built plugin beside it: `/` is the emulator page, which
+ * loads `/dist/plugin.js`, `/dist/ui.html` (read fresh on each request, so a rebuild shows on
+ * reload) and `/manifest.json`.
+ */
+export async function startEmulator(options: { port?: number; host?: string } = {}): Promise<RunningEmulator> {
+  const page = await bundlePage();
+  const files: Record<string, string> = {
+    '/dist/plugin.js': resolve(root, 'dist/plugin.js'),
+    '/dist/ui.html': resolve(root, 'dist/ui.html'),
+    '/manifest.json': resolve(root, 'manifest.json'),
+  };
+  const server: Server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://emulator').pathname;
+    const key = path === '/' ? '/index.html' : path;
+    const headers = { 'content-type': TYPES[extname(key)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+    const bundled = page.get(key);
+    if (bundled !== undefined) return res.writeHead(200, headers).end(bundled);
+    if (!files[key]) return res.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found: ${path}`);
+    try {
+      res.writeHead(200, headers).end(await readFile(files[key]));
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`${path} is missing: run npm run build first.`);
+    }
+  });
+  server.listen(options.port ?? DEFAULT_EMULATOR_PORT, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}

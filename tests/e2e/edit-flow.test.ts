@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveUpstream } from '../../relay/upstream';
+import { mappedSize, startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
+import { startRelay, type RunningRelay } from '../helpers/relay-server';
+import { clickLayer, configureRelay, imageSize, layers, openFigma, type Playground, pluginUi, startPlayground } from './harness';
+
+const API_KEY = 'sk-e2e-flow';
+
+/** The built plugin in Chromium, hosted as Figma hosts it, against the real relay and a strict fake provider. */
+describe('editing two selected frames in the browser', () => {
+  let provider: FakeLlmEasy;
+  let relay: RunningRelay;
+  let playground: Playground;
+
+  beforeAll(async () => {
+    provider = await startFakeLlmEasy({ apiKey: API_KEY });
+    relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }) });
+    playground = await startPlayground();
+  });
+
+  afterAll(async () => {
+    await playground.close();
+    await relay.close();
+    await provider.close();
+  });
+
+  it('places the result right of the selection at the decoded size, with an image fill and plugin data', async () => {
+    const page = await openFigma(playground);
+    const ui = pluginUi(page);
+    await configureRelay(page, relay.url);
+
+    await clickLayer(page, 'Product card');
+    await clickLayer(page, 'Logo', true);
+    await expect.poll(() => ui.getByRole('list', { name: 'Selected layers' }).getByRole('listitem').allInnerTexts()).toEqual(['Product card', 'Logo']);
+
+    await ui.getByRole('textbox', { name: 'Prompt' }).fill('Put the logo on the card, risograph style');
+    await ui.getByRole('combobox', { name: 'Size' }).selectOption('1024x1536');
+    await ui.getByRole('button', { name: 'Generate' }).click();
+    await expect.poll(() => ui.getByRole('status').innerText(), { timeout: 20_000 }).toMatch(/Placed/);
+
+    const [card, logo, , result] = await layers(page);
+    expect(result).toMatchObject({ type: 'RECTANGLE', name: 'Put the logo on the card, risograph style', ...mappedSize('1024x1536') });
+    expect([result.x, result.y]).toEqual([logo.x + logo.width + 40, card.y]);
+    const [fill] = result.fills as ImagePaint[];
+    expect(fill.type).toBe('IMAGE');
+    expect(await imageSize(page, fill.imageHash as string)).toEqual(mappedSize('1024x1536'));
+    expect(JSON.parse(result.pluginData.reimage)).toMatchObject({
+      prompt: 'Put the logo on the card, risograph style',
+      size: '1024x1536',
+      sourceNodeIds: [card.id, logo.id],
+    });
+    expect(provider.calls.at(-1)!.images.map((image) => [image.field, image.width, image.height])).toEqual([
+      ['image[]', 320, 400],
+      ['image[]', 160, 160],
+    ]);
+  });
+
+  it('restores the relay settings after the page reloads', async () => {
+    const page = await openFigma(playground);
+    await configureRelay(page, 'https://relay.team.example', 'rt_e2e_token');
+    await page.reload();
+    const ui = pluginUi(page);
+    await ui.getByRole('button', { name: 'Generate' }).waitFor();
+    if (!(await ui.getByLabel('Relay URL').isVisible())) await ui.getByText('Settings', { exact: true }).first().click();
+    await expect.poll(() => ui.getByLabel('Relay URL').inputValue()).toBe('https://relay.team.example');
+    expect(await ui.getByLabel('Access token').inputValue()).toBe('rt_e2e_token');
+  });
+});

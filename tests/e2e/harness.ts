@@ -1,0 +1,83 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type Browser, chromium, type FrameLocator, type Page } from 'playwright-core';
+import type { Emulator } from '../../emulator/main';
+import { type RunningEmulator, startEmulator } from '../../emulator/serve';
+
+export const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
+
+/** Debian's Chromium, headless, with nothing reaching out of the machine. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu'],
+  });
+}
+
+export interface Playground {
+  emulator: RunningEmulator;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startPlayground(): Promise<Playground> {
+  const [emulator, browser] = await Promise.all([startEmulator({ port: 0 }), launchChromium()]);
+  await mkdir(ARTIFACTS, { recursive: true });
+  return {
+    emulator,
+    browser,
+    close: async () => {
+      await browser.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** The plugin's UI inside the emulated Figma window. */
+export function pluginUi(page: Page): FrameLocator {
+  return page.frameLocator('iframe[title="Reimage"]');
+}
+
+/** Opens the emulator in a fresh browser profile and waits for the plugin's panel. */
+export async function openFigma(playground: Playground, query = ''): Promise<Page> {
+  const context = await playground.browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`emulator page error: ${error.message}`));
+  await page.goto(`${playground.emulator.url}/${query}`);
+  await pluginUi(page).getByRole('button', { name: 'Generate' }).waitFor();
+  return page;
+}
+
+/** Opens the settings, when they are folded away, and sets the relay and token as a designer types them. */
+export async function configureRelay(page: Page, relayUrl: string, accessToken = ''): Promise<void> {
+  const ui = pluginUi(page);
+  const field = ui.getByLabel('Relay URL');
+  if (!(await field.isVisible())) await ui.getByText('Settings', { exact: true }).first().click();
+  await field.fill(relayUrl);
+  await field.press('Tab');
+  const token = ui.getByLabel('Access token');
+  await token.fill(accessToken);
+  await token.press('Tab');
+}
+
+type Layers = ReturnType<Emulator['layers']>;
+
+/** The page's top-level layers as the emulator's document holds them. */
+export function layers(page: Page): Promise<Layers> {
+  return page.evaluate(() => (window as unknown as { emulator: Emulator }).emulator.layers());
+}
+
+/** The decoded size of an image Figma holds, by its hash. */
+export function imageSize(page: Page, hash: string): Promise<{ width: number; height: number } | undefined> {
+  return page.evaluate((h) => (window as unknown as { emulator: Emulator }).emulator.imageSize(h), hash);
+}
+
+/** Clicks a top-level layer on the canvas; with `add`, shift-clicks it into the selection. */
+export async function clickLayer(page: Page, name: string, add = false): Promise<void> {
+  const box = await page.evaluate((layer) => (window as unknown as { emulator: Emulator }).emulator.screenBox(layer), name);
+  if (!box) throw new Error(`No layer named ${name} on the canvas`);
+  if (add) await page.keyboard.down('Shift');
+  await page.mouse.click(box.x + Math.min(12, box.width / 2), box.y + Math.min(12, box.height / 2));
+  if (add) await page.keyboard.up('Shift');
+}

@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveUpstream } from '../../relay/upstream';
+import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
+import { startRelay, type RunningRelay } from '../helpers/relay-server';
+import { ARTIFACTS, clickLayer, configureRelay, openFigma, type Playground, pluginUi, startPlayground } from './harness';
+
+const API_KEY = 'sk-e2e-theme';
+
+/** WCAG contrast between an element's text and the first opaque background behind it. */
+function contrast(element: Locator): Promise<number> {
+  return element.evaluate((node) => {
+    const channels = (colour: string) => (colour.match(/[\d.]+/g) ?? []).map(Number);
+    const luminance = ([r, g, b]: number[]) => {
+      const linear = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+    };
+    let background: number[] = [255, 255, 255];
+    for (let at: Element | null = node; at; at = at.parentElement) {
+      const value = channels(getComputedStyle(at).backgroundColor);
+      if (value.length === 3 || (value.length === 4 && value[3] > 0.9)) {
+        background = value;
+        break;
+      }
+    }
+    const [text, back] = [luminance(channels(getComputedStyle(node).color)), luminance(background)];
+    return (Math.max(text, back) + 0.05) / (Math.min(text, back) + 0.05);
+  });
+}
+
+async function switchTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  const toggle = page.getByRole('button', { name: 'Dark theme' });
+  if ((await toggle.getAttribute('aria-pressed')) !== String(theme === 'dark')) await toggle.click();
+  await expect.poll(() => pluginUi(page).locator('html').getAttribute('class')).toContain(`figma-${theme}`);
+}
+
+async function screenshots(page: Page, name: string, theme: 'light' | 'dark'): Promise<void> {
+  await page.screenshot({ path: resolve(ARTIFACTS, `playground-${name}-${theme}.png`) });
+  await page.getByRole('region', { name: 'Plugin window' }).screenshot({ path: resolve(ARTIFACTS, `plugin-${name}-${theme}.png`) });
+}
+
+describe('the panel in Figma’s light and dark themes', () => {
+  let provider: FakeLlmEasy;
+  let relay: RunningRelay;
+  let playground: Playground;
+
+  beforeAll(async () => {
+    provider = await startFakeLlmEasy({ apiKey: API_KEY });
+    relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }) });
+    playground = await startPlayground();
+  });
+
+  afterAll(async () => {
+    await playground.close();
+    await relay.close();
+    await provider.close();
+  });
+
+  it('paints with Figma’s theme colours and keeps text readable after a generation, in both themes', async () => {
+    const page = await openFigma(playground);
+    const ui = pluginUi(page);
+    await configureRelay(page, relay.url);
+    await clickLayer(page, 'Hero banner');
+    await ui.getByRole('textbox', { name: 'Prompt' }).fill('Turn the sunset into a neon night skyline');
+    await ui.getByRole('combobox', { name: 'Size' }).selectOption('1536x1024');
+    await ui.getByRole('button', { name: 'Generate' }).click();
+    await expect.poll(() => ui.getByRole('status').first().innerText(), { timeout: 20_000 }).toMatch(/Placed/);
+
+    for (const [theme, background] of [['light', 'rgb(255, 255, 255)'], ['dark', 'rgb(44, 44, 44)']] as const) {
+      await switchTheme(page, theme);
+      await expect.poll(() => ui.locator('body').evaluate((body) => getComputedStyle(body).backgroundColor)).toBe(background);
+      expect(await contrast(ui.getByRole('textbox', { name: 'Prompt' }))).toBeGreaterThanOrEqual(4.5);
+      expect(await contrast(ui.getByRole('status').first())).toBeGreaterThanOrEqual(3);
+      await screenshots(page, 'result', theme);
+    }
+  });
+
+  it('keeps warnings and errors readable in both themes', async () => {
+    const page = await openFigma(playground);
+    const ui = pluginUi(page);
+    await configureRelay(page, 'http://127.0.0.1:9');
+    await clickLayer(page, 'Logo');
+    await ui.getByRole('textbox', { name: 'Prompt' }).fill('Make it chrome');
+    await ui.getByRole('button', { name: 'Generate' }).click();
+    await ui.getByRole('alert').first().waitFor();
+
+    for (const theme of ['light', 'dark'] as const) {
+      await switchTheme(page, theme);
+      expect(await contrast(ui.getByRole('alert').first())).toBeGreaterThanOrEqual(4.5);
+      expect(await contrast(ui.getByRole('note').first())).toBeGreaterThanOrEqual(4.5);
+      await screenshots(page, 'error', theme);
+    }
+  });
+});
