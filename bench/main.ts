@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { closeClients } from './clients';
 import { distSize } from './dist-size';
 import { describeMachine } from './machine';
+import { pluginPath } from './plugin-path';
 import { relayMemory } from './relay-memory';
 import { relayOverhead } from './relay-overhead';
 import { relayProfile } from './relay-profile';
@@ -14,7 +15,7 @@ const machine = describeMachine();
 console.log(`Reimage bench on ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, load ${machine.loadAtStart.toFixed(1)}`);
 
 const sections: Section[] = [];
-for (const measure of [distSize, relayOverhead, relayProfile, relayMemory]) {
+for (const measure of [distSize, relayOverhead, relayProfile, relayMemory, pluginPath]) {
   const begin = performance.now();
   const section = await measure();
   console.log(`${renderConsole([section])}\n(${((performance.now() - begin) / 1000).toFixed(0)} s)\n`);
