@@ -7,6 +7,7 @@ import { imageRoutes } from './image-routes';
 import { jobRoutes } from './job-routes';
 import type { JobManager } from './jobs';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits';
+import { requestLog } from './request-log';
 
 export type RelayMode = 'demo' | 'live';
 export type LogLine = Record<string, string | number | boolean | undefined>;
@@ -25,19 +26,7 @@ export interface RelayOptions {
 export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
   const app = new Hono<RelayEnv>();
 
-  app.use('*', async (c, next) => {
-    const started = performance.now();
-    await next();
-    options.log({
-      time: new Date().toISOString(),
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round(performance.now() - started),
-      bytesIn: Number(c.req.header('content-length') ?? 0),
-      bytesOut: Number(c.res.headers.get('content-length') ?? 0) || undefined,
-    });
-  });
+  app.use('*', requestLog(options.log));
 
   // Figma plugin iframes have the origin "null"; `*` is the only value that admits them.
   app.use(

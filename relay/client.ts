@@ -5,7 +5,11 @@ import type { Context } from 'hono';
  * token's name) with `c.set('client', name)`. A relay without tokens serves one anonymous client.
  */
 export interface RelayEnv {
-  Variables: { client?: string };
+  Variables: {
+    client?: string;
+    /** How long the provider took, when this request waited for it (for the log line). */
+    upstreamMs?: number;
+  };
 }
 
 export const ANONYMOUS_CLIENT = 'anonymous';

@@ -7,6 +7,8 @@ import type { Upstream } from './upstream';
  * picture chosen by the prompt for a generation.
  */
 export const demoUpstream: Upstream = async (request) => {
+  // Drawing blocks the process for a second or two: let the caller answer a job's submit first.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   let png: Uint8Array;
   try {
     png = request.kind === 'edit' ? demoEdit(request.images[0].bytes, request.size) : demoGeneration(request.prompt, request.size);

@@ -49,7 +49,8 @@ export function imageRoutes(options: ImageRouteOptions): Hono<RelayEnv> {
       const url = jobPath(record.id);
       return c.json({ id: record.id, status: record.status, url }, 202, { Location: url, 'Preference-Applied': 'respond-async' });
     }
-    const image = await options.jobs.generateNow(client, request, c.req.raw.signal);
+    const started = performance.now();
+    const image = await options.jobs.generateNow(client, request, c.req.raw.signal).finally(() => c.set('upstreamMs', Math.round(performance.now() - started)));
     return c.json({ created: image.created, data: [{ b64_json: image.base64 }] });
   }
 

@@ -1,14 +1,21 @@
 import { randomBytes } from 'node:crypto';
+import { createLimiter } from '../shared/concurrency';
+import type { LogLine } from './app';
 import { readPngSize } from '../shared/png-size';
 import { RelayHttpError } from './errors';
 import type { ImageRequest } from './image-request';
 import { isFinished, type JobRecord } from './job-record';
 import type { JobStore } from './job-store';
-import { type ProviderImage, requestImage } from './provider';
+import { callProvider, imageAnswer, type ProviderImage, requestImage } from './provider';
 import type { Upstream } from './upstream';
 
 export const DEFAULT_JOB_TTL_HOURS = 24;
 export const MAX_WAIT_SECONDS = 25;
+/**
+ * Answers read, decoded and written at once. Each is held a few times over while it is read; the
+ * rest wait, unread, in their sockets, so memory stays flat however many jobs finish together.
+ */
+const ANSWER_READS_AT_ONCE = 4;
 
 export const INTERRUPTED_MESSAGE = 'The relay restarted while this image was being made; it was not finished. Generate again.';
 
@@ -23,6 +30,8 @@ export interface JobManagerOptions {
    * has in flight; throws a RelayHttpError (e.g. 429) to refuse. A retried Idempotency-Key is not asked.
    */
   admit?: (client: string, inFlight: number) => void;
+  /** Gets one line per job that ends, with the time its provider call took. */
+  log?: (line: LogLine) => void;
 }
 
 interface Job {
@@ -50,6 +59,7 @@ export class JobManager {
   private readonly byIdempotencyKey = new Map<string, Job>();
   private readonly inFlight = new Map<string, number>();
   private readonly now: () => number;
+  private readonly answerReads = createLimiter(ANSWER_READS_AT_ONCE);
   private stopped = false;
   /** How many jobs were unfinished when the relay last stopped (now failed). */
   interrupted = 0;
@@ -158,21 +168,28 @@ export class JobManager {
 
   private async run(job: Job, request: ImageRequest): Promise<void> {
     const { record } = job;
+    const started = performance.now();
     try {
       if (record.status !== 'queued') return;
       record.status = 'running';
-      const answer = await requestImage(this.options.upstream, request, job.controller.signal);
-      const png = Buffer.from(answer.base64, 'base64');
-      const size = readPngSize(png);
-      if (!size) throw new RelayHttpError(502, 'provider_bad_answer', 'The image provider answered without a PNG image. Generate again in a minute.');
-      if (record.status !== 'running' || this.stopped) return;
-      await this.options.store.saveImage(record.id, png);
+      const response = await callProvider(this.options.upstream, request, job.controller.signal);
+      const image = await this.answerReads(async () => {
+        const png = Buffer.from((await imageAnswer(response)).base64, 'base64');
+        const size = readPngSize(png);
+        if (!size) throw new RelayHttpError(502, 'provider_bad_answer', 'The image provider answered without a PNG image. Generate again in a minute.');
+        if (record.status !== 'running' || this.stopped) return undefined;
+        await this.options.store.saveImage(record.id, png);
+        return { ...size, bytes: png.length };
+      });
+      if (!image) return;
       if (record.status !== 'running') await this.options.store.removeImage(record.id);
-      else this.finish(job, { status: 'succeeded', image: { ...size, bytes: png.length } });
+      else this.finish(job, { status: 'succeeded', image });
     } catch (error) {
       if (record.status === 'running') this.finish(job, { status: 'failed', error: errorOf(error) });
     } finally {
       this.leave(record.client);
+      const upstreamMs = Math.round(performance.now() - started);
+      this.options.log?.({ time: new Date().toISOString(), client: record.client, job: record.id, kind: record.kind, status: record.status, upstreamMs, bytesOut: record.image?.bytes });
     }
   }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { createRelayApp } from './app';
+import { createRelayApp, type LogLine } from './app';
 import { clientAdmission } from './client-limits';
 import { ConfigError, dataDirectory, isLoopback, loadConfig } from './config';
 import { demoUpstream } from './demo-upstream';
@@ -45,9 +45,9 @@ const mode = config.apiKey ? 'live' : 'demo';
 const upstream = config.apiKey
   ? liveUpstream({ baseUrl: config.baseUrl, apiKey: config.apiKey, timeoutMs: config.upstreamTimeoutMs })
   : demoUpstream;
-const log = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
+const log = (line: LogLine) => console.log(JSON.stringify(line));
 const admit = clientAdmission(config.clientLimits);
-const jobs = await JobManager.open({ upstream, store: new JobStore(join(config.dataDir, 'jobs')), ttlMs: config.jobTtlMs, admit }).catch((error: Error) =>
+const jobs = await JobManager.open({ upstream, store: new JobStore(join(config.dataDir, 'jobs')), ttlMs: config.jobTtlMs, admit, log }).catch((error: Error) =>
   fail(`cannot use the data directory ${config.dataDir} (${error.message}). Set RELAY_DATA_DIR to a writable folder.`),
 );
 if (jobs.interrupted > 0) {
@@ -63,8 +63,8 @@ const server = serve({ fetch: app.fetch, hostname: config.host, port: config.por
   console.log(`Reimage relay ${version} listening on ${url} (${mode} mode); jobs kept ${config.jobTtlMs / 3600_000} h in ${config.dataDir}`);
   if (mode === 'demo') {
     console.log(
-      '*** DEMO MODE: LLMEASY_API_KEY is not set, so images are deterministic transforms of your first reference, made without AI. ' +
-        'Set LLMEASY_API_KEY and restart for real gpt-image-2 edits. ***',
+      '*** DEMO MODE: LLMEASY_API_KEY is not set, so edits are deterministic transforms of your first reference and generations a DEMO picture, made without AI. ' +
+        'Set LLMEASY_API_KEY and restart for real gpt-image-2 images. ***',
     );
   } else {
     console.log(`Forwarding edits to ${config.baseUrl}/images/edits`);

@@ -9,7 +9,8 @@ export interface ProviderImage {
   base64: string;
 }
 
-async function callProvider(upstream: Upstream, request: ImageRequest, signal: AbortSignal): Promise<Response> {
+/** The provider's answer, once its headers are in; failures to get one mapped for the client. */
+export async function callProvider(upstream: Upstream, request: ImageRequest, signal: AbortSignal): Promise<Response> {
   try {
     return await upstream(request, signal);
   } catch (error) {
@@ -22,7 +23,7 @@ async function callProvider(upstream: Upstream, request: ImageRequest, signal: A
 }
 
 /** Checks the provider's answer holds a PNG and keeps only the documented shape. */
-async function imageAnswer(response: Response): Promise<ProviderImage> {
+export async function imageAnswer(response: Response): Promise<ProviderImage> {
   const body = (await response.json().catch(() => undefined)) as { created?: number; data?: { b64_json?: unknown }[] } | undefined;
   if (!response.ok) throw providerError(response.status, body, response.headers.get('retry-after'));
   const base64 = body?.data?.[0]?.b64_json;

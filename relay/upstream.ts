@@ -40,7 +40,10 @@ export function liveUpstream(options: { baseUrl: string; apiKey: string; timeout
         signal: AbortSignal.any([signal, deadline]),
         dispatcher,
       });
-      return response as unknown as Response;
+      if (response.ok) return response as unknown as Response;
+      // Some providers quote the key in an error, and the relay passes some error messages on.
+      const text = (await response.text()).replaceAll(options.apiKey, '[the relay key]');
+      return new Response(text, { status: response.status, headers: Object.fromEntries(response.headers) });
     } catch (error) {
       if (deadline.aborted) throw new UpstreamTimeoutError(`No answer from the provider within ${Math.round(timeoutMs / 1000)} s`);
       throw error;

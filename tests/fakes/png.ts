@@ -11,7 +11,8 @@ export function solidPng(width: number, height: number, rgb: readonly [number, n
   let png = encoded.get(key);
   if (!png) {
     const data = new Uint8Array(width * height * 4);
-    for (let i = 0; i < width * height; i++) data.set([rgb[0], rgb[1], rgb[2], 255], i * 4);
+    data.set([rgb[0], rgb[1], rgb[2], 255]);
+    for (let filled = 4; filled < data.length; filled *= 2) data.copyWithin(filled, 0, filled);
     png = encode({ width, height, data, channels: 4, depth: 8 });
     encoded.set(key, png);
   }

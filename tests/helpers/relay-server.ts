@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { createRelayApp, type RelayOptions } from '../../relay/app';
+import { createRelayApp, type LogLine, type RelayOptions } from '../../relay/app';
 import { JobStore } from '../../relay/job-store';
 import { JobManager, type JobManagerOptions } from '../../relay/jobs';
 import type { Upstream } from '../../relay/upstream';
@@ -18,7 +18,7 @@ export interface RunningRelay {
   close(): Promise<void>;
 }
 
-export interface RelayServerOptions extends Partial<Omit<RelayOptions, 'jobs'>>, Partial<Omit<JobManagerOptions, 'upstream' | 'store'>> {
+export interface RelayServerOptions extends Partial<Omit<RelayOptions, 'jobs'>>, Partial<Omit<JobManagerOptions, 'upstream' | 'store' | 'log'>> {
   upstream: Upstream;
   /** Where jobs are kept; a fresh temporary folder, removed on close, when not given. */
   dataDir?: string;
@@ -30,9 +30,10 @@ export interface RelayServerOptions extends Partial<Omit<RelayOptions, 'jobs'>>,
 export async function startRelay(options: RelayServerOptions): Promise<RunningRelay> {
   const { upstream, dataDir, port: fixedPort = 0, ttlMs, now, admit, ...relay } = options;
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'reimage-relay-')));
-  const jobs = await JobManager.open({ upstream, store: new JobStore(dir), ttlMs: ttlMs ?? 24 * 3600_000, now, admit });
   const logs: string[] = [];
-  const app = createRelayApp({ mode: 'live', version: 'test', log: (line) => logs.push(JSON.stringify(line)), jobs, ...relay });
+  const log = (line: LogLine) => logs.push(JSON.stringify(line));
+  const jobs = await JobManager.open({ upstream, store: new JobStore(dir), ttlMs: ttlMs ?? 24 * 3600_000, now, admit, log });
+  const app = createRelayApp({ mode: 'live', version: 'test', log, jobs, ...relay });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: fixedPort }) as Server;
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

@@ -4,7 +4,7 @@ import { liveUpstream } from '../../relay/upstream';
 import { buildEditForm } from '../../shared/edit-form';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { solidPng } from '../fakes/png';
-import { streamingPost } from '../helpers/raw-http';
+import { postWithoutEnd } from '../helpers/raw-http';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
 
 const API_KEY = 'sk-test-limits-0d9a3f';
@@ -22,7 +22,8 @@ function pngOfBytes(size: number): Uint8Array {
   return bytes;
 }
 
-function* endlessImagePart(field: string): Generator<Uint8Array> {
+/** The start of an edit whose image part goes on past the limits, its body never ended. */
+function* openImagePart(field: string): Generator<Uint8Array> {
   const encoder = new TextEncoder();
   yield encoder.encode(
     `--${BOUNDARY}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nMake it blue\r\n` +
@@ -30,7 +31,7 @@ function* endlessImagePart(field: string): Generator<Uint8Array> {
   );
   yield PNG_SIGNATURE;
   const block = new Uint8Array(16 * KB).fill(7);
-  for (let i = 0; i < 2560; i++) yield block;
+  for (let i = 0; i < 32; i++) yield block;
 }
 
 describe('request limits, over real HTTP', () => {
@@ -38,7 +39,7 @@ describe('request limits, over real HTTP', () => {
   let relay: RunningRelay;
 
   beforeAll(async () => {
-    provider = await startFakeLlmEasy({ apiKey: API_KEY });
+    provider = await startFakeLlmEasy({ apiKey: API_KEY, image: () => solidPng(8, 8) });
     relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), limits: LIMITS });
   });
 
@@ -127,34 +128,31 @@ describe('request limits, over real HTTP', () => {
 
   it('answers 413 to an oversized Content-Length before the body is sent', async () => {
     const before = provider.calls.length;
-    const answer = await streamingPost(
+    const answer = await postWithoutEnd(
       `${relay.url}/v1/images/edits`,
       { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': String(1024 * 1024 * 1024) },
       [],
     );
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body).error.message).toBe('The request is 1024 MB; the relay takes at most 100 KB of references in all. Select fewer or smaller layers.');
-    expect(answer.sent).toBe(0);
     expect(provider.calls.length).toBe(before);
   });
 
-  it('refuses an image growing past the limit while it streams, long before the body ends', async () => {
+  it('refuses an image growing past the limit while the body is still streaming in', async () => {
     const before = provider.calls.length;
-    const answer = await streamingPost(`${relay.url}/v1/images/edits`, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, endlessImagePart('image'));
+    const answer = await postWithoutEnd(`${relay.url}/v1/images/edits`, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, openImagePart('image'));
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body).error).toMatchObject({ param: 'image', message: expect.stringContaining('larger than 64 KB') });
-    expect(answer.sent).toBeLessThan(20 * 1024 * KB);
     expect(provider.calls.length).toBe(before);
   });
 
   it('counts the bytes of parts it does not forward against the body limit', async () => {
-    const answer = await streamingPost(`${relay.url}/v1/images/edits`, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, endlessImagePart('mask'));
+    const answer = await postWithoutEnd(`${relay.url}/v1/images/edits`, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, openImagePart('mask'));
     expect(answer.status).toBe(413);
-    expect(answer.sent).toBeLessThan(20 * 1024 * KB);
   });
 
   it('keeps serving after refusing a request mid-stream', async () => {
-    await streamingPost(`${relay.url}/v1/images/edits`, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, endlessImagePart('image'));
+    await postWithoutEnd(`${relay.url}/v1/images/edits`, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, openImagePart('image'));
     const { status } = await send(buildEditForm({ prompt: 'p', size: 'auto', images: [{ filename: 'a.png', bytes: solidPng(4, 4) }] }));
     expect(status).toBe(200);
   });

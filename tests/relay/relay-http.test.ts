@@ -158,51 +158,6 @@ describe('relay against a strict fake LLMEasy', () => {
   });
 });
 
-describe('provider failures through the relay', () => {
-  const cases: { name: string; status: number; body: unknown; headers?: Record<string, string>; expected: number; message: RegExp }[] = [
-    { name: 'key rejected', status: 401, body: { error: { message: 'Incorrect API key provided' } }, expected: 502, message: /provider key was rejected/ },
-    { name: 'moderation', status: 400, body: { error: { message: 'Rejected by the safety system', code: 'moderation_blocked' } }, expected: 400, message: /safety system/ },
-    { name: 'rate limit', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '30' }, expected: 429, message: /Wait a minute/ },
-    { name: 'server error', status: 500, body: { error: { message: 'boom' } }, expected: 502, message: /provider failed/ },
-    { name: 'garbage', status: 200, body: '<html>oops</html>', expected: 502, message: /without a PNG/ },
-    { name: 'not a PNG', status: 200, body: { data: [{ b64_json: Buffer.from('GIF89a-not-png').toString('base64') }] }, expected: 502, message: /without a PNG/ },
-  ];
-
-  for (const failure of cases) {
-    it(`maps ${failure.name} to ${failure.expected}`, async () => {
-      const provider = await startFakeLlmEasy({
-        apiKey: API_KEY,
-        respond: (_call, res) => {
-          res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
-          res.end(typeof failure.body === 'string' ? failure.body : JSON.stringify(failure.body));
-          return true;
-        },
-      });
-      const relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }) });
-      try {
-        const { response, body } = await postEdit(relay, buildEditForm({ prompt: 'p', size: 'auto', images: references(1) }));
-        expect(response.status).toBe(failure.expected);
-        expect(body.error!.message).toMatch(failure.message);
-        if (failure.expected === 429) expect(response.headers.get('retry-after')).toBe('30');
-      } finally {
-        await relay.close();
-        await provider.close();
-      }
-    });
-  }
-
-  it('maps an unreachable provider to 502 with what to do', async () => {
-    const relay = await startRelay({ upstream: liveUpstream({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: API_KEY }) });
-    try {
-      const { response, body } = await postEdit(relay, buildEditForm({ prompt: 'p', size: 'auto', images: references(1) }));
-      expect(response.status).toBe(502);
-      expect(body.error!.message).toContain('could not reach the image provider');
-    } finally {
-      await relay.close();
-    }
-  });
-});
-
 describe('relay in demo mode', () => {
   it('answers with a transformed reference at the requested size and says it is a demo', async () => {
     const relay = await startRelay({ upstream: demoUpstream, mode: 'demo' });

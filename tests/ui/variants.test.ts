@@ -3,7 +3,7 @@ import { startPlugin } from '../../plugin/controller';
 import { liveUpstream } from '../../relay/upstream';
 import { buildEditForm } from '../../shared/edit-form';
 import type { GenerationRecord } from '../../shared/protocol';
-import { createLimiter } from '../../ui/concurrency';
+import { createLimiter } from '../../shared/concurrency';
 import { relayJobClient } from '../../ui/job-client';
 import { runVariant, type VariantSpec, type VariantState } from '../../ui/variant-run';
 import { mappedSize, startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';

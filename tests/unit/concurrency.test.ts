@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLimiter } from '../../ui/concurrency';
+import { createLimiter } from '../../shared/concurrency';
 
 describe('bounded concurrency', () => {
   it('never runs more tasks at once than the limit, and runs them all', async () => {

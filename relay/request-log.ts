@@ -1,0 +1,39 @@
+import type { HttpBindings } from '@hono/node-server';
+import type { MiddlewareHandler } from 'hono';
+import type { LogLine } from './app';
+import type { RelayEnv } from './client';
+
+function length(header: string | null | undefined): number | undefined {
+  return header ? Number(header) : undefined;
+}
+
+/**
+ * One JSON line per request, written when its answer has gone out (or the client left): who (the
+ * token's name, never the token), what, the status, the bytes in (as declared) and out (on the
+ * wire, headers included), the time taken, and of that the time the provider took on the
+ * synchronous path.
+ */
+export function requestLog(log: (line: LogLine) => void): MiddlewareHandler<RelayEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    // Bytes out are counted on the socket: a JSON answer has no Content-Length yet.
+    const { outgoing } = (c.env ?? {}) as Partial<HttpBindings>;
+    const socket = outgoing?.socket;
+    const writtenBefore = socket?.bytesWritten ?? 0;
+    await next();
+    const write = () =>
+      log({
+        time: new Date().toISOString(),
+        client: c.get('client'),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+        upstreamMs: c.get('upstreamMs'),
+        bytesIn: length(c.req.header('content-length')),
+        bytesOut: socket ? socket.bytesWritten - writtenBefore : length(c.res.headers.get('content-length')),
+      });
+    if (outgoing && !outgoing.writableFinished) outgoing.once('close', write);
+    else write();
+  };
+}

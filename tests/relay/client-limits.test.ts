@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { clientAdmission, DEFAULT_CLIENT_LIMITS } from '../../relay/client-limits';
+import { TokenStore } from '../../relay/tokens';
+import { liveUpstream } from '../../relay/upstream';
+import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
+import { solidPng } from '../fakes/png';
+import { editForm, submitEdit, submittedJobId } from '../helpers/job-client';
+import { temporaryDataDir } from '../helpers/relay-process';
+import { startRelay, type RunningRelay } from '../helpers/relay-server';
+
+const API_KEY = 'sk-test-client-limits-77e1';
+const SMALL_PNG = solidPng(8, 8);
+
+describe('per-token limits', () => {
+  let provider: FakeLlmEasy;
+  let relay: RunningRelay;
+  let release: () => void;
+  let clock: number;
+  let alice: string;
+  let bob: string;
+
+  beforeEach(async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    release = open;
+    clock = Date.parse('2026-01-01T10:00:00Z');
+    provider = await startFakeLlmEasy({ apiKey: API_KEY, gate: () => gate, image: () => SMALL_PNG });
+    const tokens = new TokenStore(temporaryDataDir());
+    alice = tokens.create('alice');
+    bob = tokens.create('bob');
+    relay = await startRelay({
+      upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }),
+      access: { tokens, loopback: true },
+      admit: clientAdmission({ maxConcurrent: DEFAULT_CLIENT_LIMITS.maxConcurrent, maxPerMinute: 6 }, () => clock),
+    });
+  });
+
+  afterEach(async () => {
+    release();
+    await relay.close();
+    await provider.close();
+  });
+
+  const as = (token: string, headers: Record<string, string> = {}) => ({ Authorization: `Bearer ${token}`, ...headers });
+
+  it('refuses a fifth image at once for one token with 429 and Retry-After, without calling the provider', async () => {
+    for (let i = 0; i < 4; i++) await submittedJobId(await submitEdit(relay.url, editForm(), as(alice)));
+    await expect.poll(() => provider.calls.length).toBe(4);
+
+    const refused = await submitEdit(relay.url, editForm(), as(alice));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('15');
+    expect(((await refused.json()) as { error: { message: string; code: string } }).error).toMatchObject({
+      code: 'too_many_jobs',
+      message: 'You already have 4 images being made, the most the relay makes at once for one person. Wait for one to finish, then try again.',
+    });
+    expect(provider.calls).toHaveLength(4);
+  });
+
+  it('counts synchronous calls with jobs', async () => {
+    const sync = Array.from({ length: 4 }, () => fetch(`${relay.url}/v1/images/edits`, { method: 'POST', body: editForm(), headers: as(alice) }));
+    await expect.poll(() => provider.calls.length).toBe(4);
+    expect((await submitEdit(relay.url, editForm(), as(alice))).status).toBe(429);
+    release();
+    expect((await Promise.all(sync)).map((r) => r.status)).toEqual([200, 200, 200, 200]);
+  });
+
+  it('lets another token work while one is at its limit', async () => {
+    for (let i = 0; i < 4; i++) await submittedJobId(await submitEdit(relay.url, editForm(), as(alice)));
+    expect((await submitEdit(relay.url, editForm(), as(bob))).status).toBe(202);
+  });
+
+  it('frees a slot when a job ends', async () => {
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push(await submittedJobId(await submitEdit(relay.url, editForm(), as(alice))));
+    release();
+    await Promise.all(ids.map((id) => relay.jobs.wait('alice', id, 10_000)));
+    expect((await submitEdit(relay.url, editForm(), as(alice))).status).toBe(202);
+  });
+
+  it('refuses more images per minute than allowed with 429 and the seconds to wait', async () => {
+    release();
+    for (let i = 0; i < 6; i++) {
+      const id = await submittedJobId(await submitEdit(relay.url, editForm(), as(alice)));
+      await relay.jobs.wait('alice', id, 10_000);
+      clock += 5_000;
+    }
+    const refused = await submitEdit(relay.url, editForm(), as(alice));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('30');
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+      'You started 6 images in the last minute, the most the relay allows one person. Wait 30 s, then try again.',
+    );
+    expect(provider.calls).toHaveLength(6);
+
+    clock += 30_000;
+    expect((await submitEdit(relay.url, editForm(), as(alice))).status).toBe(202);
+  });
+
+  it('does not count a retried Idempotency-Key against the limits', async () => {
+    const first = await submittedJobId(await submitEdit(relay.url, editForm(), as(alice, { 'Idempotency-Key': 'k1' })));
+    for (let i = 0; i < 3; i++) await submittedJobId(await submitEdit(relay.url, editForm(), as(alice)));
+    const retried = await submitEdit(relay.url, editForm(), as(alice, { 'Idempotency-Key': 'k1' }));
+    expect(await submittedJobId(retried)).toBe(first);
+  });
+});
