@@ -202,7 +202,9 @@ export class JobManager {
 
   private forget(job: Job): void {
     this.jobs.delete(job.record.id);
-    if (job.record.idempotencyKey !== undefined) this.byIdempotencyKey.delete(this.keyOf(job.record.client, job.record.idempotencyKey));
+    const key = job.record.idempotencyKey === undefined ? undefined : this.keyOf(job.record.client, job.record.idempotencyKey);
+    // After expiry the same key may already name a newer job.
+    if (key !== undefined && this.byIdempotencyKey.get(key) === job) this.byIdempotencyKey.delete(key);
     for (const wake of job.waiters) wake();
   }
 

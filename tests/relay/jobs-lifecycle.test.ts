@@ -105,6 +105,22 @@ describe('jobs across restarts, expiry and cancellation', () => {
     expect(await readdir(dataDir)).toEqual([]);
   });
 
+  it('gives a key reused after its job expired a new job, and keeps it through cleanup', async () => {
+    await startProvider({ held: false });
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    relay = await relayOn(dataDir, { now: () => now });
+    const first = await submittedJobId(await submitEdit(relay.url, undefined, { 'Idempotency-Key': 'k' }));
+    await waitForJob(relay.url, first, 5);
+
+    now += 25 * HOUR;
+    const second = await submittedJobId(await submitEdit(relay.url, undefined, { 'Idempotency-Key': 'k' }));
+    await relay.jobs.cleanup();
+    const retried = await submittedJobId(await submitEdit(relay.url, undefined, { 'Idempotency-Key': 'k' }));
+
+    expect(second).not.toBe(first);
+    expect(retried).toBe(second);
+  });
+
   it('removes expired jobs when the relay starts', async () => {
     await startProvider({ held: false });
     let now = Date.parse('2026-01-01T00:00:00Z');
