@@ -24,7 +24,8 @@ export interface Playground {
   close(): Promise<void>;
 }
 
-async function startPlayground(): Promise<Playground> {
+/** The emulator and Chromium, for a caller that brings its own relay (the benchmark does). */
+export async function startPlayground(): Promise<Playground> {
   const [emulator, browser] = await Promise.all([startEmulator({ port: 0 }), launchChromium()]);
   await mkdir(ARTIFACTS, { recursive: true });
   return {
