@@ -34,9 +34,9 @@ describe('the designer’s workflow in the browser', { timeout: 60_000 }, () => 
     await ui.getByRole('button', { name: /^Generate/ }).click();
     await expect.poll(() => selectionNames(page), { timeout: 20_000 }).toEqual(['Logo as a glossy 3D badge', 'Logo as a glossy 3D badge']);
 
-    const [, logo, , ...results] = await layers(page);
-    // Variants may land in any order; the row is in variant order.
-    const [first, second] = results.sort((a, b) => a.x - b.x);
+    const [, logo, , ...variants] = await layers(page);
+    // Variants land in the order the provider finishes them; the row is in variant order, left to right.
+    const [first, second] = variants.sort((a, b) => a.x - b.x);
     const { width, height } = mappedSize('1024x1024');
     expect([first.x, first.y, first.width, first.height]).toEqual([logo.x + logo.width + 40, logo.y, width, height]);
     expect([second.x, second.y]).toEqual([first.x + width + 40, logo.y]);
