@@ -22,7 +22,7 @@ async function fetchText(path: string): Promise<string> {
 }
 
 const manifest = JSON.parse(await fetchText('/manifest.json')) as Manifest;
-const figma = new FakeFigma(new PersistentMap(localStorage, `reimage-emulator:clientStorage:${manifest.id}:`));
+const figma = new FakeFigma(new PersistentMap(localStorage, `reimage-emulator:clientStorage:${manifest.id}:`), { keepPosted: false });
 addSampleFrames(figma);
 
 const params = new URLSearchParams(location.search);

@@ -58,8 +58,14 @@ export class FakeFigma implements FigmaApi {
   private selectionListeners: (() => void)[] = [];
   private runListeners: RunHandler[] = [];
 
-  /** `storage` holds clientStorage's entries; the emulator passes one that persists itself. */
-  constructor(readonly storage: Map<string, unknown> = new Map()) {
+  /**
+   * `storage` holds clientStorage's entries; the emulator passes one that persists itself, and
+   * does not keep `posted` (a long session would hold every exported image).
+   */
+  constructor(
+    readonly storage: Map<string, unknown> = new Map(),
+    private readonly options: { keepPosted: boolean } = { keepPosted: true },
+  ) {
     this.clientStorage = clientStorageOver(storage);
     this.page = new FakePage('Page 1', () => this.selectionListeners.forEach((listener) => listener()));
     this.currentPage = this.page as unknown as PageNode;
@@ -67,7 +73,7 @@ export class FakeFigma implements FigmaApi {
 
   readonly ui: FigmaApi['ui'] = {
     postMessage: (message: unknown) => {
-      this.posted.push(structuredClone(message));
+      if (this.options.keepPosted) this.posted.push(structuredClone(message));
       this.emit('post', message);
     },
     onmessage: undefined,

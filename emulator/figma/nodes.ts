@@ -86,14 +86,19 @@ export class FakeSceneNode {
   }
 }
 
+/** Moves a node to the end of a parent's children, out of wherever it was, as Figma's appendChild does. */
+function adopt(parent: Parent, child: FakeSceneNode): void {
+  child.parent?.removeChild(child);
+  child.parent = parent;
+  parent.children.push(child);
+}
+
 export class FakeFrame extends FakeSceneNode {
   readonly children: FakeSceneNode[] = [];
   layoutMode: 'NONE' | 'HORIZONTAL' | 'VERTICAL' = 'NONE';
 
   appendChild(child: FakeSceneNode): void {
-    child.parent?.removeChild(child);
-    child.parent = this;
-    this.children.push(child);
+    adopt(this, child);
   }
 
   removeChild(child: FakeSceneNode): void {
@@ -123,9 +128,7 @@ export class FakePage {
   }
 
   appendChild(child: FakeSceneNode): void {
-    child.parent?.removeChild(child);
-    child.parent = this;
-    this.children.push(child);
+    adopt(this, child);
   }
 
   removeChild(child: FakeSceneNode): void {

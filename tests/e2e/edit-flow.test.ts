@@ -1,35 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../../relay/tokens';
-import { liveUpstream } from '../../relay/upstream';
-import { mappedSize, startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
+import { mappedSize } from '../fakes/fake-llmeasy';
 import { temporaryDataDir } from '../helpers/relay-process';
-import { startRelay, type RunningRelay } from '../helpers/relay-server';
-import { clickLayer, configureRelay, imageSize, layers, openFigma, type Playground, pluginUi, selectionNames, startPlayground } from './harness';
+import { clickLayer, configureRelay, imageSize, layers, openFigma, pluginUi, selectionNames, type Stack, startStack } from './harness';
 
-const API_KEY = 'sk-e2e-flow';
 
 /** The built plugin in Chromium, hosted as Figma hosts it, against the real relay and a strict fake provider. */
 describe('editing two selected frames in the browser', { timeout: 60_000 }, () => {
-  let provider: FakeLlmEasy;
-  let relay: RunningRelay;
-  let playground: Playground;
+  let stack: Stack;
 
   beforeAll(async () => {
-    provider = await startFakeLlmEasy({ apiKey: API_KEY });
-    relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }) });
-    playground = await startPlayground();
+    stack = await startStack();
   });
 
-  afterAll(async () => {
-    await playground.close();
-    await relay.close();
-    await provider.close();
-  });
+  afterAll(() => stack.close());
 
   it('places the result right of the selection at the decoded size, with an image fill and plugin data', async () => {
-    const page = await openFigma(playground);
+    const page = await openFigma(stack);
     const ui = pluginUi(page);
-    await configureRelay(page, relay.url);
+    await configureRelay(page, stack.relay.url);
 
     await clickLayer(page, 'Product card');
     await clickLayer(page, 'Logo', true);
@@ -51,14 +40,14 @@ describe('editing two selected frames in the browser', { timeout: 60_000 }, () =
       size: '1024x1536',
       sourceNodeIds: [card.id, logo.id],
     });
-    expect(provider.calls.at(-1)!.images.map((image) => [image.field, image.width, image.height])).toEqual([
+    expect(stack.provider.calls.at(-1)!.images.map((image) => [image.field, image.width, image.height])).toEqual([
       ['image[]', 320, 400],
       ['image[]', 160, 160],
     ]);
   });
 
   it('restores the relay settings after the page reloads', async () => {
-    const page = await openFigma(playground);
+    const page = await openFigma(stack);
     await configureRelay(page, 'https://relay.team.example', 'rt_e2e_token');
     await page.reload();
     const ui = pluginUi(page);
@@ -70,29 +59,22 @@ describe('editing two selected frames in the browser', { timeout: 60_000 }, () =
 });
 
 describe('a team relay that requires access tokens', { timeout: 60_000 }, () => {
-  let provider: FakeLlmEasy;
-  let tokens: TokenStore;
-  let relay: RunningRelay;
-  let playground: Playground;
+  const tokens = new TokenStore(temporaryDataDir());
+  let stack: Stack;
 
   beforeAll(async () => {
-    provider = await startFakeLlmEasy({ apiKey: API_KEY });
-    tokens = new TokenStore(temporaryDataDir());
-    relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), access: { tokens, loopback: true } });
-    playground = await startPlayground();
+    stack = await startStack({ relay: { access: { tokens, loopback: true } } });
   });
 
   afterAll(async () => {
-    await playground.close();
-    await relay.close();
+    await stack.close();
     await tokens.flush();
-    await provider.close();
   });
 
   it('generates with the token the admin handed out, pasted in Settings', async () => {
     const token = tokens.create('ana');
-    const page = await openFigma(playground);
-    await configureRelay(page, relay.url, token);
+    const page = await openFigma(stack);
+    await configureRelay(page, stack.relay.url, token);
     await clickLayer(page, 'Logo');
     await pluginUi(page).getByRole('textbox', { name: 'Prompt' }).fill('Logo in gold leaf');
     await pluginUi(page).getByRole('button', { name: /^Generate/ }).click();

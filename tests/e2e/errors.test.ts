@@ -7,13 +7,10 @@ import { noisePng } from '../../bench/noise-png';
 import type { Emulator } from '../../emulator/main';
 import { DEFAULT_REQUEST_LIMITS, MB } from '../../relay/request-limits';
 import { TokenStore } from '../../relay/tokens';
-import { liveUpstream } from '../../relay/upstream';
-import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { temporaryDataDir } from '../helpers/relay-process';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
-import { clickLayer, configureRelay, openFigma, type Playground, pluginUi, startPlayground } from './harness';
+import { clickLayer, configureRelay, openFigma, pluginUi, type Stack, startStack, upstreamTo } from './harness';
 
-const API_KEY = 'sk-e2e-errors';
 const REFUSED_PROMPT = 'Put a real celebrity in this ad';
 const MODERATION_MESSAGE = 'Your request was rejected as a result of our safety system.';
 
@@ -37,41 +34,33 @@ async function generate(page: Page, layer: string, prompt: string): Promise<stri
 }
 
 describe('errors a designer can meet, shown in words that say what to do', { timeout: 60_000 }, () => {
-  let provider: FakeLlmEasy;
-  let relay: RunningRelay;
-  let tokens: TokenStore;
+  const tokens = new TokenStore(temporaryDataDir());
+  let stack: Stack;
   let guardedRelay: RunningRelay;
-  let playground: Playground;
 
   beforeAll(async () => {
-    provider = await startFakeLlmEasy({
-      apiKey: API_KEY,
-      respond: (call, res) => {
-        if (call.fields.prompt[0] !== REFUSED_PROMPT) return false;
-        res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { message: MODERATION_MESSAGE, type: 'image_generation_user_error', param: null, code: 'moderation_blocked' } }));
-        return true;
+    stack = await startStack({
+      provider: {
+        respond: (call, res) => {
+          if (call.fields.prompt[0] !== REFUSED_PROMPT) return false;
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { message: MODERATION_MESSAGE, type: 'image_generation_user_error', param: null, code: 'moderation_blocked' } }));
+          return true;
+        },
       },
+      relay: { limits: { ...DEFAULT_REQUEST_LIMITS, maxTotalImageBytes: 2 * MB } },
     });
-    relay = await startRelay({
-      upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }),
-      limits: { ...DEFAULT_REQUEST_LIMITS, maxTotalImageBytes: 2 * MB },
-    });
-    tokens = new TokenStore(temporaryDataDir());
-    guardedRelay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), access: { tokens, loopback: true } });
-    playground = await startPlayground();
+    guardedRelay = await startRelay({ upstream: upstreamTo(stack.provider), access: { tokens, loopback: true } });
   });
 
   afterAll(async () => {
-    await playground.close();
     await guardedRelay.close();
     await tokens.flush();
-    await relay.close();
-    await provider.close();
+    await stack.close();
   });
 
   it('says the relay is not answering and how to start it or fix its address', async () => {
-    const page = await openFigma(playground);
+    const page = await openFigma(stack);
     const relayUrl = `http://127.0.0.1:${await closedPort()}`;
     await configureRelay(page, relayUrl);
     const message = await generate(page, 'Logo', 'Make it chrome');
@@ -82,7 +71,7 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
 
   it('says the relay rejected the access token and to ask the admin for a new one in Settings', async () => {
     tokens.create('ana');
-    const page = await openFigma(playground);
+    const page = await openFigma(stack);
     await configureRelay(page, guardedRelay.url, 'rmg_revoked-or-mistyped');
     const message = await generate(page, 'Logo', 'Make it chrome');
     expect(message).toContain('The relay rejected your access token');
@@ -90,8 +79,8 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
   });
 
   it('says the references are too large and to select fewer or smaller layers', async () => {
-    const page = await openFigma(playground);
-    await configureRelay(page, relay.url);
+    const page = await openFigma(stack);
+    await configureRelay(page, stack.relay.url);
     await page.evaluate((base64) => {
       const { figma } = (window as unknown as { emulator: Emulator }).emulator;
       const image = figma.createImage(Uint8Array.from(atob(base64), (char) => char.charCodeAt(0)));
@@ -99,16 +88,16 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
       photo.fills = [{ type: 'IMAGE', imageHash: image.hash, scaleMode: 'FILL' }];
     }, Buffer.from(noisePng(1024, 1024)).toString('base64'));
     await page.getByRole('button', { name: 'Zoom to fit' }).click();
-    const calls = provider.calls.length;
+    const calls = stack.provider.calls.length;
     const message = await generate(page, 'Big photo', 'Make it a poster');
     expect(message).toMatch(/at most 2 MB/);
     expect(message).toMatch(/Select fewer or smaller layers/);
-    expect(provider.calls.length).toBe(calls);
+    expect(stack.provider.calls.length).toBe(calls);
   });
 
   it('shows the provider’s refusal and says to change the prompt or references', async () => {
-    const page = await openFigma(playground);
-    await configureRelay(page, relay.url);
+    const page = await openFigma(stack);
+    await configureRelay(page, stack.relay.url);
     const message = await generate(page, 'Product card', REFUSED_PROMPT);
     expect(message).toContain(MODERATION_MESSAGE);
     expect(message).toMatch(/[Cc]hange the prompt/);

@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 import { type Browser, chromium, type FrameLocator, type Page } from 'playwright-core';
 import type { Emulator } from '../../emulator/main';
 import { type RunningEmulator, startEmulator } from '../../emulator/serve';
+import { liveUpstream, type Upstream } from '../../relay/upstream';
+import { type FakeLlmEasy, type FakeLlmEasyOptions, startFakeLlmEasy } from '../fakes/fake-llmeasy';
+import { type RelayServerOptions, type RunningRelay, startRelay } from '../helpers/relay-server';
 
 export const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
 
@@ -21,6 +24,7 @@ export interface Playground {
   close(): Promise<void>;
 }
 
+/** The emulator and Chromium, for a caller that brings its own relay (the benchmark does). */
 export async function startPlayground(): Promise<Playground> {
   const [emulator, browser] = await Promise.all([startEmulator({ port: 0 }), launchChromium()]);
   await mkdir(ARTIFACTS, { recursive: true });
@@ -34,17 +38,46 @@ export async function startPlayground(): Promise<Playground> {
   };
 }
 
+const PROVIDER_KEY = 'sk-e2e-provider-key';
+
+/** The relay's way to the fake provider, holding the provider's key. */
+export function upstreamTo(provider: FakeLlmEasy): Upstream {
+  return liveUpstream({ baseUrl: provider.baseUrl, apiKey: PROVIDER_KEY });
+}
+
+export interface Stack extends Playground {
+  provider: FakeLlmEasy;
+  relay: RunningRelay;
+}
+
+/** The strict fake provider, the real relay in front of it, the emulator and Chromium: all on loopback. */
+export async function startStack(options: { provider?: Omit<FakeLlmEasyOptions, 'apiKey'>; relay?: Omit<RelayServerOptions, 'upstream'> } = {}): Promise<Stack> {
+  const provider = await startFakeLlmEasy({ apiKey: PROVIDER_KEY, ...options.provider });
+  const relay = await startRelay({ upstream: upstreamTo(provider), ...options.relay });
+  const playground = await startPlayground();
+  return {
+    ...playground,
+    provider,
+    relay,
+    close: async () => {
+      await playground.close();
+      await relay.close();
+      await provider.close();
+    },
+  };
+}
+
 /** The plugin's UI inside the emulated Figma window. */
 export function pluginUi(page: Page): FrameLocator {
   return page.frameLocator('iframe[title="Reimage"]');
 }
 
 /** Opens the emulator in a fresh browser profile and waits for the plugin's panel. */
-export async function openFigma(playground: Playground, query = ''): Promise<Page> {
+export async function openFigma(playground: Playground): Promise<Page> {
   const context = await playground.browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`emulator page error: ${error.message}`));
-  await page.goto(`${playground.emulator.url}/${query}`);
+  await page.goto(playground.emulator.url);
   await pluginUi(page).getByRole('button', { name: 'Generate' }).waitFor();
   return page;
 }

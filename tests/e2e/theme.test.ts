@@ -1,12 +1,8 @@
 import { resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveUpstream } from '../../relay/upstream';
-import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
-import { startRelay, type RunningRelay } from '../helpers/relay-server';
-import { ARTIFACTS, clickLayer, configureRelay, openFigma, type Playground, pluginUi, startPlayground } from './harness';
+import { ARTIFACTS, clickLayer, configureRelay, openFigma, pluginUi, type Stack, startStack } from './harness';
 
-const API_KEY = 'sk-e2e-theme';
 
 /** WCAG contrast between an element's text and the first opaque background behind it. */
 function contrast(element: Locator): Promise<number> {
@@ -41,26 +37,18 @@ async function screenshots(page: Page, name: string, theme: 'light' | 'dark'): P
 }
 
 describe('the panel in Figma’s light and dark themes', { timeout: 60_000 }, () => {
-  let provider: FakeLlmEasy;
-  let relay: RunningRelay;
-  let playground: Playground;
+  let stack: Stack;
 
   beforeAll(async () => {
-    provider = await startFakeLlmEasy({ apiKey: API_KEY });
-    relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }) });
-    playground = await startPlayground();
+    stack = await startStack();
   });
 
-  afterAll(async () => {
-    await playground.close();
-    await relay.close();
-    await provider.close();
-  });
+  afterAll(() => stack.close());
 
   it('paints with Figma’s theme colours and keeps text readable after a generation, in both themes', async () => {
-    const page = await openFigma(playground);
+    const page = await openFigma(stack);
     const ui = pluginUi(page);
-    await configureRelay(page, relay.url);
+    await configureRelay(page, stack.relay.url);
     await clickLayer(page, 'Hero banner');
     await ui.getByRole('textbox', { name: 'Prompt' }).fill('Turn the sunset into a neon night skyline');
     await ui.getByRole('combobox', { name: 'Size' }).selectOption('1536x1024');
@@ -77,7 +65,7 @@ describe('the panel in Figma’s light and dark themes', { timeout: 60_000 }, ()
   });
 
   it('keeps warnings and errors readable in both themes', async () => {
-    const page = await openFigma(playground);
+    const page = await openFigma(stack);
     const ui = pluginUi(page);
     await configureRelay(page, 'http://127.0.0.1:9');
     await clickLayer(page, 'Logo');

@@ -1,44 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveUpstream } from '../../relay/upstream';
-import { mappedSize, startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
-import { startRelay, type RunningRelay } from '../helpers/relay-server';
+import { mappedSize } from '../fakes/fake-llmeasy';
 import {
   clickEmptyCanvas,
   clickLayer,
   configureRelay,
   layers,
   openFigma,
-  type Playground,
   pluginUi,
   selectionNames,
-  startPlayground,
+  type Stack,
+  startStack,
   viewportCenter,
 } from './harness';
 
-const API_KEY = 'sk-e2e-workflow';
 
 /** The designer's workflow through the built plugin in Chromium, against the real relay's jobs. */
 describe('the designer’s workflow in the browser', { timeout: 60_000 }, () => {
-  let provider: FakeLlmEasy;
-  let relay: RunningRelay;
-  let playground: Playground;
+  let stack: Stack;
 
   beforeAll(async () => {
-    provider = await startFakeLlmEasy({ apiKey: API_KEY });
-    relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }) });
-    playground = await startPlayground();
+    stack = await startStack();
   });
 
-  afterAll(async () => {
-    await playground.close();
-    await relay.close();
-    await provider.close();
-  });
+  afterAll(() => stack.close());
 
   it('lines two variants up in one row beside the selection and selects them together', async () => {
-    const page = await openFigma(playground);
+    const page = await openFigma(stack);
     const ui = pluginUi(page);
-    await configureRelay(page, relay.url);
+    await configureRelay(page, stack.relay.url);
     await clickLayer(page, 'Logo');
     await ui.getByRole('textbox', { name: 'Prompt' }).fill('Logo as a glossy 3D badge');
     await ui.getByRole('combobox', { name: 'Variants' }).selectOption('2');
@@ -54,9 +43,9 @@ describe('the designer’s workflow in the browser', { timeout: 60_000 }, () => 
   });
 
   it('creates an image from the prompt alone in the middle of the view when nothing is selected', async () => {
-    const page = await openFigma(playground);
+    const page = await openFigma(stack);
     const ui = pluginUi(page);
-    await configureRelay(page, relay.url);
+    await configureRelay(page, stack.relay.url);
     await clickEmptyCanvas(page);
     await expect.poll(() => ui.getByText('Text to image').isVisible()).toBe(true);
     // Scroll down to an empty part of the page: results never land on top of other layers.
@@ -68,15 +57,15 @@ describe('the designer’s workflow in the browser', { timeout: 60_000 }, () => 
     await expect.poll(() => selectionNames(page), { timeout: 20_000 }).toEqual(['A paper-cut fox in a misty forest']);
 
     const created = (await layers(page)).at(-1)!;
-    expect(provider.calls.at(-1)!.endpoint).toBe('generations');
+    expect(stack.provider.calls.at(-1)!.endpoint).toBe('generations');
     expect(Math.abs(created.x + created.width / 2 - center.x)).toBeLessThanOrEqual(1);
     expect(Math.abs(created.y + created.height / 2 - center.y)).toBeLessThanOrEqual(1);
   });
 
   it('replaces the selected layer in place, keeping its old fills hidden underneath', async () => {
-    const page = await openFigma(playground);
+    const page = await openFigma(stack);
     const ui = pluginUi(page);
-    await configureRelay(page, relay.url);
+    await configureRelay(page, stack.relay.url);
     await clickLayer(page, 'Product card');
     const before = (await layers(page)).find((layer) => layer.name === 'Product card')!;
     await ui.getByRole('textbox', { name: 'Prompt' }).fill('Make the card pastel');
@@ -95,8 +84,8 @@ describe('the designer’s workflow in the browser', { timeout: 60_000 }, () => 
   });
 
   it('runs a Quick Action without the panel and says in a notification when the image is on the canvas', async () => {
-    const page = await openFigma(playground);
-    await configureRelay(page, relay.url);
+    const page = await openFigma(stack);
+    await configureRelay(page, stack.relay.url);
     await clickLayer(page, 'Logo');
     const answers = ['Logo carved in marble', ''];
     page.on('dialog', (dialog) => void dialog.accept(answers.shift()));
