@@ -25,8 +25,12 @@ async function peakWithResultsInFlight(path: string, send: (relay: BenchRelay, e
   return withBenchRelay({ delayMs: 2000, answer: imageAnswer(result) }, async (relay) => {
     const idle = rssOf(relay.pid);
     const sampler = sampleRss(relay.pid, 10);
-    await runLoad({ concurrency: IN_FLIGHT, requests: IN_FLIGHT, spreadMs: 0, send: send(relay, edit) });
-    const peak = sampler.stop();
+    let peak: number;
+    try {
+      await runLoad({ concurrency: IN_FLIGHT, requests: IN_FLIGHT, spreadMs: 0, send: send(relay, edit) });
+    } finally {
+      peak = sampler.stop();
+    }
     const inFlight = IN_FLIGHT * (edit.body.length + result.length);
     const target = TARGET_BASE_BYTES + TARGET_PER_BYTE_IN_FLIGHT * inFlight;
     const pass = peak <= target;
