@@ -160,8 +160,8 @@ function whyMissed(size: string, createImageMs: number, pluginShareMs: number): 
   return (
     `**Why ${size} misses.** The largest part is the emulator's \`createImage\` (${ms(createImageMs)} at p50): it decodes the whole PNG in JavaScript on the page's one thread ` +
     "to check it and to draw it, which Figma's own createImage, native code, is not known to do the same way; this bench cannot run Figma, so it cannot say how long the real call takes. " +
-    `The plugin's own part (download from the relay, postMessage to the sandbox, placement, the UI's work) took ${ms(pluginShareMs)} at p50 on this machine; ` +
-    'for a noise PNG of this size that is mostly moving its bytes: over loopback from the relay, then copied by postMessage from the UI to the sandbox. A smaller result (a real ' +
-    'photo compresses to a half or a third of this) shortens both; the bytes themselves stand in the way of 150 ms, as the plugin has to hand them to createImage whole.'
+    `The plugin's own part (download from the relay, postMessage to the sandbox, placement, the UI's work) took ${ms(pluginShareMs)} at p50 on this machine. ` +
+    'This run did not profile the browser, so how that splits beyond the download is not measured; what is certain is that the whole PNG (24 MB of noise here; a real photo ' +
+    'compresses better) is downloaded and then copied by postMessage from the UI to the sandbox before createImage can start, which on this loaded machine alone exceeds 150 ms.'
   );
 }

@@ -4,7 +4,7 @@ import { type BenchRelay, withBenchRelay } from './bench-relay';
 import { imageAnswer } from './fixed-delay-provider';
 import { runLoad } from './load';
 import { noisePngOfAbout } from './noise-png';
-import { mb, type Measured, verdict } from './report';
+import { kb, mb, type Measured, verdict } from './report';
 import { connectInspector } from './inspector';
 import { rssOf, sampleRss } from './rss';
 
@@ -25,8 +25,12 @@ async function peakWithResultsInFlight(path: string, send: (relay: BenchRelay, e
   return withBenchRelay({ delayMs: 2000, answer: imageAnswer(result) }, async (relay) => {
     const idle = rssOf(relay.pid);
     const sampler = sampleRss(relay.pid, 10);
-    await runLoad({ concurrency: IN_FLIGHT, requests: IN_FLIGHT, spreadMs: 0, send: send(relay, edit) });
-    const peak = sampler.stop();
+    let peak: number;
+    try {
+      await runLoad({ concurrency: IN_FLIGHT, requests: IN_FLIGHT, spreadMs: 0, send: send(relay, edit) });
+    } finally {
+      peak = sampler.stop();
+    }
     const inFlight = IN_FLIGHT * (edit.body.length + result.length);
     const target = TARGET_BASE_BYTES + TARGET_PER_BYTE_IN_FLIGHT * inFlight;
     const pass = peak <= target;
@@ -108,7 +112,7 @@ export async function relayMemory(): Promise<Measured> {
     method:
       `RSS of the relay process (a fresh one per row), sampled every 10 ms. Peak: ${IN_FLIGHT} clients at once, each sending 3 references of 1.5 MB, ` +
       `the provider answering each after 2 s with a ${mb(RESULT_PNG_BYTES)} PNG (${mb((RESULT_PNG_BYTES * 4) / 3)} of base64). ` +
-      `Growth: ${LEAK_CONCURRENCY} clients, 1,000 requests (one ${mb(LEAK_REFERENCE_BYTES)} reference, ${mb(LEAK_RESULT_PNG_BYTES)} PNG answer, no provider delay); ` +
+      `Growth: ${LEAK_CONCURRENCY} clients, 1,000 requests (one ${kb(LEAK_REFERENCE_BYTES)} reference, ${kb(LEAK_RESULT_PNG_BYTES)} PNG answer, no provider delay); ` +
       'before each reading the bench has the relay collect its garbage (through its inspector), so RSS and the V8 heap show what is kept, not what awaits collection.',
     columns: ['measure', 'context', 'result', 'target', 'result'],
     rows: [...peaks.map((peak) => peak.row), growth.row],

@@ -54,6 +54,8 @@ export function renderReport(machine: Machine, sections: Section[], run: { durat
 /** The same tables for a terminal. */
 export function renderConsole(sections: Section[]): string {
   return sections
-    .map((section) => [`== ${section.title}`, section.columns.join(' | '), ...section.rows.map((row) => row.join(' | '))].join('\n'))
+    .map((section) =>
+      [`== ${section.title}`, ...(section.rows.length > 0 ? [section.columns.join(' | '), ...section.rows.map((row) => row.join(' | '))] : [section.method])].join('\n'),
+    )
     .join('\n\n');
 }
