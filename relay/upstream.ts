@@ -9,12 +9,26 @@ export const DEFAULT_UPSTREAM_TIMEOUT_MS = 15 * 60_000;
 
 export class UpstreamTimeoutError extends Error {}
 
-/** The path, content type and bytes of the provider call for a request. */
-function providerCall(request: ImageRequest): { path: string; contentType: string; body: Buffer<ArrayBuffer> | string } {
+interface ProviderCall {
+  path: string;
+  headers: Record<string, string>;
+  body: string | AsyncIterable<Uint8Array>;
+}
+
+/** The path, headers and bytes of the provider call for a request. */
+function providerCall(request: ImageRequest): ProviderCall {
   if (request.kind === 'generate') {
-    return { path: 'images/generations', contentType: 'application/json', body: JSON.stringify(generationBody(request)) };
+    return { path: 'images/generations', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(generationBody(request)) };
   }
-  return { path: 'images/edits', ...encodeEditBody(request) };
+  const { contentType, pieces, length } = encodeEditBody(request);
+  // Pieces rather than one buffer: fetch would copy a buffer body whole before sending it.
+  return {
+    path: 'images/edits',
+    headers: { 'Content-Type': contentType, 'Content-Length': String(length) },
+    body: (async function* () {
+      yield* pieces;
+    })(),
+  };
 }
 
 /**
@@ -32,7 +46,8 @@ export function liveUpstream(options: { baseUrl: string; apiKey: string; timeout
       const response = await undiciFetch(`${base}/${call.path}`, {
         method: 'POST',
         body: call.body,
-        headers: { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': call.contentType },
+        duplex: 'half',
+        headers: { Authorization: `Bearer ${options.apiKey}`, ...call.headers },
         signal: AbortSignal.any([signal, deadline]),
         dispatcher,
       });

@@ -5,7 +5,9 @@ import { solidPng } from '../fakes/png';
 
 /** Parses the body as a provider would, with a real multipart parser. */
 async function parsed(request: EditRequest): Promise<FormData> {
-  const { contentType, body } = encodeEditBody(request);
+  const { contentType, pieces, length } = encodeEditBody(request);
+  const body = new Blob(pieces as Uint8Array<ArrayBuffer>[]);
+  expect(body.size).toBe(length);
   return new Request('http://provider/', { method: 'POST', headers: { 'content-type': contentType }, body }).formData();
 }
 
