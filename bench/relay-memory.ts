@@ -4,7 +4,7 @@ import { type BenchRelay, withBenchRelay } from './bench-relay';
 import { imageAnswer } from './fixed-delay-provider';
 import { runLoad } from './load';
 import { noisePngOfAbout } from './noise-png';
-import { mb, type Section, verdict } from './report';
+import { mb, type Measured, verdict } from './report';
 import { connectInspector } from './inspector';
 import { rssOf, sampleRss } from './rss';
 
@@ -13,8 +13,8 @@ const RESULT_PNG_BYTES = 10e6;
 const TARGET_BASE_BYTES = 150 * 1024 * 1024;
 const TARGET_PER_BYTE_IN_FLIGHT = 1.5;
 /** Smaller requests for the leak run, so 1,000 of them fit in the bench's time. */
-const LEAK_REFERENCE_BYTES = 100e3;
-const LEAK_RESULT_PNG_BYTES = 100e3;
+const LEAK_REFERENCE_BYTES = 20e3;
+const LEAK_RESULT_PNG_BYTES = 20e3;
 const LEAK_CONCURRENCY = 16;
 /** RSS may settle a little after warm-up; more than this is growth. */
 const LEAK_TOLERANCE = 1.1;
@@ -98,14 +98,13 @@ async function growthOverRequests(): Promise<Growth> {
   );
 }
 
-export async function relayMemory(): Promise<Section> {
+export async function relayMemory(): Promise<Measured> {
   const peaks = [await peakWithResultsInFlight('synchronous', relaySync), await peakWithResultsInFlight('job', relayJob)];
   const growth = await growthOverRequests();
   const notes = [];
   if (peaks.some((peak) => !peak.pass)) notes.push(PEAK_MISS_NOTE);
   if (!growth.pass) notes.push(growthNote(growth));
   return {
-    title: 'Relay memory',
     method:
       `RSS of the relay process (a fresh one per row), sampled every 10 ms. Peak: ${IN_FLIGHT} clients at once, each sending 3 references of 1.5 MB, ` +
       `the provider answering each after 2 s with a ${mb(RESULT_PNG_BYTES)} PNG (${mb((RESULT_PNG_BYTES * 4) / 3)} of base64). ` +

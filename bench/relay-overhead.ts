@@ -7,7 +7,7 @@ import { noisePngOfAbout } from './noise-png';
 import { cpuTimeOf } from './cpu-time';
 import { added, summarize } from './percentiles';
 import { BENCH_API_KEY } from './relay-env';
-import { mb, ms, type Section, verdict } from './report';
+import { mb, ms, type Measured, verdict } from './report';
 
 const REFERENCES = 3;
 const REFERENCE_BYTES = 1.5e6;
@@ -68,7 +68,7 @@ async function measure(load: (typeof LOADS)[number], paths: Path[], relayPid: nu
   return results;
 }
 
-export async function relayOverhead(): Promise<Section> {
+export async function relayOverhead(): Promise<Measured> {
   const edit = await encodeEditRequest(REFERENCES, REFERENCE_BYTES);
   const answer = imageAnswer(noisePngOfAbout(ANSWER_PNG_BYTES, 99));
   const rows: string[][] = [];
@@ -113,7 +113,6 @@ export async function relayOverhead(): Promise<Section> {
     });
   }
   return {
-    title: 'Relay overhead',
     method:
       `The same edit (${REFERENCES} references of ${mb(edit.referenceBytes / REFERENCES)} of incompressible PNG, ${mb(edit.body.length)} of multipart) ` +
       `answered with the same ${mb(answer.length)} base64 JSON, sent straight to the fake provider and through the relay. ` +

@@ -8,7 +8,7 @@ import { type CpuProfile, hotFunctions } from './cpu-profile';
 import { imageAnswer } from './fixed-delay-provider';
 import { runLoad } from './load';
 import { noisePngOfAbout } from './noise-png';
-import { ms, type Section } from './report';
+import { ms, type Measured } from './report';
 
 const REQUESTS = 20;
 const SHOWN = 12;
@@ -16,7 +16,7 @@ const SHOWN = 12;
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** Where the relay spends its CPU on the overhead run's request, from a V8 CPU profile of the relay process. */
-export async function relayProfile(): Promise<Section> {
+export async function relayProfile(): Promise<Measured> {
   const edit = await encodeEditRequest(3, 1.5e6);
   const profileDir = mkdtempSync(join(tmpdir(), 'reimage-bench-profile-'));
   try {
@@ -36,7 +36,6 @@ export async function relayProfile(): Promise<Section> {
     const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as CpuProfile;
     const { busyMs, top } = hotFunctions(profile, window.from, window.to, SHOWN);
     return {
-      title: "Where the relay's time goes",
       method:
         `A V8 CPU profile (\`node --cpu-prof\`) of the relay process over ${REQUESTS} synchronous requests of the overhead run, one at a time. ` +
         `The relay was busy ${ms(busyMs / REQUESTS)} of CPU per request; the ${SHOWN} functions with the most self time:`,

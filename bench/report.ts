@@ -1,12 +1,16 @@
 import type { Machine } from './machine';
 
-/** One measure's table in BENCHMARKS.md: what was measured, how, and each result against its target. */
-export interface Section {
-  title: string;
+/** What one measure found: how it measured, each result against its target, and why a target was missed. */
+export interface Measured {
   method: string;
   columns: string[];
   rows: string[][];
   notes?: string[];
+}
+
+/** One measure's part of BENCHMARKS.md. */
+export interface Section extends Measured {
+  title: string;
 }
 
 export const ms = (value: number): string => `${value.toFixed(1)} ms`;
@@ -40,7 +44,8 @@ export function renderReport(machine: Machine, sections: Section[], run: { durat
     ),
   ];
   for (const section of sections) {
-    parts.push(`## ${section.title}`, section.method, table(section.columns, section.rows));
+    parts.push(`## ${section.title}`, section.method);
+    if (section.rows.length > 0) parts.push(table(section.columns, section.rows));
     if (section.notes?.length) parts.push(section.notes.join('\n\n'));
   }
   return `${parts.join('\n\n')}\n`;

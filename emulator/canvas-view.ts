@@ -55,18 +55,10 @@ export class CanvasView {
     return { x: rect.left + x, y: rect.top + y, width: box.width * zoom, height: box.height * zoom };
   }
 
-  /** Fits every layer into the part of the canvas the plugin window leaves free. */
   zoomToFit(): void {
     const nodes = this.figma.page.children.filter((node) => node.visible);
-    if (nodes.length === 0) return;
-    const left = Math.min(...nodes.map((node) => node.x));
-    const top = Math.min(...nodes.map((node) => node.y));
-    const right = Math.max(...nodes.map((node) => node.x + node.width));
-    const bottom = Math.max(...nodes.map((node) => node.y + node.height));
-    const { viewport } = this.figma;
-    const free = Math.max(100, viewport.screen.width - this.coveredRight());
-    viewport.zoom = Math.min(1, (free * 0.85) / (right - left), (viewport.screen.height * 0.85) / (bottom - top));
-    viewport.center = { x: (left + right) / 2 + (viewport.screen.width - free) / 2 / viewport.zoom, y: (top + bottom) / 2 };
+    this.syncScreen();
+    if (nodes.length > 0) this.figma.viewport.scrollAndZoomIntoView(nodes as unknown as BaseNode[]);
   }
 
   redraw(): void {
@@ -78,8 +70,16 @@ export class CanvasView {
     const ratio = window.devicePixelRatio || 1;
     this.canvas.width = Math.max(1, Math.round(width * ratio));
     this.canvas.height = Math.max(1, Math.round(height * ratio));
-    this.figma.viewport.screen = { width, height };
+    this.syncScreen();
     this.redraw();
+  }
+
+  /** The viewport is the part of the canvas the plugin window leaves free, so what the plugin shows is not hidden under it. */
+  private syncScreen(): void {
+    const { width, height } = this.canvas.getBoundingClientRect();
+    const free = Math.max(100, width - this.coveredRight());
+    const { screen } = this.figma.viewport;
+    if (screen.width !== free || screen.height !== height) this.figma.viewport.screen = { width: free, height };
   }
 
   private toScreen(x: number, y: number): { x: number; y: number } {
@@ -137,8 +137,9 @@ export class CanvasView {
   }
 
   private drawIfChanged(): void {
+    this.syncScreen();
     const { viewport, page } = this.figma;
-    const state = JSON.stringify([viewport.center, viewport.zoom, page.selection.map((node) => node.id), page.children.map((node) => [node.name, node.x, node.y, signature(node)]), this.colours()]);
+    const state = JSON.stringify([viewport.center, viewport.zoom, viewport.screen, page.selection.map((node) => node.id), page.children.map((node) => [node.name, node.x, node.y, signature(node)]), this.colours()]);
     if (state === this.drawn) return;
     this.drawn = state;
     this.draw();
@@ -146,11 +147,12 @@ export class CanvasView {
 
   private draw(): void {
     const { context: c, figma } = this;
-    const ratio = this.canvas.width / Math.max(1, figma.viewport.screen.width);
+    const { width, height } = this.canvas.getBoundingClientRect();
+    const ratio = this.canvas.width / Math.max(1, width);
     const colours = this.colours();
     c.setTransform(ratio, 0, 0, ratio, 0, 0);
     c.fillStyle = colours.canvas;
-    c.fillRect(0, 0, figma.viewport.screen.width, figma.viewport.screen.height);
+    c.fillRect(0, 0, width, height);
     c.font = '11px Inter, system-ui, sans-serif';
     c.textBaseline = 'bottom';
     const { zoom } = figma.viewport;

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { RelayEnv } from './client';
+import { ANONYMOUS_CLIENT, type RelayEnv } from './client';
 import { RelayHttpError } from './errors';
 import type { TokenStore } from './tokens';
 
@@ -16,14 +16,32 @@ function rejected(missing: boolean): RelayHttpError {
   return new RelayHttpError(401, missing ? 'missing_access_token' : 'invalid_access_token', message, undefined, { 'WWW-Authenticate': 'Bearer' });
 }
 
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'];
+
+function proxiedWithoutTokens(): RelayHttpError {
+  return new RelayHttpError(
+    401,
+    'relay_has_no_tokens',
+    'This relay has no access tokens yet, so it only serves its own machine, not requests through a proxy. Ask your admin to create a token for you (npm run relay -- token create <name>) and paste it in Settings.',
+    undefined,
+    { 'WWW-Authenticate': 'Bearer' },
+  );
+}
+
 /**
  * Lets a request through only with a valid `Authorization: Bearer` token, and names the client
- * after the token. A loopback relay with no tokens at all is open to this machine.
+ * after the token. A loopback relay with no tokens at all is open to this machine, but not to
+ * requests that a proxy forwarded.
  */
 export function requireToken(policy: AccessPolicy): MiddlewareHandler<RelayEnv> {
   return async (c, next) => {
     if (c.req.method === 'OPTIONS') return next();
-    if (policy.loopback && !policy.tokens.hasTokens()) return next();
+    if (policy.loopback && !policy.tokens.hasTokens()) {
+      // A proxy on this machine would expose an open relay to everyone it serves.
+      if (PROXY_HEADERS.some((name) => c.req.header(name) !== undefined)) throw proxiedWithoutTokens();
+      c.set('client', ANONYMOUS_CLIENT);
+      return next();
+    }
     const header = c.req.header('authorization');
     const presented = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
     const name = presented === undefined ? undefined : policy.tokens.verify(presented);

@@ -43,11 +43,12 @@ export class JobStore {
     await Promise.all([rm(join(this.dir, `${id}.json`), { force: true }), this.removeImage(id)]);
   }
 
-  /** Every job saved here; clears leftovers of interrupted writes and images no job owns. */
+  /** Every job saved here; clears leftovers of interrupted writes, unreadable records and images no job owns. */
   async loadAll(): Promise<JobRecord[]> {
     await mkdir(this.dir, { recursive: true });
     const names = await readdir(this.dir);
     const records: JobRecord[] = [];
+    const unreadable: string[] = [];
     for (const name of names) {
       const id = JOB_FILE.exec(name)?.[1];
       if (!id) continue;
@@ -55,9 +56,10 @@ export class JobStore {
         .then((text) => JSON.parse(text) as JobRecord)
         .catch(() => undefined);
       if (record?.id === id) records.push(record);
+      else unreadable.push(name);
     }
     const withImages = new Set(records.filter((r) => r.status === 'succeeded').map((r) => `${r.id}.png`));
-    const leftovers = names.filter((name) => name.endsWith('.tmp') || (name.endsWith('.png') && !withImages.has(name)));
+    const leftovers = [...unreadable, ...names.filter((name) => name.endsWith('.tmp') || (name.endsWith('.png') && !withImages.has(name)))];
     await Promise.all(leftovers.map((name) => rm(join(this.dir, name), { force: true })));
     return records;
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createLimiter } from '../shared/concurrency';
-import type { LogLine } from './app';
 import { readPngSize } from '../shared/png-size';
+import type { LogLine } from './app';
 import { RelayHttpError } from './errors';
 import type { ImageRequest } from './image-request';
 import { isFinished, type JobRecord } from './job-record';

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenStore } from '../../relay/tokens';
 import { liveUpstream } from '../../relay/upstream';
 import { mappedSize, startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
+import { temporaryDataDir } from '../helpers/relay-process';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
-import { clickLayer, configureRelay, imageSize, layers, openFigma, type Playground, pluginUi, startPlayground } from './harness';
+import { clickLayer, configureRelay, imageSize, layers, openFigma, type Playground, pluginUi, selectionNames, startPlayground } from './harness';
 
 const API_KEY = 'sk-e2e-flow';
 
 /** The built plugin in Chromium, hosted as Figma hosts it, against the real relay and a strict fake provider. */
-describe('editing two selected frames in the browser', () => {
+describe('editing two selected frames in the browser', { timeout: 60_000 }, () => {
   let provider: FakeLlmEasy;
   let relay: RunningRelay;
   let playground: Playground;
@@ -64,5 +66,40 @@ describe('editing two selected frames in the browser', () => {
     if (!(await ui.getByLabel('Relay URL').isVisible())) await ui.getByText('Settings', { exact: true }).first().click();
     await expect.poll(() => ui.getByLabel('Relay URL').inputValue()).toBe('https://relay.team.example');
     expect(await ui.getByLabel('Access token').inputValue()).toBe('rt_e2e_token');
+  });
+});
+
+describe('a team relay that requires access tokens', { timeout: 60_000 }, () => {
+  let provider: FakeLlmEasy;
+  let tokens: TokenStore;
+  let relay: RunningRelay;
+  let playground: Playground;
+
+  beforeAll(async () => {
+    provider = await startFakeLlmEasy({ apiKey: API_KEY });
+    tokens = new TokenStore(temporaryDataDir());
+    relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), access: { tokens, loopback: true } });
+    playground = await startPlayground();
+  });
+
+  afterAll(async () => {
+    await playground.close();
+    await relay.close();
+    await tokens.flush();
+    await provider.close();
+  });
+
+  it('generates with the token the admin handed out, pasted in Settings', async () => {
+    const token = tokens.create('ana');
+    const page = await openFigma(playground);
+    await configureRelay(page, relay.url, token);
+    await clickLayer(page, 'Logo');
+    await pluginUi(page).getByRole('textbox', { name: 'Prompt' }).fill('Logo in gold leaf');
+    await pluginUi(page).getByRole('button', { name: /^Generate/ }).click();
+    await expect.poll(() => selectionNames(page), { timeout: 20_000 }).toEqual(['Logo in gold leaf']);
+    await tokens.flush();
+    const [usage] = tokens.list();
+    expect(usage.name).toBe('ana');
+    expect(usage.requests).toBeGreaterThan(0);
   });
 });

@@ -1,13 +1,15 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { encode } from 'fast-png';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { noisePng } from '../../bench/noise-png';
 import type { Emulator } from '../../emulator/main';
 import { DEFAULT_REQUEST_LIMITS, MB } from '../../relay/request-limits';
+import { TokenStore } from '../../relay/tokens';
 import { liveUpstream } from '../../relay/upstream';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
+import { temporaryDataDir } from '../helpers/relay-process';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
 import { clickLayer, configureRelay, openFigma, type Playground, pluginUi, startPlayground } from './harness';
 
@@ -24,20 +26,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A 1024×1024 photo of noise: its PNG does not compress, so it weighs about 4 MB. */
-function noisePhotoBase64(): string {
-  const data = new Uint8Array(1024 * 1024 * 4);
-  let state = 2463534242;
-  for (let i = 0; i < data.length; i++) {
-    // xorshift32: no PNG filter predicts it
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    data[i] = i % 4 === 3 ? 255 : state & 255;
-  }
-  return Buffer.from(encode({ width: 1024, height: 1024, data, channels: 4, depth: 8 })).toString('base64');
-}
-
 async function generate(page: Page, layer: string, prompt: string): Promise<string> {
   const ui = pluginUi(page);
   await clickLayer(page, layer);
@@ -48,9 +36,11 @@ async function generate(page: Page, layer: string, prompt: string): Promise<stri
   return alert.innerText();
 }
 
-describe('errors a designer can meet, shown in words that say what to do', () => {
+describe('errors a designer can meet, shown in words that say what to do', { timeout: 60_000 }, () => {
   let provider: FakeLlmEasy;
   let relay: RunningRelay;
+  let tokens: TokenStore;
+  let guardedRelay: RunningRelay;
   let playground: Playground;
 
   beforeAll(async () => {
@@ -67,11 +57,15 @@ describe('errors a designer can meet, shown in words that say what to do', () =>
       upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }),
       limits: { ...DEFAULT_REQUEST_LIMITS, maxTotalImageBytes: 2 * MB },
     });
+    tokens = new TokenStore(temporaryDataDir());
+    guardedRelay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), access: { tokens, loopback: true } });
     playground = await startPlayground();
   });
 
   afterAll(async () => {
     await playground.close();
+    await guardedRelay.close();
+    await tokens.flush();
     await relay.close();
     await provider.close();
   });
@@ -86,6 +80,15 @@ describe('errors a designer can meet, shown in words that say what to do', () =>
     expect(message).toMatch(/Relay URL in Settings/);
   });
 
+  it('says the relay rejected the access token and to ask the admin for a new one in Settings', async () => {
+    tokens.create('ana');
+    const page = await openFigma(playground);
+    await configureRelay(page, guardedRelay.url, 'rmg_revoked-or-mistyped');
+    const message = await generate(page, 'Logo', 'Make it chrome');
+    expect(message).toContain('The relay rejected your access token');
+    expect(message).toMatch(/ask your admin for a new one and paste it in Settings/);
+  });
+
   it('says the references are too large and to select fewer or smaller layers', async () => {
     const page = await openFigma(playground);
     await configureRelay(page, relay.url);
@@ -94,7 +97,7 @@ describe('errors a designer can meet, shown in words that say what to do', () =>
       const image = figma.createImage(Uint8Array.from(atob(base64), (char) => char.charCodeAt(0)));
       const photo = figma.addFrame('Big photo', { x: 700, y: 0, width: 1024, height: 1024 });
       photo.fills = [{ type: 'IMAGE', imageHash: image.hash, scaleMode: 'FILL' }];
-    }, noisePhotoBase64());
+    }, Buffer.from(noisePng(1024, 1024)).toString('base64'));
     await page.getByRole('button', { name: 'Zoom to fit' }).click();
     const calls = provider.calls.length;
     const message = await generate(page, 'Big photo', 'Make it a poster');

@@ -81,3 +81,19 @@ export async function clickLayer(page: Page, name: string, add = false): Promise
   await page.mouse.click(box.x + Math.min(12, box.width / 2), box.y + Math.min(12, box.height / 2));
   if (add) await page.keyboard.up('Shift');
 }
+
+/** Clicks a spot of the canvas where no layer is, clearing the selection. */
+export async function clickEmptyCanvas(page: Page): Promise<void> {
+  const canvas = await page.getByRole('img', { name: 'Canvas' }).boundingBox();
+  if (!canvas) throw new Error('The canvas is not on the page');
+  await page.mouse.click(canvas.x + 8, canvas.y + canvas.height - 8);
+}
+
+/** The emulator's view centre, where Figma puts what it creates without a selection. */
+export function viewportCenter(page: Page): Promise<{ x: number; y: number }> {
+  return page.evaluate(() => ({ ...(window as unknown as { emulator: Emulator }).emulator.figma.viewport.center }));
+}
+
+export function selectionNames(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { emulator: Emulator }).emulator.selection());
+}

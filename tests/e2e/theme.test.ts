@@ -40,7 +40,7 @@ async function screenshots(page: Page, name: string, theme: 'light' | 'dark'): P
   await page.getByRole('region', { name: 'Plugin window' }).screenshot({ path: resolve(ARTIFACTS, `plugin-${name}-${theme}.png`) });
 }
 
-describe('the panel in Figma’s light and dark themes', () => {
+describe('the panel in Figma’s light and dark themes', { timeout: 60_000 }, () => {
   let provider: FakeLlmEasy;
   let relay: RunningRelay;
   let playground: Playground;

@@ -12,6 +12,7 @@ export function solidPng(width: number, height: number, rgb: readonly [number, n
   if (!png) {
     const data = new Uint8Array(width * height * 4);
     data.set([rgb[0], rgb[1], rgb[2], 255]);
+    // Doubling copies: a pixel-by-pixel loop is slow for a large image.
     for (let filled = 4; filled < data.length; filled *= 2) data.copyWithin(filled, 0, filled);
     png = encode({ width, height, data, channels: 4, depth: 8 });
     encoded.set(key, png);

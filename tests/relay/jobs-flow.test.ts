@@ -171,6 +171,25 @@ describe('image jobs', () => {
     expect(provider.calls).toHaveLength(0);
   });
 
+  it('recognises respond-async among other preferences', async () => {
+    await start();
+
+    const response = await submitEdit(relay.url, editForm(), { Prefer: 'return=minimal, wait=10, Respond-Async' });
+
+    expect(response.status).toBe(202);
+    expect(response.headers.get('preference-applied')).toBe('respond-async');
+  });
+
+  it('refuses an Idempotency-Key longer than 255 characters', async () => {
+    await start();
+
+    const response = await submitEdit(relay.url, editForm(), { 'Idempotency-Key': 'k'.repeat(256) });
+
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as ErrorBody).error.message).toContain('Idempotency-Key must be 1 to 255 characters');
+    expect(provider.calls).toHaveLength(0);
+  });
+
   it('allows DELETE and Idempotency-Key in CORS and exposes Location to the plugin', async () => {
     await start();
     const preflight = await fetch(`${relay.url}/v1/jobs/job_x`, {

@@ -119,6 +119,24 @@ describe('request limits, over real HTTP', () => {
     });
   }
 
+  it('refuses a text-to-image prompt over the limit with 400, without calling the provider', async () => {
+    const before = provider.calls.length;
+    const response = await fetch(`${relay.url}/v1/images/generations`, {
+      method: 'POST',
+      body: JSON.stringify({ prompt: 'x'.repeat(501), size: 'auto' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: object }).error).toMatchObject({ param: 'prompt', message: 'A prompt may have at most 500 characters; this one has 501. Shorten it.' });
+    expect(provider.calls.length).toBe(before);
+  });
+
+  it('refuses a text-to-image body far larger than any valid prompt with 413 before reading it', async () => {
+    const answer = await postWithoutEnd(`${relay.url}/v1/images/generations`, { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) }, []);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).error).toMatchObject({ param: 'prompt', message: 'The body is larger than a prompt of 500 characters needs. Shorten the prompt.' });
+  });
+
   it('forwards a JPEG reference as JPEG', async () => {
     const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0]);
     const { status } = await send(buildEditForm({ prompt: 'p', size: 'auto', images: [{ filename: 'photo', bytes: jpeg }] }));

@@ -11,6 +11,7 @@ import { runRelayCommand, startRelayProcess, temporaryDataDir } from '../helpers
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
 
 const API_KEY = 'sk-test-tokens-5e2b7d1c';
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const TOKEN = /rmg_[A-Za-z0-9_-]{43}/;
 const REJECTED = 'The relay rejected your access token: ask your admin for a new one and paste it in Settings.';
 
@@ -109,8 +110,16 @@ describe('access tokens on the relay', () => {
     return { status: response.status, headers: response.headers, body: (await response.json()) as { error?: { message: string; code: string; type: string } } };
   }
 
-  it('is open on loopback while there are no tokens', async () => {
+  it('is open on loopback while there are no tokens, to one anonymous client', async () => {
     expect((await edit()).status).toBe(200);
+    await expect.poll(() => relay.logs.join('\n')).toContain('"client":"anonymous","method":"POST"');
+  });
+
+  it('refuses requests forwarded by a proxy while there are no tokens', async () => {
+    const response = await fetch(`${relay.url}/v1/images/edits`, { method: 'POST', body: editForm(), headers: { 'X-Forwarded-For': '203.0.113.7' } });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('npm run relay -- token create <name>');
+    expect(provider.calls).toHaveLength(0);
   });
 
   it('refuses a request without a token, before calling the provider', async () => {
@@ -181,6 +190,8 @@ describe('starting the relay beyond loopback', () => {
       const url = `http://127.0.0.1:${relay.port}/v1/images/edits`;
       expect((await fetch(url, { method: 'POST', body: editForm() })).status).toBe(401);
       expect((await fetch(url, { method: 'POST', body: editForm(), headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+      const health = await fetch(`http://127.0.0.1:${relay.port}/healthz`);
+      expect(await health.json()).toEqual({ status: 'ok', mode: 'demo', version: PACKAGE_VERSION });
     } finally {
       await relay.stop();
     }
