@@ -78,7 +78,9 @@ class EditCollector {
         if (bytes === 0) throw invalid('image', `${label} is empty. Export the layer again.`, 'invalid_image');
         if (!type) sniff(true);
         const imageType = type!;
-        this.images.push({ filename: `reference-${index}.${IMAGE_TYPES[imageType]}`, type: imageType, bytes: new Uint8Array(Buffer.concat(chunks, bytes)) });
+        const joined = Buffer.concat(chunks, bytes);
+        // A plain Uint8Array view of the joined bytes, not a second copy of them.
+        this.images.push({ filename: `reference-${index}.${IMAGE_TYPES[imageType]}`, type: imageType, bytes: new Uint8Array(joined.buffer, joined.byteOffset, bytes) });
       },
     };
   }

@@ -7,6 +7,7 @@ import { readGenerateRequest } from './generate-request';
 import type { ImageRequest } from './image-request';
 import { jobPath } from './job-routes';
 import type { JobManager } from './jobs';
+import { openAiImageJson } from './provider';
 import { maxGenerateBodyBytes, type RequestLimits } from './request-limits';
 
 export interface ImageRouteOptions {
@@ -51,7 +52,7 @@ export function imageRoutes(options: ImageRouteOptions): Hono<RelayEnv> {
     }
     const started = performance.now();
     const image = await options.jobs.generateNow(client, request, c.req.raw.signal).finally(() => c.set('upstreamMs', Math.round(performance.now() - started)));
-    return c.json({ created: image.created, data: [{ b64_json: image.base64 }] });
+    return c.body(openAiImageJson(image), 200, { 'Content-Type': 'application/json' });
   }
 
   routes.post('/v1/images/edits', async (c) => answer(c, { kind: 'edit', ...(await readEditRequest(c.req.raw, options.limits)) }));

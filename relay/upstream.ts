@@ -1,6 +1,6 @@
 import { Agent, fetch as undiciFetch } from 'undici';
-import { buildEditForm } from '../shared/edit-form';
 import { generationBody, type ImageRequest } from './image-request';
+import { encodeEditBody } from './multipart-body';
 
 /** Sends a request, as LLMEasy documents it, to a provider and returns its raw answer. */
 export type Upstream = (request: ImageRequest, signal: AbortSignal) => Promise<Response>;
@@ -9,15 +9,26 @@ export const DEFAULT_UPSTREAM_TIMEOUT_MS = 15 * 60_000;
 
 export class UpstreamTimeoutError extends Error {}
 
-/** The path, content type and bytes of the provider call for a request. */
-function providerCall(request: ImageRequest): { path: string; contentType: string; body: ReadableStream<Uint8Array> | string } {
+interface ProviderCall {
+  path: string;
+  headers: Record<string, string>;
+  body: string | AsyncIterable<Uint8Array>;
+}
+
+/** The path, headers and bytes of the provider call for a request. */
+function providerCall(request: ImageRequest): ProviderCall {
   if (request.kind === 'generate') {
-    return { path: 'images/generations', contentType: 'application/json', body: JSON.stringify(generationBody(request)) };
+    return { path: 'images/generations', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(generationBody(request)) };
   }
-  // undici's fetch does not recognise Node's own FormData class, so encode it with Node's
-  // Response and stream the multipart bytes.
-  const multipart = new Response(buildEditForm(request));
-  return { path: 'images/edits', contentType: multipart.headers.get('content-type') ?? '', body: multipart.body! };
+  const { contentType, pieces, length } = encodeEditBody(request);
+  // Pieces rather than one buffer: fetch would copy a buffer body whole before sending it.
+  return {
+    path: 'images/edits',
+    headers: { 'Content-Type': contentType, 'Content-Length': String(length) },
+    body: (async function* () {
+      yield* pieces;
+    })(),
+  };
 }
 
 /**
@@ -36,7 +47,7 @@ export function liveUpstream(options: { baseUrl: string; apiKey: string; timeout
         method: 'POST',
         body: call.body,
         duplex: 'half',
-        headers: { Authorization: `Bearer ${options.apiKey}`, 'Content-Type': call.contentType },
+        headers: { Authorization: `Bearer ${options.apiKey}`, ...call.headers },
         signal: AbortSignal.any([signal, deadline]),
         dispatcher,
       });

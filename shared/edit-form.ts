@@ -22,18 +22,33 @@ export interface EditRequest {
 }
 
 /**
- * The multipart body LLMEasy documents for /images/edits: the fixed fields, the prompt and size,
- * one reference as `image` or several as repeated `image[]`, each a file part of its image type.
+ * The text fields LLMEasy documents for /images/edits, in its order: the fixed fields, the prompt
+ * and size.
+ */
+export function editTextFields(request: Pick<EditRequest, 'prompt' | 'size'>): [name: string, value: string][] {
+  return [
+    ['model', FIXED_EDIT_FIELDS.model],
+    ['prompt', request.prompt],
+    ['n', FIXED_EDIT_FIELDS.n],
+    ['size', request.size],
+    ['response_format', FIXED_EDIT_FIELDS.response_format],
+    ['output_format', FIXED_EDIT_FIELDS.output_format],
+  ];
+}
+
+/** One reference goes as `image`, several as repeated `image[]`. */
+export function referenceFieldName(count: number): 'image' | 'image[]' {
+  return count === 1 ? 'image' : 'image[]';
+}
+
+/**
+ * The multipart body LLMEasy documents for /images/edits: the text fields, then the references,
+ * each a file part of its image type.
  */
 export function buildEditForm(request: EditRequest): FormData {
   const form = new FormData();
-  form.append('model', FIXED_EDIT_FIELDS.model);
-  form.append('prompt', request.prompt);
-  form.append('n', FIXED_EDIT_FIELDS.n);
-  form.append('size', request.size);
-  form.append('response_format', FIXED_EDIT_FIELDS.response_format);
-  form.append('output_format', FIXED_EDIT_FIELDS.output_format);
-  const field = request.images.length === 1 ? 'image' : 'image[]';
+  for (const [name, value] of editTextFields(request)) form.append(name, value);
+  const field = referenceFieldName(request.images.length);
   for (const image of request.images) {
     form.append(field, new Blob([image.bytes as Uint8Array<ArrayBuffer>], { type: image.type ?? 'image/png' }), image.filename);
   }
