@@ -1,6 +1,6 @@
 import { type FixedDelayProvider, startFixedDelayProvider } from './fixed-delay-provider';
 import { benchRelaySetup, type RelayTarget } from './relay-env';
-import { startRelayProcess } from './relay-process';
+import { startRelayProcess } from '../tests/helpers/relay-process';
 
 export interface BenchRelay extends RelayTarget {
   pid: number;

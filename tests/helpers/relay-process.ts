@@ -30,16 +30,24 @@ export function runRelayCommand(args: string[], env: Record<string, string>): Pr
 
 export interface RelayProcess {
   child: ChildProcess;
-  /** The port it listens on. */
+  /** The port it listens on, and where a client on this machine reaches it. */
   port: number;
+  url: string;
+  pid: number;
+  /** The DevTools WebSocket URL, when started with --inspect. */
+  inspectorUrl: string | undefined;
   /** Everything it printed so far, stdout and stderr. */
   output(): string;
   stop(): Promise<void>;
 }
 
-/** The relay as `npm run relay` starts it, waited for until it says where it listens. */
-export async function startRelayProcess(env: Record<string, string>): Promise<RelayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { cwd: ROOT, env: { ...process.env, PORT: '0', ...env } });
+/** The relay as `npm run relay` starts it (its memory its own), waited for until it says where it listens. */
+export async function startRelayProcess(env: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<RelayProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -53,11 +61,17 @@ export async function startRelayProcess(env: Record<string, string>): Promise<Re
   return {
     child,
     port,
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    inspectorUrl: /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1],
     output: () => output,
     stop: async () => {
       if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
       child.kill('SIGTERM');
-      await once(child, 'exit');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(killer);
     },
   };
 }
