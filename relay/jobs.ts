@@ -34,6 +34,16 @@ export interface JobManagerOptions {
   log?: (line: LogLine) => void;
 }
 
+/**
+ * A client's place among the provider calls it may have in flight, taken before its request's body
+ * is read (so a refused client uploads nothing) and given back once, when the call ends or the
+ * request turns out unusable.
+ */
+export interface Admission {
+  readonly client: string;
+  release(): void;
+}
+
 interface Job {
   record: JobRecord;
   controller: AbortController;
@@ -110,42 +120,63 @@ export class JobManager {
     return job && job.record.client === client && !this.expired(job.record) ? job : undefined;
   }
 
-  /** Asks `admit`, then counts a provider call against its client until `leave`. */
-  private enter(client: string): void {
+  /** Asks `admit`, then counts a provider call against its client until the admission is released. */
+  admit(client: string): Admission {
     const count = this.inFlight.get(client) ?? 0;
     this.options.admit?.(client, count);
     this.inFlight.set(client, count + 1);
-  }
-
-  private leave(client: string): void {
-    const left = (this.inFlight.get(client) ?? 1) - 1;
-    if (left === 0) this.inFlight.delete(client);
-    else this.inFlight.set(client, left);
+    let released = false;
+    return {
+      client,
+      release: () => {
+        if (released) return;
+        released = true;
+        const left = (this.inFlight.get(client) ?? 1) - 1;
+        if (left === 0) this.inFlight.delete(client);
+        else this.inFlight.set(client, left);
+      },
+    };
   }
 
   /** The synchronous path: one provider call for the client, answered in place, nothing kept. */
-  async generateNow(client: string, request: ImageRequest, signal: AbortSignal): Promise<ProviderImage> {
-    this.enter(client);
+  async generateNow(admission: Admission, request: ImageRequest, signal: AbortSignal): Promise<ProviderImage> {
     try {
       return await requestImage(this.options.upstream, request, signal);
     } finally {
-      this.leave(client);
+      admission.release();
     }
   }
 
+  /** The unexpired job this client started with this Idempotency-Key. */
+  private byKey(client: string, idempotencyKey: string): Job | undefined {
+    const job = this.byIdempotencyKey.get(this.keyOf(client, idempotencyKey));
+    return job && this.jobs.has(job.record.id) && !this.expired(job.record) ? job : undefined;
+  }
+
+  private async onDisk(job: Job): Promise<JobRecord> {
+    await job.saved.catch(() => undefined);
+    if (!this.jobs.has(job.record.id)) throw notSaved();
+    return job.record;
+  }
+
+  /** The job this client started with this Idempotency-Key, once it is on disk; undefined if none. */
+  async started(client: string, idempotencyKey: string): Promise<JobRecord | undefined> {
+    const job = this.byKey(client, idempotencyKey);
+    return job && this.onDisk(job);
+  }
+
   /**
-   * Starts a job, or returns the one this client already started with the same Idempotency-Key.
-   * The job is on disk before this resolves, so its id survives a restart.
+   * Starts a job, or returns the one this client already started with the same Idempotency-Key
+   * (another request with the key may have started it while this one's body came in). The job is
+   * on disk before this resolves, so its id survives a restart.
    */
-  async submit(client: string, request: ImageRequest, idempotencyKey?: string): Promise<JobRecord> {
-    const key = idempotencyKey === undefined ? undefined : this.keyOf(client, idempotencyKey);
-    const existing = key === undefined ? undefined : this.byIdempotencyKey.get(key);
-    if (existing && this.jobs.has(existing.record.id) && !this.expired(existing.record)) {
-      await existing.saved.catch(() => undefined);
-      if (!this.jobs.has(existing.record.id)) throw notSaved();
-      return existing.record;
+  async submit(admission: Admission, request: ImageRequest, idempotencyKey?: string): Promise<JobRecord> {
+    const { client } = admission;
+    const existing = idempotencyKey === undefined ? undefined : this.byKey(client, idempotencyKey);
+    if (existing) {
+      admission.release();
+      return this.onDisk(existing);
     }
-    this.enter(client);
     // Registered before anything is awaited, so a concurrent submit with the same key finds it.
     const job = this.adopt({
       id: `job_${randomBytes(12).toString('base64url')}`,
@@ -159,22 +190,22 @@ export class JobManager {
       await this.save(job);
     } catch {
       this.forget(job);
-      this.leave(client);
+      admission.release();
       throw notSaved();
     }
-    void this.run(job, request);
+    void this.run(job, request, admission);
     return job.record;
   }
 
-  private async run(job: Job, request: ImageRequest): Promise<void> {
+  private async run(job: Job, request: ImageRequest, admission: Admission): Promise<void> {
     const { record } = job;
     const started = performance.now();
     try {
       if (record.status !== 'queued') return;
       record.status = 'running';
-      const response = await callProvider(this.options.upstream, request, job.controller.signal);
+      const answer = await callProvider(this.options.upstream, request, job.controller.signal);
       const image = await this.answerReads(async () => {
-        const png = Buffer.from((await imageAnswer(response)).base64, 'base64');
+        const png = Buffer.from((await imageAnswer(answer)).base64.toString('latin1'), 'base64');
         const size = readPngSize(png);
         if (!size) throw new RelayHttpError(502, 'provider_bad_answer', 'The image provider answered without a PNG image. Generate again in a minute.');
         if (record.status !== 'running' || this.stopped) return undefined;
@@ -187,7 +218,7 @@ export class JobManager {
     } catch (error) {
       if (record.status === 'running') this.finish(job, { status: 'failed', error: errorOf(error) });
     } finally {
-      this.leave(record.client);
+      admission.release();
       const upstreamMs = Math.round(performance.now() - started);
       this.options.log?.({ time: new Date().toISOString(), client: record.client, job: record.id, kind: record.kind, status: record.status, upstreamMs, bytesOut: record.image?.bytes });
     }
