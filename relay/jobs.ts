@@ -50,6 +50,8 @@ interface Job {
   /** The last write of the record; writes are chained so an older state never lands last. */
   saved: Promise<void>;
   waiters: Set<() => void>;
+  /** A succeeded job's PNG while it is being written to disk: its client need not wait for the disk. */
+  png?: Buffer;
 }
 
 function errorOf(error: unknown): NonNullable<JobRecord['error']> {
@@ -104,10 +106,14 @@ export class JobManager {
     return JSON.stringify([client, idempotencyKey]);
   }
 
-  private save(job: Job): Promise<void> {
+  /** Writes the job's record as it is now, after `before` (the image a succeeded record points to). */
+  private save(job: Job, before?: Promise<void>): Promise<void> {
     if (this.stopped) return job.saved;
     const snapshot = { ...job.record };
-    job.saved = job.saved.catch(() => undefined).then(() => this.options.store.save(snapshot));
+    job.saved = job.saved
+      .catch(() => undefined)
+      .then(() => before)
+      .then(() => this.options.store.save(snapshot));
     return job.saved;
   }
 
@@ -200,34 +206,53 @@ export class JobManager {
   private async run(job: Job, request: ImageRequest, admission: Admission): Promise<void> {
     const { record } = job;
     const started = performance.now();
+    let ended = false;
+    /** Once the client can see how the job ended: its place is free for another, and the job is logged. */
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      admission.release();
+      const upstreamMs = Math.round(performance.now() - started);
+      this.options.log?.({ time: new Date().toISOString(), client: record.client, job: record.id, kind: record.kind, status: record.status, upstreamMs, bytesOut: record.image?.bytes });
+    };
     try {
       if (record.status !== 'queued') return;
       record.status = 'running';
       const answer = await callProvider(this.options.upstream, request, job.controller.signal);
-      const image = await this.answerReads(async () => {
+      await this.answerReads(async () => {
         const png = Buffer.from((await imageAnswer(answer)).base64.toString('latin1'), 'base64');
         const size = readPngSize(png);
         if (!size) throw new RelayHttpError(502, 'provider_bad_answer', 'The image provider answered without a PNG image. Generate again in a minute.');
-        if (record.status !== 'running' || this.stopped) return undefined;
-        await this.options.store.saveImage(record.id, png);
-        return { ...size, bytes: png.length };
+        if (record.status !== 'running' || this.stopped) return;
+        // The job succeeds now and its PNG is served from memory; its record is saved once the PNG is on disk.
+        job.png = png;
+        const written = this.options.store.saveImage(record.id, png).then(
+          () => {
+            job.png = undefined;
+          },
+          (error: unknown) => {
+            job.png = undefined;
+            Object.assign(record, { status: 'failed', error: errorOf(notSaved()), image: undefined });
+            void this.save(job).catch(() => undefined);
+            throw error;
+          },
+        );
+        this.finish(job, { status: 'succeeded', image: { ...size, bytes: png.length } }, written);
+        end();
+        // Holding its place until then keeps the PNGs in memory at once few.
+        await written.catch(() => undefined);
       });
-      if (!image) return;
-      if (record.status !== 'running') await this.options.store.removeImage(record.id);
-      else this.finish(job, { status: 'succeeded', image });
     } catch (error) {
       if (record.status === 'running') this.finish(job, { status: 'failed', error: errorOf(error) });
     } finally {
-      admission.release();
-      const upstreamMs = Math.round(performance.now() - started);
-      this.options.log?.({ time: new Date().toISOString(), client: record.client, job: record.id, kind: record.kind, status: record.status, upstreamMs, bytesOut: record.image?.bytes });
+      end();
     }
   }
 
-  private finish(job: Job, outcome: Pick<JobRecord, 'status' | 'error' | 'image'>): void {
+  private finish(job: Job, outcome: Pick<JobRecord, 'status' | 'error' | 'image'>, imageWritten?: Promise<void>): void {
     Object.assign(job.record, outcome, { finishedAt: new Date(this.now()).toISOString() });
     // A failed write leaves the job unfinished on disk, and a restart then reports it failed.
-    this.save(job).catch(() => undefined);
+    this.save(job, imageWritten).catch(() => undefined);
     for (const wake of job.waiters) wake();
   }
 
@@ -273,11 +298,11 @@ export class JobManager {
     return job.record;
   }
 
-  /** Where a succeeded job's PNG is, and its length. */
-  image(client: string, id: string): { path: string; bytes: number } | undefined {
-    const record = this.find(client, id)?.record;
-    if (record?.status !== 'succeeded' || !record.image) return undefined;
-    return { path: this.options.store.imagePath(id), bytes: record.image.bytes };
+  /** A succeeded job's PNG: in memory while it is being written, else where it is on disk; and its length. */
+  image(client: string, id: string): { png?: Buffer; path: string; bytes: number } | undefined {
+    const job = this.find(client, id);
+    if (job?.record.status !== 'succeeded' || !job.record.image) return undefined;
+    return { png: job.png, path: this.options.store.imagePath(id), bytes: job.record.image.bytes };
   }
 
   /** Deletes the jobs whose TTL has passed, with their images; returns how many. */
