@@ -67,7 +67,15 @@ export function imageRoutes(options: ImageRouteOptions): Hono<RelayEnv> {
     if (asJob) return accepted(c, await options.jobs.submit(admission, request, key));
     const started = performance.now();
     const image = await options.jobs.generateNow(admission, request, c.req.raw.signal).finally(() => c.set('upstreamMs', Math.round(performance.now() - started)));
-    return c.body(openAiImageJson(image), 200, { 'Content-Type': 'application/json' });
+    const pieces = openAiImageJson(image);
+    const length = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const piece of pieces) controller.enqueue(piece);
+        controller.close();
+      },
+    });
+    return c.body(body, 200, { 'Content-Type': 'application/json', 'Content-Length': String(length) });
   }
 
   routes.post('/v1/images/edits', (c) =>

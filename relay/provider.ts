@@ -87,10 +87,12 @@ export async function imageAnswer(answer: ProviderAnswer): Promise<ProviderImage
   return { created, base64 };
 }
 
-/** The OpenAI-compatible answer for an image, its base64 copied once and never into a string. */
-export function openAiImageJson(image: ProviderImage): Uint8Array<ArrayBuffer> {
-  const json = Buffer.concat([Buffer.from(`{"created":${image.created},"data":[{"b64_json":"`), image.base64, Buffer.from('"}]}')]);
-  return new Uint8Array(json.buffer as ArrayBuffer, json.byteOffset, json.length);
+/**
+ * The OpenAI-compatible answer for an image, as the pieces to send one after another: the base64
+ * goes out as the provider sent it, neither copied nor made a string.
+ */
+export function openAiImageJson(image: ProviderImage): Uint8Array[] {
+  return [Buffer.from(`{"created":${image.created},"data":[{"b64_json":"`), image.base64, Buffer.from('"}]}')];
 }
 
 /** One provider call for a request, its failures mapped to what the relay tells its client. */

@@ -7,7 +7,7 @@ const base64 = Buffer.concat([solidPng(4, 4), Buffer.from([0xff, 0xff, 0xff])]).
 
 async function relayed(providerJson: string): Promise<unknown> {
   const image = await imageAnswer({ status: 200, retryAfter: null, read: async () => Buffer.from(providerJson) });
-  return JSON.parse(Buffer.from(openAiImageJson(image)).toString());
+  return JSON.parse(Buffer.concat(openAiImageJson(image)).toString());
 }
 
 describe("the provider's answer as the relay passes it on", () => {
