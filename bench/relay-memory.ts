@@ -42,9 +42,9 @@ async function peakWithResultsInFlight(path: string, send: (relay: BenchRelay, e
 }
 
 const PEAK_MISS_NOTE =
-  '**Why the peak misses.** For each answer the relay holds, until V8 next collects, the provider\'s raw JSON (13.3 MB for a 10 MB PNG), its decoded text, the base64 string parsed ' +
-  'out of it and, for a job, the decoded PNG, besides the request\'s references. With 64 answers landing within milliseconds these add up to several times the bytes in flight. ' +
-  "Decoding the base64 as it streams in from the provider, straight into the job's file, would hold about one copy; that is part of the streaming redesign described under the overhead.";
+  "**Why the peak misses.** Each request's references are held until its provider call ends, and each answer is read whole (13.3 MB of base64 JSON for a 10 MB PNG) and " +
+  'held until it has been sent on (synchronous) or decoded and written (job, 4 at a time, the rest waiting unread in their sockets). The sockets allocate these bytes as ' +
+  "many small Buffers, which V8 frees only at its next collection, so 64 answers landing within milliseconds briefly hold more than the bytes in flight.";
 
 function growthNote(growth: Growth): string {
   const perRequestKb = growth.heapGrowthBytes / 900 / 1024;
