@@ -139,7 +139,9 @@ export async function readEditRequest(upload: EditUpload, limits: RequestLimits 
   let late: unknown;
   await new Promise<void>((resolve, reject) => {
     let settled = false;
+    let failed = false;
     const stop = (error?: unknown) => {
+      failed ||= error !== undefined;
       if (settled) {
         late ??= error;
         return;
@@ -152,8 +154,9 @@ export async function readEditRequest(upload: EditUpload, limits: RequestLimits 
       parser.on('error', () => {}).destroy();
       reject(error);
     };
+    // Steps still run after the parser finished: a part's last step can come after it.
     const guard = (step: () => void) => {
-      if (settled) return;
+      if (failed) return;
       try {
         step();
       } catch (error) {
@@ -169,9 +172,7 @@ export async function readEditRequest(upload: EditUpload, limits: RequestLimits 
         }
         if (!parser.write(chunk)) body.pause();
       });
-    const onDrain = () => {
-      if (!settled) body.resume();
-    };
+    const onDrain = () => body.resume();
     const onEnd = () => guard(() => parser.end());
     const onBroken = () => stop(malformed());
     // A body cut short ends with close before end.
