@@ -164,7 +164,11 @@ const emulator = {
     const node = figma.page.children.find((child) => child.name === name);
     return node ? canvas.screenBox(node) : undefined;
   },
-  imageSize: (hash: string) => figma.images.get(hash)?.size,
+  /** An image's size as the browser's decoder found it (createImage read only its header). */
+  imageSize: async (hash: string) => {
+    const pixels = await figma.imagePixels(hash);
+    return pixels && { width: pixels.width, height: pixels.height };
+  },
 };
 Object.assign(window, { emulator });
 export type Emulator = typeof emulator;
