@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import { type AccessPolicy, requireToken } from './auth';
 import type { RelayEnv } from './client';
+import { pluginCors } from './cors';
 import { RelayHttpError } from './errors';
 import { imageRoutes } from './image-routes';
 import { jobRoutes } from './job-routes';
@@ -28,24 +28,7 @@ export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
 
   app.use('*', requestLog(options.log));
 
-  // Figma plugin iframes have the origin "null"; `*` is the only value that admits them.
-  app.use(
-    '*',
-    cors({
-      origin: '*',
-      allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Prefer'],
-      exposeHeaders: ['Location', 'Retry-After'],
-      maxAge: 600,
-    }),
-  );
-  // Chrome asks before a public page (figma.com) talks to a private address such as localhost.
-  app.use('*', async (c, next) => {
-    await next();
-    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-private-network') === 'true') {
-      c.res.headers.set('Access-Control-Allow-Private-Network', 'true');
-    }
-  });
+  app.use('*', pluginCors());
 
   if (options.access) app.use('/v1/*', requireToken(options.access));
 

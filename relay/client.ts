@@ -1,3 +1,4 @@
+import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 
 /**
@@ -5,6 +6,8 @@ import type { Context } from 'hono';
  * token's name) with `c.set('client', name)`. A relay without tokens serves one anonymous client.
  */
 export interface RelayEnv {
+  /** The relay runs on @hono/node-server, which hands each route Node's own request and response. */
+  Bindings: HttpBindings;
   Variables: {
     client?: string;
     /** How long the provider took, when this request waited for it (for the log line). */

@@ -1,5 +1,7 @@
 import { demoEdit, demoGeneration } from './demo-image';
-import type { Upstream } from './upstream';
+import type { ProviderAnswer, Upstream } from './upstream';
+
+const json = (status: number, body: unknown): ProviderAnswer => ({ status, retryAfter: null, read: async () => Buffer.from(JSON.stringify(body)) });
 
 /**
  * Stands in for LLMEasy when the relay has no key: answers in the provider's shape, in process and
@@ -15,7 +17,7 @@ export const demoUpstream: Upstream = async (request) => {
   } catch {
     // The relay checks only an image's first bytes; the demo must decode the whole PNG.
     const message = 'The demo relay (no AI) can only transform a readable PNG as the first reference. Export the layer as PNG, or ask your admin to set LLMEASY_API_KEY.';
-    return Response.json({ error: { message, type: 'invalid_request_error', code: 'demo_needs_png' } }, { status: 400 });
+    return json(400, { error: { message, type: 'invalid_request_error', code: 'demo_needs_png' } });
   }
-  return Response.json({ created: Math.floor(Date.now() / 1000), data: [{ b64_json: Buffer.from(png).toString('base64') }], demo: true });
+  return json(200, { created: Math.floor(Date.now() / 1000), data: [{ b64_json: Buffer.from(png).toString('base64') }], demo: true });
 };

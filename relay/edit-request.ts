@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import type { EditRequest, ReferenceImage } from '../shared/edit-form';
 import type { ImageSize } from '../shared/sizes';
@@ -109,43 +109,80 @@ function parserFor(contentType: string, limits: RequestLimits): BusboyInstance {
   }
 }
 
+/** An edit request's body as it comes off the socket, with the headers that describe it. */
+export interface EditUpload {
+  contentType: string | undefined;
+  contentLength: string | undefined;
+  body: Readable;
+}
+
 /**
  * Reads an edit request off the wire: the one entry point for the synchronous and the job path.
  * The body is parsed as it streams in and refused at the first byte over a limit, so the relay
- * never holds more than the limits allow, and a refused request never reaches the provider.
+ * never holds more than the limits allow, and a refused request never reaches the provider. A
+ * refused body is left unread, paused, for the server to drain after the error has been answered.
  */
-export async function readEditRequest(request: Request, limits: RequestLimits = DEFAULT_REQUEST_LIMITS): Promise<EditRequest> {
-  const contentType = request.headers.get('content-type') ?? '';
+export async function readEditRequest(upload: EditUpload, limits: RequestLimits = DEFAULT_REQUEST_LIMITS): Promise<EditRequest> {
+  const contentType = upload.contentType ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) {
     throw invalid('Content-Type', 'Send the edit as multipart/form-data, as the OpenAI images API does.', 'invalid_content_type');
   }
   const maxBody = maxEditBodyBytes(limits);
-  const declared = Number(request.headers.get('content-length') ?? 0);
+  const declared = Number(upload.contentLength ?? 0);
   if (declared > maxBody) {
     throw tooLarge(`The request is ${amount(declared)}; the relay takes at most ${amount(limits.maxTotalImageBytes)} of references in all. Select fewer or smaller layers.`);
   }
-  if (!request.body) throw malformed();
 
   const collector = new EditCollector(limits);
   const parser = parserFor(contentType, limits);
-  let failure: unknown;
-  const parsed = new Promise<void>((resolve, reject) => {
+  const { body } = upload;
+  let late: unknown;
+  await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const stop = (error?: unknown) => {
+      if (settled) {
+        late ??= error;
+        return;
+      }
+      settled = true;
+      body.off('data', onData).off('end', onEnd).off('error', onBroken).off('aborted', onBroken).off('close', onClosed);
+      body.pause();
+      parser.off('drain', onDrain);
+      if (error === undefined) return resolve();
+      parser.on('error', () => {}).destroy();
+      reject(error);
+    };
     const guard = (step: () => void) => {
-      if (failure !== undefined) return;
+      if (settled) return;
       try {
         step();
       } catch (error) {
-        failure = error;
-        reject(error);
+        stop(error);
       }
     };
-    const fail = (error: unknown) => guard(() => {
-      throw error;
-    });
+    let received = 0;
+    const onData = (chunk: Buffer) =>
+      guard(() => {
+        received += chunk.length;
+        if (received > maxBody) {
+          throw tooLarge(`The request is larger than the relay takes: at most ${amount(limits.maxTotalImageBytes)} of references in all. Select fewer or smaller layers.`);
+        }
+        if (!parser.write(chunk)) body.pause();
+      });
+    const onDrain = () => {
+      if (!settled) body.resume();
+    };
+    const onEnd = () => guard(() => parser.end());
+    const onBroken = () => stop(malformed());
+    // A body cut short ends with close before end.
+    const onClosed = () => {
+      if (!body.readableEnded) stop(malformed());
+    };
+
     parser.on('field', (name, value, _nameTruncated, valueTruncated) => guard(() => collector.field(name, value, valueTruncated)));
     parser.on('file', (name, stream, filename) => {
       // A body cut short fails the part's stream too; unheard, that error would end the process.
-      stream.on('error', () => fail(malformed()));
+      stream.on('error', () => stop(malformed()));
       guard(() => {
         const sink = collector.file(name, filename);
         if (!sink) return void stream.resume();
@@ -153,36 +190,17 @@ export async function readEditRequest(request: Request, limits: RequestLimits = 
         stream.on('end', () => guard(() => sink.end()));
       });
     });
-    const tooManyParts = () => fail(invalid('image', `The form has too many parts: send the prompt, the size and at most ${limits.maxImages} images.`, 'too_many_parts'));
+    const tooManyParts = () => stop(invalid('image', `The form has too many parts: send the prompt, the size and at most ${limits.maxImages} images.`, 'too_many_parts'));
     parser.on('partsLimit', tooManyParts);
     parser.on('fieldsLimit', tooManyParts);
-    parser.on('error', () => fail(malformed()));
-    parser.on('finish', () => guard(resolve));
+    parser.on('error', () => stop(malformed()));
+    parser.on('finish', () => stop());
+    parser.on('drain', onDrain);
+    body.on('data', onData).on('end', onEnd).on('error', onBroken).on('aborted', onBroken).on('close', onClosed);
+    if (body.readableEnded) onEnd();
+    body.resume();
   });
-  parsed.catch(() => {});
-
-  const reader = request.body.getReader();
-  let received = 0;
-  try {
-    while (failure === undefined) {
-      const { done, value } = await reader.read().catch(() => {
-        throw malformed();
-      });
-      if (done) break;
-      received += value.length;
-      if (received > maxBody) {
-        throw tooLarge(`The request is larger than the relay takes: at most ${amount(limits.maxTotalImageBytes)} of references in all. Select fewer or smaller layers.`);
-      }
-      if (!parser.write(value)) await Promise.race([once(parser, 'drain'), parsed]);
-    }
-    if (failure === undefined) parser.end();
-    await parsed;
-    // A part's last step can fail after the parser said it finished.
-    if (failure !== undefined) throw failure;
-  } catch (error) {
-    void reader.cancel().catch(() => {});
-    parser.on('error', () => {}).destroy();
-    throw error;
-  }
+  // A part's last step can fail after the parser said it finished.
+  if (late !== undefined) throw late;
   return collector.result();
 }

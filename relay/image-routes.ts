@@ -5,6 +5,7 @@ import { readEditRequest } from './edit-request';
 import { RelayHttpError } from './errors';
 import { readGenerateRequest } from './generate-request';
 import type { ImageRequest } from './image-request';
+import type { JobRecord } from './job-record';
 import { jobPath } from './job-routes';
 import type { JobManager } from './jobs';
 import { openAiImageJson } from './provider';
@@ -43,19 +44,40 @@ export function imageRoutes(options: ImageRouteOptions): Hono<RelayEnv> {
     },
   });
 
-  async function answer(c: Context<RelayEnv>, request: ImageRequest): Promise<Response> {
+  function accepted(c: Context<RelayEnv>, record: JobRecord): Response {
+    const url = jobPath(record.id);
+    return c.json({ id: record.id, status: record.status, url }, 202, { Location: url, 'Preference-Applied': 'respond-async' });
+  }
+
+  /**
+   * The client is admitted (or refused with 429) before its body is read, and a retried
+   * Idempotency-Key is answered without reading it at all.
+   */
+  async function answer(c: Context<RelayEnv>, read: () => Promise<ImageRequest>): Promise<Response> {
     const client = clientOf(c);
-    if (wantsJob(c.req.header('prefer'))) {
-      const record = await options.jobs.submit(client, request, idempotencyKey(c.req.header('idempotency-key')));
-      const url = jobPath(record.id);
-      return c.json({ id: record.id, status: record.status, url }, 202, { Location: url, 'Preference-Applied': 'respond-async' });
-    }
+    const asJob = wantsJob(c.req.header('prefer'));
+    const key = asJob ? idempotencyKey(c.req.header('idempotency-key')) : undefined;
+    const retried = key === undefined ? undefined : await options.jobs.started(client, key);
+    if (retried) return accepted(c, retried);
+    const admission = options.jobs.admit(client);
+    const request = await read().catch((error: unknown) => {
+      admission.release();
+      throw error;
+    });
+    if (asJob) return accepted(c, await options.jobs.submit(admission, request, key));
     const started = performance.now();
-    const image = await options.jobs.generateNow(client, request, c.req.raw.signal).finally(() => c.set('upstreamMs', Math.round(performance.now() - started)));
+    const image = await options.jobs.generateNow(admission, request, c.req.raw.signal).finally(() => c.set('upstreamMs', Math.round(performance.now() - started)));
     return c.body(openAiImageJson(image), 200, { 'Content-Type': 'application/json' });
   }
 
-  routes.post('/v1/images/edits', async (c) => answer(c, { kind: 'edit', ...(await readEditRequest(c.req.raw, options.limits)) }));
-  routes.post('/v1/images/generations', generateLimit, async (c) => answer(c, { kind: 'generate', ...(await readGenerateRequest(c.req.raw, options.limits.maxPromptChars)) }));
+  routes.post('/v1/images/edits', (c) =>
+    answer(c, async () => {
+      const upload = { contentType: c.req.header('content-type'), contentLength: c.req.header('content-length'), body: c.env.incoming };
+      return { kind: 'edit', ...(await readEditRequest(upload, options.limits)) };
+    }),
+  );
+  routes.post('/v1/images/generations', generateLimit, (c) =>
+    answer(c, async () => ({ kind: 'generate', ...(await readGenerateRequest(c.req.raw, options.limits.maxPromptChars)) })),
+  );
   return routes;
 }

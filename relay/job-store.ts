@@ -35,7 +35,7 @@ export class JobStore {
     return this.writeAtomically(this.imagePath(id), png);
   }
 
-  async removeImage(id: string): Promise<void> {
+  private async removeImage(id: string): Promise<void> {
     await rm(this.imagePath(id), { force: true });
   }
 

@@ -34,12 +34,24 @@ export interface JobManagerOptions {
   log?: (line: LogLine) => void;
 }
 
+/**
+ * A client's place among the provider calls it may have in flight, taken before its request's body
+ * is read (so a refused client uploads nothing) and given back once, when the call ends or the
+ * request turns out unusable.
+ */
+export interface Admission {
+  readonly client: string;
+  release(): void;
+}
+
 interface Job {
   record: JobRecord;
   controller: AbortController;
   /** The last write of the record; writes are chained so an older state never lands last. */
   saved: Promise<void>;
   waiters: Set<() => void>;
+  /** A succeeded job's PNG while it is being written to disk: its client need not wait for the disk. */
+  png?: Buffer;
 }
 
 function errorOf(error: unknown): NonNullable<JobRecord['error']> {
@@ -94,10 +106,14 @@ export class JobManager {
     return JSON.stringify([client, idempotencyKey]);
   }
 
-  private save(job: Job): Promise<void> {
+  /** Writes the job's record as it is now, after `before` (the image a succeeded record points to). */
+  private save(job: Job, before?: Promise<void>): Promise<void> {
     if (this.stopped) return job.saved;
     const snapshot = { ...job.record };
-    job.saved = job.saved.catch(() => undefined).then(() => this.options.store.save(snapshot));
+    job.saved = job.saved
+      .catch(() => undefined)
+      .then(() => before)
+      .then(() => this.options.store.save(snapshot));
     return job.saved;
   }
 
@@ -110,42 +126,63 @@ export class JobManager {
     return job && job.record.client === client && !this.expired(job.record) ? job : undefined;
   }
 
-  /** Asks `admit`, then counts a provider call against its client until `leave`. */
-  private enter(client: string): void {
+  /** Asks `admit`, then counts a provider call against its client until the admission is released. */
+  admit(client: string): Admission {
     const count = this.inFlight.get(client) ?? 0;
     this.options.admit?.(client, count);
     this.inFlight.set(client, count + 1);
-  }
-
-  private leave(client: string): void {
-    const left = (this.inFlight.get(client) ?? 1) - 1;
-    if (left === 0) this.inFlight.delete(client);
-    else this.inFlight.set(client, left);
+    let released = false;
+    return {
+      client,
+      release: () => {
+        if (released) return;
+        released = true;
+        const left = (this.inFlight.get(client) ?? 1) - 1;
+        if (left === 0) this.inFlight.delete(client);
+        else this.inFlight.set(client, left);
+      },
+    };
   }
 
   /** The synchronous path: one provider call for the client, answered in place, nothing kept. */
-  async generateNow(client: string, request: ImageRequest, signal: AbortSignal): Promise<ProviderImage> {
-    this.enter(client);
+  async generateNow(admission: Admission, request: ImageRequest, signal: AbortSignal): Promise<ProviderImage> {
     try {
       return await requestImage(this.options.upstream, request, signal);
     } finally {
-      this.leave(client);
+      admission.release();
     }
   }
 
+  /** The unexpired job this client started with this Idempotency-Key. */
+  private byKey(client: string, idempotencyKey: string): Job | undefined {
+    const job = this.byIdempotencyKey.get(this.keyOf(client, idempotencyKey));
+    return job && this.jobs.has(job.record.id) && !this.expired(job.record) ? job : undefined;
+  }
+
+  private async onDisk(job: Job): Promise<JobRecord> {
+    await job.saved.catch(() => undefined);
+    if (!this.jobs.has(job.record.id)) throw notSaved();
+    return job.record;
+  }
+
+  /** The job this client started with this Idempotency-Key, once it is on disk; undefined if none. */
+  async started(client: string, idempotencyKey: string): Promise<JobRecord | undefined> {
+    const job = this.byKey(client, idempotencyKey);
+    return job && this.onDisk(job);
+  }
+
   /**
-   * Starts a job, or returns the one this client already started with the same Idempotency-Key.
-   * The job is on disk before this resolves, so its id survives a restart.
+   * Starts a job, or returns the one this client already started with the same Idempotency-Key
+   * (another request with the key may have started it while this one's body came in). The job is
+   * on disk before this resolves, so its id survives a restart.
    */
-  async submit(client: string, request: ImageRequest, idempotencyKey?: string): Promise<JobRecord> {
-    const key = idempotencyKey === undefined ? undefined : this.keyOf(client, idempotencyKey);
-    const existing = key === undefined ? undefined : this.byIdempotencyKey.get(key);
-    if (existing && this.jobs.has(existing.record.id) && !this.expired(existing.record)) {
-      await existing.saved.catch(() => undefined);
-      if (!this.jobs.has(existing.record.id)) throw notSaved();
-      return existing.record;
+  async submit(admission: Admission, request: ImageRequest, idempotencyKey?: string): Promise<JobRecord> {
+    const { client } = admission;
+    const existing = idempotencyKey === undefined ? undefined : this.byKey(client, idempotencyKey);
+    if (existing) {
+      admission.release();
+      return this.onDisk(existing);
     }
-    this.enter(client);
     // Registered before anything is awaited, so a concurrent submit with the same key finds it.
     const job = this.adopt({
       id: `job_${randomBytes(12).toString('base64url')}`,
@@ -159,44 +196,63 @@ export class JobManager {
       await this.save(job);
     } catch {
       this.forget(job);
-      this.leave(client);
+      admission.release();
       throw notSaved();
     }
-    void this.run(job, request);
+    void this.run(job, request, admission);
     return job.record;
   }
 
-  private async run(job: Job, request: ImageRequest): Promise<void> {
+  private async run(job: Job, request: ImageRequest, admission: Admission): Promise<void> {
     const { record } = job;
     const started = performance.now();
+    let ended = false;
+    /** Once the client can see how the job ended: its place is free for another, and the job is logged. */
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      admission.release();
+      const upstreamMs = Math.round(performance.now() - started);
+      this.options.log?.({ time: new Date().toISOString(), client: record.client, job: record.id, kind: record.kind, status: record.status, upstreamMs, bytesOut: record.image?.bytes });
+    };
     try {
       if (record.status !== 'queued') return;
       record.status = 'running';
-      const response = await callProvider(this.options.upstream, request, job.controller.signal);
-      const image = await this.answerReads(async () => {
-        const png = Buffer.from((await imageAnswer(response)).base64, 'base64');
+      const answer = await callProvider(this.options.upstream, request, job.controller.signal);
+      await this.answerReads(async () => {
+        const png = Buffer.from((await imageAnswer(answer)).base64.toString('latin1'), 'base64');
         const size = readPngSize(png);
         if (!size) throw new RelayHttpError(502, 'provider_bad_answer', 'The image provider answered without a PNG image. Generate again in a minute.');
-        if (record.status !== 'running' || this.stopped) return undefined;
-        await this.options.store.saveImage(record.id, png);
-        return { ...size, bytes: png.length };
+        if (record.status !== 'running' || this.stopped) return;
+        // The job succeeds now and its PNG is served from memory; its record is saved once the PNG is on disk.
+        job.png = png;
+        const written = this.options.store.saveImage(record.id, png).then(
+          () => {
+            job.png = undefined;
+          },
+          (error: unknown) => {
+            job.png = undefined;
+            Object.assign(record, { status: 'failed', error: errorOf(notSaved()), image: undefined });
+            void this.save(job).catch(() => undefined);
+            throw error;
+          },
+        );
+        this.finish(job, { status: 'succeeded', image: { ...size, bytes: png.length } }, written);
+        end();
+        // Holding its place until then keeps the PNGs in memory at once few.
+        await written.catch(() => undefined);
       });
-      if (!image) return;
-      if (record.status !== 'running') await this.options.store.removeImage(record.id);
-      else this.finish(job, { status: 'succeeded', image });
     } catch (error) {
       if (record.status === 'running') this.finish(job, { status: 'failed', error: errorOf(error) });
     } finally {
-      this.leave(record.client);
-      const upstreamMs = Math.round(performance.now() - started);
-      this.options.log?.({ time: new Date().toISOString(), client: record.client, job: record.id, kind: record.kind, status: record.status, upstreamMs, bytesOut: record.image?.bytes });
+      end();
     }
   }
 
-  private finish(job: Job, outcome: Pick<JobRecord, 'status' | 'error' | 'image'>): void {
+  private finish(job: Job, outcome: Pick<JobRecord, 'status' | 'error' | 'image'>, imageWritten?: Promise<void>): void {
     Object.assign(job.record, outcome, { finishedAt: new Date(this.now()).toISOString() });
     // A failed write leaves the job unfinished on disk, and a restart then reports it failed.
-    this.save(job).catch(() => undefined);
+    this.save(job, imageWritten).catch(() => undefined);
     for (const wake of job.waiters) wake();
   }
 
@@ -242,11 +298,11 @@ export class JobManager {
     return job.record;
   }
 
-  /** Where a succeeded job's PNG is, and its length. */
-  image(client: string, id: string): { path: string; bytes: number } | undefined {
-    const record = this.find(client, id)?.record;
-    if (record?.status !== 'succeeded' || !record.image) return undefined;
-    return { path: this.options.store.imagePath(id), bytes: record.image.bytes };
+  /** A succeeded job's PNG: in memory while it is being written, else where it is on disk; and its length. */
+  image(client: string, id: string): { png?: Buffer; path: string; bytes: number } | undefined {
+    const job = this.find(client, id);
+    if (job?.record.status !== 'succeeded' || !job.record.image) return undefined;
+    return { png: job.png, path: this.options.store.imagePath(id), bytes: job.record.image.bytes };
   }
 
   /** Deletes the jobs whose TTL has passed, with their images; returns how many. */

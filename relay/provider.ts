@@ -1,20 +1,70 @@
 import { isPng } from '../shared/png-size';
 import { providerError, RelayHttpError } from './errors';
 import type { ImageRequest } from './image-request';
-import { type Upstream, UpstreamTimeoutError } from './upstream';
+import { type ProviderAnswer, type Upstream, UpstreamTimeoutError } from './upstream';
 
-/** The image in a provider's successful answer, still base64 as the provider sent it. */
+/** The image in a provider's successful answer: its base64 as the ASCII bytes it came in, never a string. */
 export interface ProviderImage {
   created: number;
-  base64: string;
-  /** The provider's answer held no escapes at all, so the base64 can go into JSON as it is. */
-  verbatim: boolean;
+  base64: Buffer;
 }
 
+type AnswerBody = { created?: unknown; data?: { b64_json?: unknown }[] } | undefined;
+
+const BASE64_KEY = Buffer.from('"b64_json"');
+const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const BASE64_TEXT = /^[A-Za-z0-9+/]+={0,2}$/;
+const isJsonSpace = (byte: number | undefined) => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+
+/**
+ * Where the first `"b64_json"` string value lies in the raw answer, found with native byte searches;
+ * undefined when it holds escapes (some encoders write `/` as `\/`) or is not laid out plainly.
+ */
+function findBase64(raw: Buffer): { start: number; end: number } | undefined {
+  const key = raw.indexOf(BASE64_KEY);
+  if (key < 0) return undefined;
+  let at = key + BASE64_KEY.length;
+  while (isJsonSpace(raw[at])) at++;
+  if (raw[at++] !== COLON) return undefined;
+  while (isJsonSpace(raw[at])) at++;
+  if (raw[at] !== QUOTE) return undefined;
+  const start = at + 1;
+  const end = raw.indexOf(QUOTE, start);
+  const backslash = raw.indexOf(BACKSLASH, start);
+  if (end < 0 || (backslash >= 0 && backslash < end)) return undefined;
+  return { start, end };
+}
+
+function parseJson(text: string): AnswerBody {
+  try {
+    return JSON.parse(text) as AnswerBody;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The answer's JSON, and its data[0].b64_json as bytes. The megabytes of base64 are not made into
+ * a string when they can be found in place: the document around them is parsed on its own, with an
+ * empty string where they were, which proves they are data[0].b64_json of a well-formed answer.
+ */
+function readAnswer(raw: Buffer): { body: AnswerBody; base64: Buffer | undefined } {
+  const found = findBase64(raw);
+  if (found) {
+    const skeleton = parseJson(raw.toString('utf8', 0, found.start) + raw.toString('utf8', found.end));
+    if (skeleton?.data?.[0]?.b64_json === '') return { body: skeleton, base64: raw.subarray(found.start, found.end) };
+  }
+  const body = parseJson(raw.toString('utf8'));
+  const value = body?.data?.[0]?.b64_json;
+  // Unescaped, the value may hold line breaks or anything else a JSON string can: keep only base64.
+  const plain = typeof value === 'string' ? value.replace(/\s+/g, '') : '';
+  return { body, base64: BASE64_TEXT.test(plain) ? Buffer.from(plain, 'latin1') : undefined };
+}
 
 /** The provider's answer, once its headers are in; failures to get one mapped for the client. */
-export async function callProvider(upstream: Upstream, request: ImageRequest, signal: AbortSignal): Promise<Response> {
+export async function callProvider(upstream: Upstream, request: ImageRequest, signal: AbortSignal): Promise<ProviderAnswer> {
   try {
     return await upstream(request, signal);
   } catch (error) {
@@ -26,35 +76,21 @@ export async function callProvider(upstream: Upstream, request: ImageRequest, si
   }
 }
 
-/**
- * Checks the provider's answer holds a PNG and keeps only the documented shape. The answer is
- * megabytes of base64, so it is read once as bytes and parsed once.
- */
-export async function imageAnswer(response: Response): Promise<ProviderImage> {
-  const raw = Buffer.from(await response.arrayBuffer().catch(() => new ArrayBuffer(0)));
-  let body: { created?: unknown; data?: { b64_json?: unknown }[] } | undefined;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    body = undefined;
-  }
-  if (!response.ok) throw providerError(response.status, body, response.headers.get('retry-after'));
-  const base64 = body?.data?.[0]?.b64_json;
-  if (typeof base64 !== 'string' || !isPng(Buffer.from(base64.slice(0, 64), 'base64'))) {
+/** Reads the provider's answer, checks it holds a PNG and keeps only the documented shape. */
+export async function imageAnswer(answer: ProviderAnswer): Promise<ProviderImage> {
+  const { body, base64 } = readAnswer(await answer.read());
+  if (answer.status < 200 || answer.status >= 300) throw providerError(answer.status, body, answer.retryAfter);
+  if (!base64 || !isPng(Buffer.from(base64.toString('latin1', 0, 64), 'base64'))) {
     throw new RelayHttpError(502, 'provider_bad_answer', 'The image provider answered without a PNG image. Try again in a minute.');
   }
   const created = typeof body?.created === 'number' && Number.isFinite(body.created) ? body.created : Math.floor(Date.now() / 1000);
-  return { created, base64, verbatim: !raw.includes(BACKSLASH) };
+  return { created, base64 };
 }
 
-/**
- * The OpenAI-compatible answer for an image, written out without running JSON.stringify over
- * the base64 when it needs no escaping (a JSON string without escapes holds no quote, backslash or
- * control character).
- */
-export function openAiImageJson(image: ProviderImage): string {
-  const literal = image.verbatim ? `"${image.base64}"` : JSON.stringify(image.base64);
-  return `{"created":${image.created},"data":[{"b64_json":${literal}}]}`;
+/** The OpenAI-compatible answer for an image, its base64 copied once and never into a string. */
+export function openAiImageJson(image: ProviderImage): Uint8Array<ArrayBuffer> {
+  const json = Buffer.concat([Buffer.from(`{"created":${image.created},"data":[{"b64_json":"`), image.base64, Buffer.from('"}]}')]);
+  return new Uint8Array(json.buffer as ArrayBuffer, json.byteOffset, json.length);
 }
 
 /** One provider call for a request, its failures mapped to what the relay tells its client. */

@@ -1,9 +1,21 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Readable } from 'node:stream';
+import { Agent, request as undiciRequest } from 'undici';
 import { generationBody, type ImageRequest } from './image-request';
 import { encodeEditBody } from './multipart-body';
 
+/** The provider's answer, its headers in and its body still waiting in the socket. */
+export interface ProviderAnswer {
+  status: number;
+  retryAfter: string | null;
+  /**
+   * The whole body, read once. A body cut short reads as what arrived: the answer is then no
+   * image, not a failure to reach the provider, which was reached.
+   */
+  read(): Promise<Buffer>;
+}
+
 /** Sends a request, as LLMEasy documents it, to a provider and returns its raw answer. */
-export type Upstream = (request: ImageRequest, signal: AbortSignal) => Promise<Response>;
+export type Upstream = (request: ImageRequest, signal: AbortSignal) => Promise<ProviderAnswer>;
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 15 * 60_000;
 
@@ -12,7 +24,7 @@ export class UpstreamTimeoutError extends Error {}
 interface ProviderCall {
   path: string;
   headers: Record<string, string>;
-  body: string | AsyncIterable<Uint8Array>;
+  body: string | Readable;
 }
 
 /** The path, headers and bytes of the provider call for a request. */
@@ -21,19 +33,14 @@ function providerCall(request: ImageRequest): ProviderCall {
     return { path: 'images/generations', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(generationBody(request)) };
   }
   const { contentType, pieces, length } = encodeEditBody(request);
-  // Pieces rather than one buffer: fetch would copy a buffer body whole before sending it.
-  return {
-    path: 'images/edits',
-    headers: { 'Content-Type': contentType, 'Content-Length': String(length) },
-    body: (async function* () {
-      yield* pieces;
-    })(),
-  };
+  // The references go out as they are, one after another, never copied into one buffer.
+  return { path: 'images/edits', headers: { 'Content-Type': contentType, 'Content-Length': String(length) }, body: Readable.from(pieces, { objectMode: false }) };
 }
 
 /**
- * The real provider. Generation takes minutes, so the agent waits far longer for headers and body
- * than fetch's default of 300 s; the total wait is capped by `timeoutMs`.
+ * The real provider, called with undici's own request API: the bytes go between sockets and
+ * Buffers without passing through web streams. Generation takes minutes, so the agent waits far
+ * longer for headers and body than undici's default of 300 s; the total wait is capped by `timeoutMs`.
  */
 export function liveUpstream(options: { baseUrl: string; apiKey: string; timeoutMs?: number }): Upstream {
   const timeoutMs = options.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
@@ -43,18 +50,23 @@ export function liveUpstream(options: { baseUrl: string; apiKey: string; timeout
     const deadline = AbortSignal.timeout(timeoutMs);
     const call = providerCall(request);
     try {
-      const response = await undiciFetch(`${base}/${call.path}`, {
+      const response = await undiciRequest(`${base}/${call.path}`, {
         method: 'POST',
         body: call.body,
-        duplex: 'half',
         headers: { Authorization: `Bearer ${options.apiKey}`, ...call.headers },
         signal: AbortSignal.any([signal, deadline]),
         dispatcher,
       });
-      if (response.ok) return response as unknown as Response;
-      // Some providers quote the key in an error, and the relay passes some error messages on.
-      const text = (await response.text()).replaceAll(options.apiKey, '[the relay key]');
-      return new Response(text, { status: response.status, headers: Object.fromEntries(response.headers) });
+      const status = response.statusCode;
+      const retryAfter = response.headers['retry-after'];
+      const read = async () => {
+        const bytes = await response.body.bytes().catch(() => new Uint8Array(0));
+        const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+        if (status >= 200 && status < 300) return body;
+        // Some providers quote the key in an error, and the relay passes some error messages on.
+        return Buffer.from(body.toString('utf8').replaceAll(options.apiKey, '[the relay key]'));
+      };
+      return { status, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, read };
     } catch (error) {
       if (deadline.aborted) throw new UpstreamTimeoutError(`No answer from the provider within ${Math.round(timeoutMs / 1000)} s`);
       throw error;

@@ -28,7 +28,7 @@ export function runRelayCommand(args: string[], env: Record<string, string>): Pr
   });
 }
 
-export interface RelayProcess {
+export interface ServerProcess {
   child: ChildProcess;
   /** The port it listens on, and where a client on this machine reaches it. */
   port: number;
@@ -42,8 +42,13 @@ export interface RelayProcess {
 }
 
 /** The relay as `npm run relay` starts it (its memory its own), waited for until it says where it listens. */
-export async function startRelayProcess(env: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<RelayProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', MAIN], {
+export function startRelayProcess(env: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<ServerProcess> {
+  return startServerProcess(MAIN, [], env, nodeArgs);
+}
+
+/** A TypeScript server script run by Node as its own process, waited for until it prints `listening on http://host:port`. */
+export async function startServerProcess(script: string, args: string[], env: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,7 +61,7 @@ export async function startRelayProcess(env: Record<string, string | undefined>,
       const match = /listening on http:\/\/[^\s]+:(\d+)/.exec(output);
       if (match) resolve(Number(match[1]));
     });
-    child.on('exit', (code) => reject(new Error(`relay exited with ${code}: ${output}`)));
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}: ${output}`)));
   });
   return {
     child,

@@ -5,6 +5,7 @@ import { liveUpstream } from '../../relay/upstream';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { solidPng } from '../fakes/png';
 import { editForm, submitEdit, submittedJobId } from '../helpers/job-client';
+import { postWithoutEnd } from '../helpers/raw-http';
 import { temporaryDataDir } from '../helpers/relay-process';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
 
@@ -55,6 +56,14 @@ describe('per-token limits', () => {
       message: 'You already have 4 images being made, the most the relay makes at once for one person. Wait for one to finish, then try again.',
     });
     expect(provider.calls).toHaveLength(4);
+  });
+
+  it('refuses a client over its limit before reading its body', async () => {
+    for (let i = 0; i < 4; i++) await submittedJobId(await submitEdit(relay.url, editForm(), as(alice)));
+
+    const refused = await postWithoutEnd(`${relay.url}/v1/images/edits`, as(alice, { 'Content-Type': 'multipart/form-data; boundary=x', Prefer: 'respond-async' }), []);
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body).error.code).toBe('too_many_jobs');
   });
 
   it('counts synchronous calls with jobs', async () => {

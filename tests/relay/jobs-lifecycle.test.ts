@@ -190,7 +190,7 @@ describe('jobs across restarts, expiry and cancellation', () => {
   it('shows a job only to the client that submitted it', async () => {
     await startProvider({ held: false });
     relay = await relayOn(dataDir);
-    const job = await relay.jobs.submit('alice', { kind: 'generate', prompt: 'p', size: 'auto' });
+    const job = await relay.jobs.submit(relay.jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' });
 
     expect(relay.jobs.get('alice', job.id)?.id).toBe(job.id);
     expect(relay.jobs.get('bob', job.id)).toBeUndefined();

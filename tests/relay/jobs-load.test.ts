@@ -5,7 +5,7 @@ import { encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { fetchBytes, submitEdit, submittedJobId, waitForJob } from '../helpers/job-client';
-import { startRelayProcess, temporaryDataDir, type RelayProcess } from '../helpers/relay-process';
+import { startRelayProcess, temporaryDataDir, type ServerProcess } from '../helpers/relay-process';
 
 const API_KEY = 'sk-test-load';
 const JOBS = 200;
@@ -26,7 +26,7 @@ async function memory(pid: number): Promise<{ rss: number; peak: number }> {
 describe(`${JOBS} jobs in flight against a slow provider`, () => {
   const answer = noisePng(400, 400);
   let provider: FakeLlmEasy;
-  let relay: RelayProcess;
+  let relay: ServerProcess;
   let dataDir: string;
 
   beforeAll(async () => {

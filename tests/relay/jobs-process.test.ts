@@ -3,21 +3,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { INTERRUPTED_MESSAGE } from '../../relay/jobs';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { fetchBytes, getJob, submitEdit, submittedJobId, waitForJob } from '../helpers/job-client';
-import { startRelayProcess, temporaryDataDir, type RelayProcess } from '../helpers/relay-process';
+import { startRelayProcess, temporaryDataDir, type ServerProcess } from '../helpers/relay-process';
 
 const API_KEY = 'sk-test-process';
 
 describe('the relay process, killed and started again on the same data directory', () => {
   let provider: FakeLlmEasy;
-  let relay: RelayProcess;
+  let relay: ServerProcess;
   const dataDir = temporaryDataDir();
 
-  function startRelay(): Promise<RelayProcess> {
+  function startRelay(): Promise<ServerProcess> {
     return startRelayProcess({ LLMEASY_API_KEY: API_KEY, LLMEASY_BASE_URL: provider.baseUrl, RELAY_DATA_DIR: dataDir });
   }
 
   /** Ends the process at once, as a crash or a power cut would: no shutdown code runs. */
-  async function kill(target: RelayProcess): Promise<void> {
+  async function kill(target: ServerProcess): Promise<void> {
     target.child.kill('SIGKILL');
     await new Promise((resolve) => target.child.once('exit', resolve));
   }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readEditRequest } from '../../relay/edit-request';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { type EditUpload, readEditRequest } from '../../relay/edit-request';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from '../../relay/request-limits';
 import { RelayHttpError } from '../../relay/errors';
 import { solidPng } from '../fakes/png';
@@ -14,11 +16,17 @@ function form(fields: Record<string, string>, files: [string, Uint8Array, string
   return body;
 }
 
-function post(body: FormData | string, headers: Record<string, string> = {}): Request {
-  return new Request('http://relay.test/v1/images/edits', { method: 'POST', body, headers });
+/** The body and headers of a POST of this form, as the relay gets them off the socket. */
+function post(body: FormData | string, headers: Record<string, string> = {}): EditUpload {
+  const request = new Request('http://relay.test/v1/images/edits', { method: 'POST', body, headers });
+  return {
+    contentType: request.headers.get('content-type') ?? undefined,
+    contentLength: request.headers.get('content-length') ?? undefined,
+    body: Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>),
+  };
 }
 
-async function problem(request: Request, limits?: RequestLimits): Promise<RelayHttpError> {
+async function problem(request: EditUpload, limits?: RequestLimits): Promise<RelayHttpError> {
   const error = await readEditRequest(request, limits).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(RelayHttpError);
   return error as RelayHttpError;
@@ -105,17 +113,15 @@ describe('reading an edit request', () => {
   });
 
   it('refuses a declared Content-Length over the limit without reading the body', async () => {
-    const body = new ReadableStream({
-      pull() {
-        throw new Error('the body was read');
-      },
-    });
-    const request = new Request('http://relay.test/', {
-      method: 'POST',
-      body,
-      duplex: 'half',
-      headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(200 * 1024 * 1024) },
-    } as RequestInit);
+    const request: EditUpload = {
+      contentType: 'multipart/form-data; boundary=x',
+      contentLength: String(200 * 1024 * 1024),
+      body: new Readable({
+        read() {
+          throw new Error('the body was read');
+        },
+      }),
+    };
     const error = await problem(request);
     expect(error.status).toBe(413);
     expect(error.message).toContain('The request is 200 MB; the relay takes at most 64 MB of references in all.');
@@ -132,7 +138,7 @@ describe('reading an edit request', () => {
   it('refuses a body cut short', async () => {
     const encoded = new Response(form({ prompt: 'p' }));
     const whole = new Uint8Array(await encoded.arrayBuffer());
-    const cut = new Request('http://relay.test/', { method: 'POST', body: whole.subarray(0, whole.length - 40), headers: { 'content-type': encoded.headers.get('content-type')! } });
+    const cut = { contentType: encoded.headers.get('content-type')!, contentLength: undefined, body: Readable.from([whole.subarray(0, whole.length - 40)]) };
     const error = await problem(cut);
     expect(error.code).toBe('invalid_multipart');
   });

@@ -1,0 +1,73 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JobStore } from '../../relay/job-store';
+import { JobManager } from '../../relay/jobs';
+import type { Upstream } from '../../relay/upstream';
+import { solidPng } from '../fakes/png';
+
+const PNG = solidPng(6, 4);
+const answering: Upstream = async () => ({
+  status: 200,
+  retryAfter: null,
+  read: async () => Buffer.from(JSON.stringify({ created: 1, data: [{ b64_json: Buffer.from(PNG).toString('base64') }] })),
+});
+
+/** A store whose image writes wait until the test lets them end, well or badly. */
+class HeldImageStore extends JobStore {
+  private finishWrite!: (error?: Error) => void;
+
+  override saveImage(id: string, png: Uint8Array): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.finishWrite = (error) => (error ? reject(error) : resolve(super.saveImage(id, png)));
+    });
+  }
+
+  endWrite(error?: Error): void {
+    this.finishWrite(error);
+  }
+}
+
+describe("a succeeded job's image while it is written to disk", () => {
+  let dir: string;
+  let store: HeldImageStore;
+  let jobs: JobManager;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'reimage-image-write-'));
+    store = new HeldImageStore(dir);
+    jobs = await JobManager.open({ upstream: answering, store, ttlMs: 3600_000 });
+  });
+
+  afterEach(async () => {
+    await jobs.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const recordOnDisk = async (id: string) => JSON.parse(await readFile(join(dir, `${id}.json`), 'utf8')) as Record<string, unknown>;
+
+  it('is served from memory at once, and the job is saved as succeeded only once the PNG is on disk', async () => {
+    const { id } = await jobs.submit(jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' });
+    expect((await jobs.wait('alice', id, 5000))?.status).toBe('succeeded');
+    expect(jobs.image('alice', id)?.png).toEqual(Buffer.from(PNG));
+    expect((await recordOnDisk(id)).status).not.toBe('succeeded');
+
+    store.endWrite();
+    await jobs.settled();
+    expect(jobs.image('alice', id)?.png).toBeUndefined();
+    expect(await readFile(store.imagePath(id))).toEqual(Buffer.from(PNG));
+    expect((await recordOnDisk(id)).status).toBe('succeeded');
+  });
+
+  it('fails the job, saying to check the disk, when the PNG cannot be written', async () => {
+    const { id } = await jobs.submit(jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' });
+    await jobs.wait('alice', id, 5000);
+
+    store.endWrite(new Error('ENOSPC: no space left on device'));
+    await jobs.settled();
+    expect(jobs.get('alice', id)).toMatchObject({ status: 'failed', error: { code: 'job_not_saved' } });
+    expect(jobs.image('alice', id)).toBeUndefined();
+    await expect.poll(() => recordOnDisk(id)).toMatchObject({ status: 'failed', error: { code: 'job_not_saved' } });
+  });
+});
