@@ -273,7 +273,7 @@ export async function pluginPath(): Promise<Measured> {
       `Each run selects the "${SOURCE_LAYER}" frame, presses Generate and times, on the browser's clock, from the end of the long poll that says the job succeeded to the ` +
       "sandbox's `result-placed` message, in four parts that add up to it: the image download (until the UI, holding the bytes, posts them to the sandbox); " +
       "the postMessage that moves them from the plugin's iframe (its own process, as in Figma) to the page that runs the sandbox, timed from the UI's call to the " +
-      "sandbox's receipt; `createImage` (the emulator's checks the bytes as Figma's does and decodes natively only when pixels are drawn); the placement (the rest of " +
+      "sandbox's receipt; `createImage` (the emulator's, which checks the bytes as Figma's does and decodes them natively only when their pixels are drawn); the placement (the rest of " +
       'the sandbox\'s work up to `result-placed`). ' +
       `One warm-up run, then ${RUNS}. The floors are what the platform costs with no plugin code: the iframe fetching the same bytes from a server that only sends them ` +
       `from memory, and a bare postMessage transferring as many bytes from the iframe to the page, ${RUNS} times each.`,
@@ -300,13 +300,18 @@ function whyMissed(
   pngBytes: number,
   p50: { total: number; download: number; fetch: number; message: number; transfer: number; sandbox: number },
 ): string {
+  const floors = p50.fetch + p50.transfer;
+  const verdictOnFloors =
+    floors >= TARGET_MS
+      ? `The two floors alone come to ${ms(floors)}: over the target before any code of the plugin or the relay runs.`
+      : `The two floors come to ${ms(floors)}, leaving ${ms(TARGET_MS - floors)} of the target for everything else.`;
   return (
-    `**Why ${label} misses.** ${ms(p50.total)} at p50 is mostly the time it takes to move ${mb(pngBytes)} twice, and both moves are near what the platform costs ` +
-    `with no plugin code at all. The download took ${ms(p50.download)} where a bare fetch of the same bytes from memory takes ${ms(p50.fetch)}. Handing the bytes ` +
-    `to the sandbox took ${ms(p50.message)} where a bare postMessage of as many bytes between the same two frames takes ${ms(p50.transfer)}: the frames are separate ` +
-    'processes (as in Figma), so even a transferred buffer is copied out of one and into the other. ' +
-    `The two floors alone come to ${ms(p50.fetch + p50.transfer)}, over the target before the sandbox does anything; its own part, createImage and placement, took ${ms(p50.sandbox)}. ` +
-    "The plugin makes no copy of its own (it reads the download into one buffer as it arrives and transfers that buffer; thumbnail and history work comes after `result-placed`). " +
-    'What is left scales with the bytes, as the photo-like row shows: 150 ms for 24 MB of noise needs a faster machine or fewer bytes.'
+    `**Why ${label} misses.** ${ms(p50.total)} at p50 is the time it takes to move ${mb(pngBytes)} twice. ` +
+    `The download took ${ms(p50.download)} where the iframe fetches the same bytes from memory in ${ms(p50.fetch)}; the difference is the relay serving them ` +
+    `and the request that follows the long poll. Handing them to the sandbox took ${ms(p50.message)} where a bare postMessage of as many bytes between the same ` +
+    `two frames takes ${ms(p50.transfer)}: the frames are separate processes (as in Figma), so even a transferred buffer is copied out of one and into the other. ` +
+    `${verdictOnFloors} The sandbox's own part, createImage and placement, took ${ms(p50.sandbox)}. ` +
+    'The plugin makes no copy of its own: it reads the download into one buffer as it arrives and transfers that buffer, and its thumbnail and history work ' +
+    'comes after `result-placed`. What is left scales with the bytes, as the photo-like row shows.'
   );
 }
