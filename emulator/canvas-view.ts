@@ -1,5 +1,5 @@
 import type { FakeFigma, FakeSceneNode } from './figma/fake-figma';
-import { renderNode } from './figma/render';
+import { imagesOf, renderNode } from './figma/render';
 
 const MAX_BITMAP_SIDE = 2048;
 const SELECTION_BLUE = '#0d99ff';
@@ -127,12 +127,15 @@ export class CanvasView {
     const entry: { signature: string; bitmap?: ImageBitmap } = { signature: current, bitmap: cached?.bitmap };
     this.bitmaps.set(node.id, entry);
     const scale = Math.min(1, MAX_BITMAP_SIDE / Math.max(node.width, node.height));
-    const pixels = renderNode(node, scale, (hash) => this.figma.images.get(hash)?.pixels);
-    const data = new ImageData(new Uint8ClampedArray(pixels.rgba.buffer as ArrayBuffer), pixels.width, pixels.height);
-    void createImageBitmap(data).then((bitmap) => {
-      entry.bitmap = bitmap;
-      this.redraw();
-    });
+    void imagesOf(node, this.figma.imagePixels)
+      .then((images) => {
+        const pixels = renderNode(node, scale, images);
+        return createImageBitmap(new ImageData(new Uint8ClampedArray(pixels.rgba.buffer as ArrayBuffer), pixels.width, pixels.height));
+      })
+      .then((bitmap) => {
+        entry.bitmap = bitmap;
+        this.redraw();
+      });
     return entry.bitmap;
   }
 

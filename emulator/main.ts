@@ -1,5 +1,6 @@
 import { CanvasView } from './canvas-view';
 import { FakeFigma, type FakeSceneNode } from './figma/fake-figma';
+import { decodeNatively } from './native-image-decoder';
 import { PersistentMap } from './persistent-map';
 import { PluginWindow } from './plugin-window';
 import { addSampleFrames } from './sample-frames';
@@ -22,7 +23,10 @@ async function fetchText(path: string): Promise<string> {
 }
 
 const manifest = JSON.parse(await fetchText('/manifest.json')) as Manifest;
-const figma = new FakeFigma(new PersistentMap(localStorage, `reimage-emulator:clientStorage:${manifest.id}:`), { keepPosted: false });
+const figma = new FakeFigma(new PersistentMap(localStorage, `reimage-emulator:clientStorage:${manifest.id}:`), {
+  keepPosted: false,
+  decodeImage: decodeNatively,
+});
 addSampleFrames(figma);
 
 const params = new URLSearchParams(location.search);
@@ -160,9 +164,10 @@ const emulator = {
     const node = figma.page.children.find((child) => child.name === name);
     return node ? canvas.screenBox(node) : undefined;
   },
-  imageSize: (hash: string) => {
-    const pixels = figma.images.get(hash)?.pixels;
-    return pixels ? { width: pixels.width, height: pixels.height } : undefined;
+  /** An image's size as the browser's decoder found it (createImage read only its header). */
+  imageSize: async (hash: string) => {
+    const pixels = await figma.imagePixels(hash);
+    return pixels && { width: pixels.width, height: pixels.height };
   },
 };
 Object.assign(window, { emulator });

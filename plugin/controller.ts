@@ -106,7 +106,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
         placed = await placeResult(figma, bytes, generation, placement);
       } catch (error) {
         const message = `Figma couldn't place the image: ${describeError(error)}. Download it from the panel so it isn't lost.`;
-        return post({ type: 'result-failed', requestId, message });
+        return post({ type: 'result-failed', requestId, message, bytes });
       }
       const { node, width, height } = placed;
       if (jobId) await markJobPlaced(figma, jobId, node.id);

@@ -77,7 +77,8 @@ export type PluginMessage =
   | { type: 'reference'; requestId: string; index: number; total: number; nodeId: string; name: string; bytes: Uint8Array }
   | { type: 'references-failed'; requestId: string; message: string }
   | { type: 'result-placed'; requestId: string; nodeId: string; width: number; height: number }
-  | { type: 'result-failed'; requestId: string; message: string }
+  /** Hands the image back: the UI gave its bytes away with place-result, and keeps them only for a result Figma could not place. */
+  | { type: 'result-failed'; requestId: string; message: string; bytes: Uint8Array }
   | { type: 'history'; entries: HistoryEntry[] }
   | { type: 'saved-prompts'; prompts: SavedPrompt[] };
 

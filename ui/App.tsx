@@ -13,7 +13,7 @@ import { type JobRequest, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
 import { fetchRelayHealth, type RelayHealth } from './relay-client';
 import { exportReferences, figmaSandbox, newRequestId } from './sandbox-requests';
-import { isSettled, runVariant, type VariantSpec, type VariantState } from './variant-run';
+import { isSettled, PlacementError, runVariant, type VariantSpec, type VariantState } from './variant-run';
 
 const MAX_SELECTION = 16;
 const MAX_VARIANTS = 8;
@@ -281,7 +281,8 @@ export function App() {
       const placed = await figmaSandbox.place(bytes, { generation: row.spec.generation, placement: row.spec.placement, jobId });
       updateRow(key, { state: { phase: 'placed', ...placed } });
     } catch (error) {
-      updateRow(key, { state: { phase: 'failed', message: (error as Error).message, unplaced: { bytes, jobId } } });
+      const unplaced = error instanceof PlacementError ? { bytes: error.bytes, jobId } : undefined;
+      updateRow(key, { state: { phase: 'failed', message: (error as Error).message, unplaced } });
     }
   }
 

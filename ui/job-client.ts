@@ -1,4 +1,5 @@
 import type { ImageSize } from '../shared/sizes';
+import { readBody } from './read-body';
 import { callRelay, isAbort, type RelayConnection, RelayError, relayErrorOf } from './relay-client';
 import { retryDelayMs } from './retry-delay';
 
@@ -129,7 +130,7 @@ export function relayJobClient(connection: RelayConnection, timing: PollTiming =
         if (job.status === 'failed') throw new RelayError(job.error?.message ?? 'The relay could not make this image. Try again.');
         if (job.status === 'cancelled') throw new RelayError('This generation was cancelled.');
         if (job.status === 'succeeded' && job.image) {
-          const bytes = await persist(async () => new Uint8Array(await (await attempt(`${jobPath}/image`, options.signal)).arrayBuffer()), options);
+          const bytes = await persist(async () => readBody(await attempt(`${jobPath}/image`, options.signal)), options);
           return { bytes, width: job.image.width, height: job.image.height };
         }
       }

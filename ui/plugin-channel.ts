@@ -1,7 +1,8 @@
 import type { PluginMessage, UiMessage } from '../shared/protocol';
 
-export function postToPlugin(message: UiMessage): void {
-  parent.postMessage({ pluginMessage: message }, '*');
+/** Sends a message to the sandbox; buffers listed in `transfer` move there instead of being copied, and are empty here after. */
+export function postToPlugin(message: UiMessage, transfer: Transferable[] = []): void {
+  parent.postMessage({ pluginMessage: message }, '*', transfer);
 }
 
 /** Subscribes to messages from the sandbox; returns the unsubscribe function. */

@@ -10,8 +10,19 @@ export type VariantState =
   | { phase: 'failed'; message: string; unplaced?: { bytes: Uint8Array; jobId: string } }
   | { phase: 'cancelled' };
 
+/** Figma could not place the image; the sandbox hands its bytes back so the designer can still have it. */
+export class PlacementError extends Error {
+  constructor(
+    message: string,
+    readonly bytes: Uint8Array,
+  ) {
+    super(message);
+  }
+}
+
 /** What the flow needs from the sandbox. */
 export interface Sandbox {
+  /** Places the image and takes its bytes: the caller must not use them again. Rejects with a PlacementError when Figma cannot. */
   place(bytes: Uint8Array, options: PlaceOptions): Promise<{ nodeId: string; width: number; height: number }>;
   jobSubmitted(job: PendingJob): void;
   jobSettled(jobId: string): void;
@@ -92,7 +103,8 @@ export async function runVariant(
       });
       return finish({ phase: 'placed', ...placed });
     } catch (error) {
-      return finish({ phase: 'failed', message: messageOf(error), unplaced: { bytes: result.bytes, jobId: id } });
+      const unplaced = error instanceof PlacementError ? { bytes: error.bytes, jobId: id } : undefined;
+      return finish({ phase: 'failed', message: messageOf(error), unplaced });
     }
   } catch (error) {
     if (signal.aborted) {

@@ -1,24 +1,32 @@
 import type { FigmaApi } from '../../plugin/figma-api';
 import { decodePngRgba, type Rgba } from '../../shared/png-rgba';
-import { readPngSize } from '../../shared/png-size';
 import { clientStorageOver } from './client-storage';
+import { acceptedImageSize } from './image-check';
 import { FakeFrame, FakePage, FakeSceneNode, type Rgb, solidPaint } from './nodes';
 
 /**
  * One fake of the Figma plugin API, behaving as Figma documents it, for the sandbox tests in Node
  * and for the emulator page in a browser (so it uses no Node-only API): exports are real PNGs of
- * the nodes' paints that honour the export constraint, createImage decodes the bytes and rejects
- * non-images and images over 4096 px, clientStorage keeps structured copies within 5 MB.
+ * the nodes' paints that honour the export constraint, createImage checks the bytes as Figma does
+ * (rejecting non-images, cut-off files and images over 4096 px) and decodes them only when their
+ * pixels are drawn, clientStorage keeps structured copies within 5 MB.
  */
 
-const MAX_IMAGE_SIDE = 4096;
 const DEFAULT_RECTANGLE_FILL: Rgb = [217, 217, 217];
 
+/** Turns encoded image bytes into pixels: the browser's own decoder in the emulator, fast-png by default. */
+export type ImageDecoder = (bytes: Uint8Array) => Promise<Rgba>;
+
+const decodeInJavaScript: ImageDecoder = async (bytes) => decodePngRgba(bytes);
+
 class FakeImage implements Image {
+  private decoded: Promise<Rgba | undefined> | undefined;
+
   constructor(
     readonly hash: string,
     private readonly bytes: Uint8Array,
-    readonly pixels: Rgba,
+    readonly size: { width: number; height: number },
+    private readonly decode: ImageDecoder,
   ) {}
 
   async getBytesAsync(): Promise<Uint8Array> {
@@ -26,7 +34,13 @@ class FakeImage implements Image {
   }
 
   async getSizeAsync(): Promise<{ width: number; height: number }> {
-    return { width: this.pixels.width, height: this.pixels.height };
+    return this.size;
+  }
+
+  /** Decoded on first use; undefined when the data past the header is broken, drawn as nothing. */
+  pixels(): Promise<Rgba | undefined> {
+    this.decoded ??= this.decode(this.bytes).catch(() => undefined);
+    return this.decoded;
   }
 }
 
@@ -59,12 +73,13 @@ export class FakeFigma implements FigmaApi {
   private runListeners: RunHandler[] = [];
 
   /**
-   * `storage` holds clientStorage's entries; the emulator passes one that persists itself, and
-   * does not keep `posted` (a long session would hold every exported image).
+   * `storage` holds clientStorage's entries; the emulator passes one that persists itself, does
+   * not keep `posted` (a long session would hold every exported image) and decodes images with
+   * the browser's native decoder, off the page's thread, as Figma's own createImage is native.
    */
   constructor(
     readonly storage: Map<string, unknown> = new Map(),
-    private readonly options: { keepPosted: boolean } = { keepPosted: true },
+    private readonly options: { keepPosted?: boolean; decodeImage?: ImageDecoder } = {},
   ) {
     this.clientStorage = clientStorageOver(storage);
     this.page = new FakePage('Page 1', () => this.selectionListeners.forEach((listener) => listener()));
@@ -73,7 +88,7 @@ export class FakeFigma implements FigmaApi {
 
   readonly ui: FigmaApi['ui'] = {
     postMessage: (message: unknown) => {
-      if (this.options.keepPosted) this.posted.push(structuredClone(message));
+      if (this.options.keepPosted ?? true) this.posted.push(structuredClone(message));
       this.emit('post', message);
     },
     onmessage: undefined,
@@ -136,14 +151,9 @@ export class FakeFigma implements FigmaApi {
   }
 
   createImage(data: Uint8Array): Image {
-    const size = readPngSize(data);
-    if (!size) throw new Error('Image type is unsupported');
-    if (size.width > MAX_IMAGE_SIDE || size.height > MAX_IMAGE_SIDE) {
-      throw new Error(`Image is too large: ${size.width}×${size.height} exceeds 4096×4096`);
-    }
-    const pixels = decodePngRgba(data); // throws on a truncated or corrupt PNG, as Figma does
+    const size = acceptedImageSize(data);
     const hash = `hash-${this.images.size + 1}`;
-    const image = new FakeImage(hash, data, pixels);
+    const image = new FakeImage(hash, data, size, this.options.decodeImage ?? decodeInJavaScript);
     this.images.set(hash, image);
     return image;
   }
@@ -167,7 +177,7 @@ export class FakeFigma implements FigmaApi {
   }
 
   addFrame(name: string, box: { x: number; y: number; width: number; height: number }, color: Rgb = [255, 255, 255], parent?: FakeFrame): FakeFrame {
-    const frame = new FakeFrame('FRAME', name, box.x, box.y, box.width, box.height, this.lookupPixels);
+    const frame = new FakeFrame('FRAME', name, box.x, box.y, box.width, box.height, this.imagePixels);
     frame.fills = [solidPaint(color)];
     (parent ?? this.page).appendChild(frame);
     return frame;
@@ -210,10 +220,11 @@ export class FakeFigma implements FigmaApi {
     return this.posted.filter((message): message is T => (message as { type?: string }).type === type);
   }
 
-  private readonly lookupPixels = (hash: string) => this.images.get(hash)?.pixels;
+  /** The decoded pixels of an image by its hash, for drawing and exporting. */
+  readonly imagePixels = async (hash: string) => this.images.get(hash)?.pixels();
 
   private node(type: 'RECTANGLE' | 'ELLIPSE', name: string, box: { x: number; y: number; width: number; height: number }): FakeSceneNode {
-    return new FakeSceneNode(type, name, box.x, box.y, box.width, box.height, this.lookupPixels);
+    return new FakeSceneNode(type, name, box.x, box.y, box.width, box.height, this.imagePixels);
   }
 
   private emit<K extends keyof HostEvents>(event: K, ...args: Parameters<HostEvents[K]>): void {

@@ -1,5 +1,5 @@
 import { encode } from 'fast-png';
-import { type ImageLookup, renderNode } from './render';
+import { type ImageSource, imagesOf, renderNode } from './render';
 
 let nextId = 1;
 
@@ -27,7 +27,7 @@ export class FakeSceneNode {
     public y: number,
     public width: number,
     public height: number,
-    protected readonly images: ImageLookup,
+    protected readonly images: ImageSource,
   ) {}
 
   get absoluteBoundingBox(): Rect {
@@ -81,7 +81,7 @@ export class FakeSceneNode {
         : constraint.type === 'WIDTH'
           ? constraint.value / this.width
           : constraint.value / this.height;
-    const { width, height, rgba } = renderNode(this, scale, this.images);
+    const { width, height, rgba } = renderNode(this, scale, await imagesOf(this, this.images));
     return encode({ width, height, data: rgba, channels: 4, depth: 8 });
   }
 }

@@ -15,6 +15,9 @@ export interface RenderableNode {
 /** Finds the decoded pixels of an image fill by its hash. */
 export type ImageLookup = (hash: string) => Rgba | undefined;
 
+/** Decodes an image fill's pixels by its hash, when they are first needed; undefined for one that is missing or cannot be decoded. */
+export type ImageSource = (hash: string) => Promise<Rgba | undefined>;
+
 type Colour = [number, number, number, number];
 interface Clip {
   x0: number;
@@ -133,4 +136,17 @@ export function renderNode(node: RenderableNode, scale: number, images: ImageLoo
   const target: Rgba = { width, height, rgba: new Uint8Array(width * height * 4) };
   drawNode(target, node, 0, 0, scale, { x0: 0, y0: 0, x1: width, y1: height }, images);
   return target;
+}
+
+function imageHashes(node: RenderableNode, into: Set<string>): Set<string> {
+  if (Array.isArray(node.fills)) for (const paint of node.fills as readonly Paint[]) if (paint.type === 'IMAGE' && paint.imageHash) into.add(paint.imageHash);
+  for (const child of node.children ?? []) imageHashes(child, into);
+  return into;
+}
+
+/** The decoded pixels of every image the node and its children show, for renderNode. */
+export async function imagesOf(node: RenderableNode, source: ImageSource): Promise<ImageLookup> {
+  const decoded = await Promise.all([...imageHashes(node, new Set())].map(async (hash) => [hash, await source(hash)] as const));
+  const pixels = new Map(decoded);
+  return (hash) => pixels.get(hash);
 }

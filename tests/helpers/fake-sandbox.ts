@@ -1,5 +1,5 @@
 import type { PluginMessage } from '../../shared/protocol';
-import type { Sandbox } from '../../ui/variant-run';
+import { PlacementError, type Sandbox } from '../../ui/variant-run';
 import type { FakeFigma } from '../../emulator/figma/fake-figma';
 
 let counter = 0;
@@ -15,7 +15,7 @@ export function sandboxOn(figma: FakeFigma): Sandbox {
           (m as { requestId?: string }).requestId === requestId,
       );
       if (!reply) throw new Error('The sandbox did not answer');
-      if (reply.type === 'result-failed') throw new Error(reply.message);
+      if (reply.type === 'result-failed') throw new PlacementError(reply.message, reply.bytes);
       return { nodeId: reply.nodeId, width: reply.width, height: reply.height };
     },
     jobSubmitted: (job) => void figma.sendFromUi({ type: 'job-submitted', job }),

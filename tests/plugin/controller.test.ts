@@ -121,8 +121,10 @@ describe('the sandbox against a fake figma', () => {
     const source = figma.addFrame('Source', { x: 0, y: 0, width: 10, height: 10 });
     await figma.sendFromUi({ type: 'place-result', requestId: 'bad', bytes: new TextEncoder().encode('not an image'), generation: generation([source.id]), placement: { kind: 'beside' } });
     await figma.sendFromUi({ type: 'place-result', requestId: 'big', bytes: solidPng(4100, 10), generation: generation([source.id]), placement: { kind: 'beside' } });
+    const cut = solidPng(64, 64).slice(0, 60);
+    await figma.sendFromUi({ type: 'place-result', requestId: 'cut', bytes: cut, generation: generation([source.id]), placement: { kind: 'beside' } });
     const failures = figma.messagesOfType<Of<'result-failed'>>('result-failed');
-    expect(failures.map((f) => f.requestId)).toEqual(['bad', 'big']);
+    expect(failures.map((f) => f.requestId)).toEqual(['bad', 'big', 'cut']);
     expect(failures[0].message).toContain('Download it from the panel');
     expect(figma.page.children).toHaveLength(1);
   });

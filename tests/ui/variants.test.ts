@@ -4,7 +4,7 @@ import { liveUpstream } from '../../relay/upstream';
 import { buildEditForm } from '../../shared/edit-form';
 import type { GenerationRecord } from '../../shared/protocol';
 import { createLimiter } from '../../shared/concurrency';
-import { relayJobClient } from '../../ui/job-client';
+import { type JobClient, relayJobClient } from '../../ui/job-client';
 import { runVariant, type VariantSpec, type VariantState } from '../../ui/variant-run';
 import { mappedSize, startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { FakeFigma } from '../../emulator/figma/fake-figma';
@@ -153,5 +153,34 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     expect(after.page.children).toHaveLength(2);
     expect(after.storage.get('pending-jobs')).toEqual([]);
     expect(provider.calls).toHaveLength(1);
+  });
+});
+
+describe('a result Figma cannot place', () => {
+  it('is handed back by the sandbox, so the designer can place it again or download it', async () => {
+    const figma = new FakeFigma();
+    startPlugin(figma);
+    const cut = solidPng(64, 64).slice(0, 60);
+    const jobs: JobClient = {
+      submit: async () => ({ id: 'job-cut' }),
+      wait: async () => ({ bytes: cut.slice(), width: 64, height: 64 }),
+      cancel: async () => {},
+    };
+    const generation: GenerationRecord = { prompt: 'Neon', size: '1024x1024', sourceNodeIds: [], createdAt: '2026-11-25T10:00:00.000Z' };
+    const spec: VariantSpec = {
+      job: { request: { kind: 'generate', prompt: 'Neon', size: '1024x1024' }, idempotencyKey: 'cut-0' },
+      generation,
+      placement: { kind: 'beside' },
+      referenceNames: [],
+      relayUrl: 'http://relay.test',
+      startedAt: Date.now(),
+      notifyOnPlace: () => undefined,
+    };
+
+    const final = await runVariant(jobs, sandboxOn(figma), spec, new AbortController().signal, () => {});
+
+    expect(final).toMatchObject({ phase: 'failed', message: expect.stringContaining('Download it from the panel') });
+    expect(final.phase === 'failed' && final.unplaced).toEqual({ bytes: cut, jobId: 'job-cut' });
+    expect(figma.page.children).toHaveLength(0);
   });
 });
