@@ -147,6 +147,13 @@ export async function relayOverhead(): Promise<Measured> {
 const SYNC_PATH = 'relay, synchronous';
 const JOB_PATH = 'relay, job (submit, long poll, PNG download)';
 
+/** What a path adds beyond the cheapest bare proxy; within a millisecond, the run cannot tell them apart. */
+function beyond(path: { addedMs: number } | undefined, floor: number): string {
+  if (!path) return 'an unmeasured time';
+  const extra = path.addedMs - floor;
+  return extra < 1 ? `nothing measurable (${ms(extra)}, within the noise)` : ms(extra);
+}
+
 /** What the reference proxies and the profile say about a miss; the numbers come from this run. */
 function whyMissed(at1: Map<string, { addedMs: number; cpuMs: number | undefined }>, cpuPerRequestAt64: number, bytesPerRequest: number): string[] {
   const realProviderSeconds = 60;
@@ -160,8 +167,8 @@ function whyMissed(at1: Map<string, { addedMs: number; cpuMs: number | undefined
       `twice instead of once. The two bare proxies above check nothing and still add ${ms(floor)} at p50 on this machine, burning ${ms(floorCpu)} of CPU per request ` +
       'just to move the bytes through Node; streaming both ways does not beat reading whole bodies here, because the three processes (client, proxy, provider) ' +
       `share the machine's cores. So ${TARGET_ADDED_MS_AT_1} ms is below what any relay costs here. The relay's own part is what it adds beyond them: ` +
-      `${sync ? ms(sync.addedMs - floor) : '?'} synchronously (checking every part of the multipart as it streams in, finding and checking the PNG in the answer) and ` +
-      `${job ? ms(job.addedMs - floor) : '?'} for a job, which also decodes the PNG and takes two more round trips (the long poll's answer and the PNG download). ` +
+      `${beyond(sync, floor)} synchronously (checking every part of the multipart as it streams in, finding and checking the PNG in the answer) and ` +
+      `${beyond(job, floor)} for a job, which also decodes the PNG and takes two more round trips (the long poll's answer and the PNG download). ` +
       '"Where the relay\'s time goes" below names the hot spots: mostly garbage collection, which V8 runs for every few dozen megabytes of Buffers the sockets allocate.',
     `**At 64 clients** the relay's one thread is what limits it: the busy column is its share of one core during the run; near or above 100% requests queue behind each other. ` +
       `The ratio depends on the provider's delay, which is 5 s here. At the ${realProviderSeconds} s the real provider takes, 64 designers send about ${(64 / realProviderSeconds).toFixed(1)} requests a second, ` +

@@ -1,6 +1,8 @@
 import { demoEdit, demoGeneration } from './demo-image';
 import type { ProviderAnswer, Upstream } from './upstream';
 
+const SUBMIT_ANSWERED_MS = 25;
+
 const json = (status: number, body: unknown): ProviderAnswer => ({ status, retryAfter: null, read: async () => Buffer.from(JSON.stringify(body)) });
 
 /**
@@ -9,8 +11,9 @@ const json = (status: number, body: unknown): ProviderAnswer => ({ status, retry
  * picture chosen by the prompt for a generation.
  */
 export const demoUpstream: Upstream = async (request) => {
-  // Drawing blocks the process for a second or two: let the caller answer a job's submit first.
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  // Drawing blocks the process for a second or two: wait until a job's submit has been answered
+  // (its record written to disk, a few file system round trips) before starting.
+  await new Promise((resolve) => setTimeout(resolve, SUBMIT_ANSWERED_MS));
   let png: Uint8Array;
   try {
     png = request.kind === 'edit' ? demoEdit(request.images[0].bytes, request.size) : demoGeneration(request.prompt, request.size);

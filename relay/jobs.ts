@@ -192,14 +192,17 @@ export class JobManager {
       createdAt: new Date(this.now()).toISOString(),
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     });
+    // The provider call starts at once; the job is answered for only once its record is on disk.
+    void this.run(job, request, admission);
     try {
       await this.save(job);
     } catch {
+      // Not finished: the record is never written again, and the call is ended before it costs.
+      job.record.status = 'cancelled';
+      job.controller.abort();
       this.forget(job);
-      admission.release();
       throw notSaved();
     }
-    void this.run(job, request, admission);
     return job.record;
   }
 

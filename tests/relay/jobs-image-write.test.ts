@@ -71,3 +71,35 @@ describe("a succeeded job's image while it is written to disk", () => {
     await expect.poll(() => recordOnDisk(id)).toMatchObject({ status: 'failed', error: { code: 'job_not_saved' } });
   });
 });
+
+describe('a job whose record cannot be written', () => {
+  it('is refused with job_not_saved, and its provider call, already started, is ended', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reimage-record-write-'));
+    const signals: AbortSignal[] = [];
+    const waiting: Upstream = (_request, signal) => {
+      signals.push(signal);
+      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    };
+    const inFlightSeen: number[] = [];
+    class FullDisk extends JobStore {
+      override save(): Promise<void> {
+        return Promise.reject(new Error('ENOSPC: no space left on device'));
+      }
+    }
+    const jobs = await JobManager.open({ upstream: waiting, store: new FullDisk(dir), ttlMs: 3600_000, admit: (_client, inFlight) => void inFlightSeen.push(inFlight) });
+    try {
+      const admission = jobs.admit('alice');
+      await expect(jobs.submit(admission, { kind: 'generate', prompt: 'p', size: 'auto' })).rejects.toMatchObject({ status: 507, code: 'job_not_saved' });
+      expect(signals).toHaveLength(1);
+      expect(signals[0].aborted).toBe(true);
+      // Its place among alice's provider calls is free again.
+      await expect.poll(() => {
+        jobs.admit('alice').release();
+        return inFlightSeen.at(-1);
+      }).toBe(0);
+    } finally {
+      await jobs.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
