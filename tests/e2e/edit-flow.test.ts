@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../../relay/tokens';
 import { mappedSize } from '../fakes/fake-llmeasy';
 import { temporaryDataDir } from '../helpers/relay-process';
-import { clickLayer, configureRelay, imageSize, layers, openFigma, pluginUi, selectionNames, type Stack, startStack } from './harness';
+import { clickLayer, imageSize, layers, openPluginWithRelay, pluginUi, selectionNames, type Stack, startStack } from './harness';
 
 
 /** The built plugin in Chromium, hosted as Figma hosts it, against the real relay and a strict fake provider. */
@@ -16,9 +16,7 @@ describe('editing two selected frames in the browser', { timeout: 60_000 }, () =
   afterAll(() => stack.close());
 
   it('places the result right of the selection at the decoded size, with an image fill and plugin data', async () => {
-    const page = await openFigma(stack);
-    const ui = pluginUi(page);
-    await configureRelay(page, stack.relay.url);
+    const { page, ui } = await openPluginWithRelay(stack, stack.relay.url);
 
     await clickLayer(page, 'Product card');
     await clickLayer(page, 'Logo', true);
@@ -47,8 +45,7 @@ describe('editing two selected frames in the browser', { timeout: 60_000 }, () =
   });
 
   it('restores the relay settings after the page reloads', async () => {
-    const page = await openFigma(stack);
-    await configureRelay(page, 'https://relay.team.example', 'rt_e2e_token');
+    const { page } = await openPluginWithRelay(stack, 'https://relay.team.example', 'rt_e2e_token');
     await page.reload();
     const ui = pluginUi(page);
     await ui.getByRole('button', { name: 'Generate' }).waitFor();
@@ -73,8 +70,7 @@ describe('a team relay that requires access tokens', { timeout: 60_000 }, () => 
 
   it('generates with the token the admin handed out, pasted in Settings', async () => {
     const token = tokens.create('ana');
-    const page = await openFigma(stack);
-    await configureRelay(page, stack.relay.url, token);
+    const { page } = await openPluginWithRelay(stack, stack.relay.url, token);
     await clickLayer(page, 'Logo');
     await pluginUi(page).getByRole('textbox', { name: 'Prompt' }).fill('Logo in gold leaf');
     await pluginUi(page).getByRole('button', { name: /^Generate/ }).click();

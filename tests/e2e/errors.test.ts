@@ -9,7 +9,7 @@ import { DEFAULT_REQUEST_LIMITS, MB } from '../../relay/request-limits';
 import { TokenStore } from '../../relay/tokens';
 import { temporaryDataDir } from '../helpers/relay-process';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
-import { clickLayer, configureRelay, openFigma, pluginUi, type Stack, startStack, upstreamTo } from './harness';
+import { clickLayer, openPluginWithRelay, pluginUi, type Stack, startStack, upstreamTo } from './harness';
 
 const REFUSED_PROMPT = 'Put a real celebrity in this ad';
 const MODERATION_MESSAGE = 'Your request was rejected as a result of our safety system.';
@@ -60,9 +60,8 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
   });
 
   it('says the relay is not answering and how to start it or fix its address', async () => {
-    const page = await openFigma(stack);
     const relayUrl = `http://127.0.0.1:${await closedPort()}`;
-    await configureRelay(page, relayUrl);
+    const { page } = await openPluginWithRelay(stack, relayUrl);
     const message = await generate(page, 'Logo', 'Make it chrome');
     expect(message).toContain(`Can't reach the relay at ${relayUrl}`);
     expect(message).toMatch(/npm start/);
@@ -71,16 +70,14 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
 
   it('says the relay rejected the access token and to ask the admin for a new one in Settings', async () => {
     tokens.create('ana');
-    const page = await openFigma(stack);
-    await configureRelay(page, guardedRelay.url, 'rmg_revoked-or-mistyped');
+    const { page } = await openPluginWithRelay(stack, guardedRelay.url, 'rmg_revoked-or-mistyped');
     const message = await generate(page, 'Logo', 'Make it chrome');
     expect(message).toContain('The relay rejected your access token');
     expect(message).toMatch(/ask your admin for a new one and paste it in Settings/);
   });
 
   it('says the references are too large and to select fewer or smaller layers', async () => {
-    const page = await openFigma(stack);
-    await configureRelay(page, stack.relay.url);
+    const { page } = await openPluginWithRelay(stack, stack.relay.url);
     await page.evaluate((base64) => {
       const { figma } = (window as unknown as { emulator: Emulator }).emulator;
       const image = figma.createImage(Uint8Array.from(atob(base64), (char) => char.charCodeAt(0)));
@@ -96,8 +93,7 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
   });
 
   it('shows the provider’s refusal and says to change the prompt or references', async () => {
-    const page = await openFigma(stack);
-    await configureRelay(page, stack.relay.url);
+    const { page } = await openPluginWithRelay(stack, stack.relay.url);
     const message = await generate(page, 'Product card', REFUSED_PROMPT);
     expect(message).toContain(MODERATION_MESSAGE);
     expect(message).toMatch(/[Cc]hange the prompt/);

@@ -94,6 +94,13 @@ export async function configureRelay(page: Page, relayUrl: string, accessToken =
   await token.press('Tab');
 }
 
+/** The playground open with the plugin pointed at a relay, as a designer leaves it once set up. */
+export async function openPluginWithRelay(playground: Playground, relayUrl: string, accessToken = '') {
+  const page = await openFigma(playground);
+  await configureRelay(page, relayUrl, accessToken);
+  return { page, ui: pluginUi(page) };
+}
+
 type Layers = ReturnType<Emulator['layers']>;
 
 /** The page's top-level layers as the emulator's document holds them. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, clickLayer, configureRelay, openFigma, pluginUi, type Stack, startStack } from './harness';
+import { ARTIFACTS, clickLayer, openPluginWithRelay, pluginUi, type Stack, startStack } from './harness';
 
 
 /** WCAG contrast between an element's text and the first opaque background behind it. */
@@ -46,9 +46,7 @@ describe('the panel in Figma’s light and dark themes', { timeout: 60_000 }, ()
   afterAll(() => stack.close());
 
   it('paints with Figma’s theme colours and keeps text readable after a generation, in both themes', async () => {
-    const page = await openFigma(stack);
-    const ui = pluginUi(page);
-    await configureRelay(page, stack.relay.url);
+    const { page, ui } = await openPluginWithRelay(stack, stack.relay.url);
     await clickLayer(page, 'Hero banner');
     await ui.getByRole('textbox', { name: 'Prompt' }).fill('Turn the sunset into a neon night skyline');
     await ui.getByRole('combobox', { name: 'Size' }).selectOption('1536x1024');
@@ -65,9 +63,7 @@ describe('the panel in Figma’s light and dark themes', { timeout: 60_000 }, ()
   });
 
   it('keeps warnings and errors readable in both themes', async () => {
-    const page = await openFigma(stack);
-    const ui = pluginUi(page);
-    await configureRelay(page, 'http://127.0.0.1:9');
+    const { page, ui } = await openPluginWithRelay(stack, 'http://127.0.0.1:9');
     await clickLayer(page, 'Logo');
     await ui.getByRole('textbox', { name: 'Prompt' }).fill('Make it chrome');
     await ui.getByRole('button', { name: 'Generate' }).click();

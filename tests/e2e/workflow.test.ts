@@ -1,17 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mappedSize } from '../fakes/fake-llmeasy';
-import {
-  clickEmptyCanvas,
-  clickLayer,
-  configureRelay,
-  layers,
-  openFigma,
-  pluginUi,
-  selectionNames,
-  type Stack,
-  startStack,
-  viewportCenter,
-} from './harness';
+import { clickEmptyCanvas, clickLayer, layers, openPluginWithRelay, selectionNames, type Stack, startStack, viewportCenter } from './harness';
 
 
 /** The designer's workflow through the built plugin in Chromium, against the real relay's jobs. */
@@ -25,9 +14,7 @@ describe('the designer’s workflow in the browser', { timeout: 60_000 }, () => 
   afterAll(() => stack.close());
 
   it('lines two variants up in one row beside the selection and selects them together', async () => {
-    const page = await openFigma(stack);
-    const ui = pluginUi(page);
-    await configureRelay(page, stack.relay.url);
+    const { page, ui } = await openPluginWithRelay(stack, stack.relay.url);
     await clickLayer(page, 'Logo');
     await ui.getByRole('textbox', { name: 'Prompt' }).fill('Logo as a glossy 3D badge');
     await ui.getByRole('combobox', { name: 'Variants' }).selectOption('2');
@@ -43,9 +30,7 @@ describe('the designer’s workflow in the browser', { timeout: 60_000 }, () => 
   });
 
   it('creates an image from the prompt alone in the middle of the view when nothing is selected', async () => {
-    const page = await openFigma(stack);
-    const ui = pluginUi(page);
-    await configureRelay(page, stack.relay.url);
+    const { page, ui } = await openPluginWithRelay(stack, stack.relay.url);
     await clickEmptyCanvas(page);
     await expect.poll(() => ui.getByText('Text to image').isVisible()).toBe(true);
     // Scroll down to an empty part of the page: results never land on top of other layers.
@@ -63,9 +48,7 @@ describe('the designer’s workflow in the browser', { timeout: 60_000 }, () => 
   });
 
   it('replaces the selected layer in place, keeping its old fills hidden underneath', async () => {
-    const page = await openFigma(stack);
-    const ui = pluginUi(page);
-    await configureRelay(page, stack.relay.url);
+    const { page, ui } = await openPluginWithRelay(stack, stack.relay.url);
     await clickLayer(page, 'Product card');
     const before = (await layers(page)).find((layer) => layer.name === 'Product card')!;
     await ui.getByRole('textbox', { name: 'Prompt' }).fill('Make the card pastel');
@@ -84,8 +67,7 @@ describe('the designer’s workflow in the browser', { timeout: 60_000 }, () => 
   });
 
   it('runs a Quick Action without the panel and says in a notification when the image is on the canvas', async () => {
-    const page = await openFigma(stack);
-    await configureRelay(page, stack.relay.url);
+    const { page } = await openPluginWithRelay(stack, stack.relay.url);
     await clickLayer(page, 'Logo');
     const answers = ['Logo carved in marble', ''];
     page.on('dialog', (dialog) => void dialog.accept(answers.shift()));
