@@ -6,7 +6,7 @@ import { RelayHttpError } from './errors';
 import { readGenerateRequest } from './generate-request';
 import type { ImageRequest } from './image-request';
 import type { JobRecord } from './job-record';
-import { jobPath } from './job-routes';
+import { jobPath, jobView } from './job-routes';
 import type { JobManager } from './jobs';
 import { openAiImageJson } from './provider';
 import { maxGenerateBodyBytes, type RequestLimits } from './request-limits';
@@ -46,7 +46,8 @@ export function imageRoutes(options: ImageRouteOptions): Hono<RelayEnv> {
 
   function accepted(c: Context<RelayEnv>, record: JobRecord): Response {
     const url = jobPath(record.id);
-    return c.json({ id: record.id, status: record.status, url }, 202, { Location: url, 'Preference-Applied': 'respond-async' });
+    // The job as GET shows it: it may have ended already when the provider answers at once.
+    return c.json({ ...jobView(record), url }, 202, { Location: url, 'Preference-Applied': 'respond-async' });
   }
 
   /**

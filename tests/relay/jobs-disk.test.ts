@@ -2,6 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRelayApp } from '../../relay/app';
+import type { JobRecord } from '../../relay/job-record';
 import { JobStore } from '../../relay/job-store';
 import { JobManager } from '../../relay/jobs';
 import type { Upstream } from '../../relay/upstream';
@@ -97,6 +99,34 @@ describe('a job whose record cannot be written', () => {
         jobs.admit('alice').release();
         return inFlightSeen.at(-1);
       }).toBe(0);
+    } finally {
+      await jobs.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a job that ends before its submit is answered', () => {
+  it('is answered 202 as it is then: succeeded, with its image', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reimage-fast-job-'));
+    // The record's first write is slow; the provider answers at once, so the job ends before it.
+    class SlowRecords extends JobStore {
+      override async save(record: JobRecord): Promise<void> {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return super.save(record);
+      }
+    }
+    const jobs = await JobManager.open({ upstream: answering, store: new SlowRecords(dir), ttlMs: 3600_000 });
+    const app = createRelayApp({ jobs, mode: 'live', version: 'test', log: () => undefined });
+    try {
+      const response = await app.request('/v1/images/generations', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', prefer: 'respond-async' },
+        body: JSON.stringify({ prompt: 'p', size: 'auto' }),
+      });
+      expect(response.status).toBe(202);
+      const body = (await response.json()) as { id: string; url: string };
+      expect(body).toMatchObject({ status: 'succeeded', image: { url: `/v1/jobs/${body.id}/image`, width: 6, height: 4 }, url: `/v1/jobs/${body.id}` });
     } finally {
       await jobs.stop();
       await rm(dir, { recursive: true, force: true });
