@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REQUEST_LIMITS } from '../../relay/request-limits';
 import { liveUpstream } from '../../relay/upstream';
@@ -174,4 +175,20 @@ describe('request limits, over real HTTP', () => {
     const { status } = await send(buildEditForm({ prompt: 'p', size: 'auto', images: [{ filename: 'a.png', bytes: solidPng(4, 4) }] }));
     expect(status).toBe(200);
   });
+
+  it('costs nothing when the client leaves in the middle of its upload, and keeps serving', async () => {
+    const before = provider.calls.length;
+    await new Promise<void>((resolve) => {
+      const upload = request(`${relay.url}/v1/images/edits`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, agent: false });
+      upload.on('error', () => resolve());
+      upload.on('close', () => resolve());
+      upload.write(openImagePart('image').next().value!);
+      setTimeout(() => upload.destroy(), 50);
+    });
+    const { status } = await send(buildEditForm({ prompt: 'p', size: 'auto', images: [{ filename: 'a.png', bytes: solidPng(4, 4) }] }));
+    expect(status).toBe(200);
+    expect(provider.calls.length).toBe(before + 1);
+    await expect.poll(() => relay.logs.some((line) => line.includes('"path":"/v1/images/edits"') && line.includes('"status":400'))).toBe(true);
+  });
 });
+
