@@ -8,8 +8,8 @@ export interface ProviderAnswer {
   status: number;
   retryAfter: string | null;
   /**
-   * The whole body, read once. A body cut short reads as what arrived: the answer is then no
-   * image, not a failure to reach the provider, which was reached.
+   * The whole body, read once. A body cut short reads as empty: the answer is then no image
+   * (502, a bad answer), not a failure to reach the provider, which was reached.
    */
   read(): Promise<Buffer>;
 }
