@@ -91,9 +91,10 @@ const drainSeconds = drainTimeoutMs / 1000;
 
 /** Finishes what clients are waiting for (their images on disk), answering polls and downloads meanwhile, then exits. */
 async function drainAndExit(): Promise<never> {
+  const inProgress = jobs.inFlight;
   console.log(
-    `Reimage relay: stopping. New images are refused; the ${jobs.inFlight} in progress are finished first, for up to ${drainSeconds} s (DRAIN_TIMEOUT_SECONDS). ` +
-      `Send the signal again (Ctrl-C) after ${SAME_SIGNAL_MS / 1000} s to stop at once.`,
+    `Reimage relay: stopping. New images are refused; ${inProgress === 1 ? 'the 1 image in progress is' : `the ${inProgress} images in progress are`} finished first, ` +
+      `for up to ${drainSeconds} s (DRAIN_TIMEOUT_SECONDS). Send the signal again (Ctrl-C) after ${SAME_SIGNAL_MS / 1000} s to stop at once.`,
   );
   const deadline = Date.now() + drainTimeoutMs;
   let timer: ReturnType<typeof setTimeout> | undefined;
