@@ -59,6 +59,7 @@ describe('the relay process stopped with a signal while images are being made', 
 
     // A service manager signals the whole process group, and a wrapper forwards the signal too.
     for (let i = 0; i < 3; i++) relay.child.kill('SIGTERM');
+    await expect.poll(() => relay.output()).toContain('Reimage relay: stopping. New images are refused; the 3 images in progress are finished first');
 
     const refused = await submitEdit(relay.url);
     expect(refused.status).toBe(503);
@@ -99,6 +100,7 @@ describe('the relay process stopped with a signal while images are being made', 
     await expect.poll(() => held.waiting).toBe(1);
 
     relay.child.kill('SIGTERM');
+    await expect.poll(() => relay.output()).toContain('Reimage relay: stopping.');
     await sleep(2500);
     expect(relay.child.exitCode).toBeNull();
     relay.child.kill('SIGTERM');
