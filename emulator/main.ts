@@ -50,14 +50,23 @@ function applyTheme(next: Theme): void {
 applyTheme(theme);
 $('#theme').addEventListener('click', () => applyTheme(theme === 'dark' ? 'light' : 'dark'));
 
-let toastTimer: ReturnType<typeof setTimeout> | undefined;
-figma.listen('notify', (message, options) => {
+/** Figma's toast: the latest notification, with its button; FakeFigma times it out. */
+let toastId: number | undefined;
+figma.listen('notify', (message, options, id) => {
   const toast = $('#toast');
-  toast.textContent = message;
+  const text = Object.assign(document.createElement('span'), { textContent: message });
+  toast.replaceChildren(text);
+  if (options.button) {
+    const button = Object.assign(document.createElement('button'), { type: 'button', textContent: options.button.text });
+    button.addEventListener('click', () => figma.pressNotificationButton(id));
+    toast.append(button);
+  }
   toast.classList.toggle('error', Boolean(options.error));
   toast.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => (toast.hidden = true), options.timeout ?? 4000);
+  toastId = id;
+});
+figma.listen('dismiss', (id) => {
+  if (id === toastId) $('#toast').hidden = true;
 });
 let pluginRunning = false;
 figma.listen('close', (message) => {
@@ -150,7 +159,7 @@ function describe(node: FakeSceneNode) {
     y: node.y,
     width: node.width,
     height: node.height,
-    fills: node.fills,
+    fills: 'fills' in node ? node.fills : undefined,
     pluginData: Object.fromEntries(node.getPluginDataKeys().map((key) => [key, node.getPluginData(key)])),
     relaunchData: node.relaunchData,
   };
