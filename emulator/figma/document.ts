@@ -91,6 +91,12 @@ export class FakePage extends FakeBaseNode {
     if (kept.length !== this.currentSelection.length) this.selection = kept;
   }
 
+  /** Drops nodes that are no longer on the page (after an undo) from the selection. */
+  forgetMissing(): void {
+    const kept = this.currentSelection.filter((node) => !node.removed && pageOf(node) === this);
+    if (kept.length !== this.currentSelection.length) this.selection = kept;
+  }
+
   private mustBeLoaded(): void {
     if (!this.loaded) throw new Error(UNLOADED_PAGE_ERROR);
   }

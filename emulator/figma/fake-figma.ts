@@ -3,6 +3,7 @@ import { decodePngRgba, type Rgba } from '../../shared/png-rgba';
 import { clientStorageOver } from './client-storage';
 import { acceptedImageSize } from './image-check';
 import { FakeDocument, FakePage } from './document';
+import { UndoHistory } from './undo';
 import {
   type Box,
   FakeContainer,
@@ -125,6 +126,7 @@ export class FakeFigma implements FigmaApi {
   /** The file's root, as the fake's own node (for tests and the emulator); the plugin reads `root`. */
   readonly document: FakeDocument;
   private readonly file: FakeFile;
+  private readonly history: UndoHistory;
   private current: FakePage;
   private readonly host: Listeners = { post: [], notify: [], dismiss: [], resize: [], showUI: [], close: [] };
   /** The notifications still showing, by id, with what their dismissal needs. */
@@ -148,6 +150,7 @@ export class FakeFigma implements FigmaApi {
     for (const name of options.pages ?? ['Page 1']) this.addPage(name);
     this.current = this.document.children[0];
     this.current.load();
+    this.history = new UndoHistory(this.document);
     // A notification's button goes with the plugin whose code it would call.
     this.listen('close', () => {
       for (const [id, shown] of this.showing) if (shown.options.button) this.dismiss(id, 'dismiss');
@@ -261,6 +264,16 @@ export class FakeFigma implements FigmaApi {
     if (type === 'run') this.runListeners.push(callback as RunHandler);
   }
 
+  /** Ends an undo step here, so what the plugin does next is undone on its own. */
+  commitUndo(): void {
+    this.history.commit();
+  }
+
+  /** Reverts to the last committed state (the designer's own edits are committed as they make them). */
+  triggerUndo(): void {
+    this.history.undo();
+  }
+
   createImage(data: Uint8Array): Image {
     const size = acceptedImageSize(data);
     const hash = `hash-${this.images.size + 1}`;
@@ -345,6 +358,7 @@ export class FakeFigma implements FigmaApi {
     const group = new FakeGroup(this.file, 'GROUP', name, { x: 0, y: 0, width: 0, height: 0 });
     this.put(group, parent);
     for (const node of nodes) group.addLayer(node);
+    this.history.commit();
     return group;
   }
 
@@ -403,9 +417,10 @@ export class FakeFigma implements FigmaApi {
     }
   }
 
-  /** The designer's own edits reach any page, loaded or not. */
+  /** The designer's own edits reach any page, loaded or not, and are each an undo step. */
   private put(node: FakeSceneNode, parent: FakeContainer | FakePage = this.current): void {
     parent.addLayer(node);
+    this.history.commit();
   }
 
   private latestWithButton(): number | undefined {

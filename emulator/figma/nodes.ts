@@ -75,7 +75,22 @@ export abstract class FakeBaseNode {
   getRelaunchData(): Record<string, string> {
     return { ...this.relaunchData };
   }
+
+  /** What undo brings back of this node: every value a plugin or designer can change. */
+  saveState(): NodeState {
+    return { name: this.name, relaunchData: { ...this.relaunchData }, pluginData: [...this.pluginData] };
+  }
+
+  restoreState(state: NodeState): void {
+    this.name = state.name as string;
+    this.relaunchData = { ...(state.relaunchData as Record<string, string>) };
+    this.pluginData.clear();
+    for (const [key, value] of state.pluginData as [string, unknown][]) this.pluginData.set(key, value);
+  }
 }
+
+/** A node's changeable values, as plain data (node references as ids), for undo. */
+export type NodeState = Record<string, unknown>;
 
 /** A solid paint from 0–255 channels, as designers pick colours. */
 export function solidPaint([r, g, b]: Rgb): SolidPaint {
@@ -202,6 +217,19 @@ export abstract class FakeSceneNode extends FakeBaseNode {
     this.removed = true;
   }
 
+  override saveState(): NodeState {
+    return { ...super.saveState(), visible: this.visible, position: { ...this.position }, size: { ...this.size }, turn: this.turn, effects: this.effectList };
+  }
+
+  override restoreState(state: NodeState): void {
+    super.restoreState(state);
+    this.visible = state.visible as boolean;
+    this.position = { ...(state.position as { x: number; y: number }) };
+    this.size = { ...(state.size as { width: number; height: number }) };
+    this.turn = state.turn as number;
+    this.effectList = state.effects as readonly Effect[];
+  }
+
   /**
    * Real PNG pixels of what the node shows, rotation and effects included: by default the area of
    * its render bounds (so a shadow makes the image larger than the node), the bounding box with
@@ -238,6 +266,15 @@ function withFills<Base extends NodeClass>(base: Base) {
 
     set fills(paints: readonly Paint[]) {
       this.paints = frozenPaints(paints);
+    }
+
+    override saveState(): NodeState {
+      return { ...super.saveState(), fills: this.paints };
+    }
+
+    override restoreState(state: NodeState): void {
+      super.restoreState(state);
+      this.paints = state.fills as readonly Paint[];
     }
   }
   return Filled;
@@ -281,6 +318,16 @@ export class FakeShape extends withFills(withLayout(FakeSceneNode)) {}
 export class FakeText extends withFills(withLayout(FakeSceneNode)) {
   characters = '';
   fontSize = 12;
+
+  override saveState(): NodeState {
+    return { ...super.saveState(), characters: this.characters, fontSize: this.fontSize };
+  }
+
+  override restoreState(state: NodeState): void {
+    super.restoreState(state);
+    this.characters = state.characters as string;
+    this.fontSize = state.fontSize as number;
+  }
 }
 
 /**
