@@ -151,8 +151,9 @@ export class FakeFigma implements FigmaApi {
     this.current = this.document.children[0];
     this.current.load();
     this.history = new UndoHistory(this.document);
-    // A notification's button goes with the plugin whose code it would call.
+    // The plugin's page listeners, and any notification's button, go with the plugin whose code they would call.
     this.listen('close', () => {
+      this.pageListeners = [];
       for (const [id, shown] of this.showing) if (shown.options.button) this.dismiss(id, 'dismiss');
     });
   }
@@ -252,7 +253,6 @@ export class FakeFigma implements FigmaApi {
   closePlugin(message?: string): void {
     this.closedWith = message;
     this.selectionListeners = [];
-    this.pageListeners = [];
     this.runListeners = [];
     this.ui.onmessage = undefined;
     this.emit('close', message);
