@@ -3,7 +3,7 @@ import { FakeFigma, type FakeSceneNode } from './figma/fake-figma';
 import { decodeNatively } from './native-image-decoder';
 import { PersistentMap } from './persistent-map';
 import { PluginWindow } from './plugin-window';
-import { addSampleFrames } from './sample-frames';
+import { addArchiveLayers, addSampleFrames } from './sample-frames';
 import type { Theme } from './theme';
 
 interface Manifest {
@@ -26,8 +26,10 @@ const manifest = JSON.parse(await fetchText('/manifest.json')) as Manifest;
 const figma = new FakeFigma(new PersistentMap(localStorage, `reimage-emulator:clientStorage:${manifest.id}:`), {
   keepPosted: false,
   decodeImage: decodeNatively,
+  pages: ['Page 1', 'Archive'],
 });
 addSampleFrames(figma);
+addArchiveLayers(figma, figma.document.children[1]);
 
 const params = new URLSearchParams(location.search);
 let theme: Theme = (params.get('theme') ?? localStorage.getItem(THEME_KEY)) === 'dark' ? 'dark' : 'light';
@@ -50,14 +52,23 @@ function applyTheme(next: Theme): void {
 applyTheme(theme);
 $('#theme').addEventListener('click', () => applyTheme(theme === 'dark' ? 'light' : 'dark'));
 
-let toastTimer: ReturnType<typeof setTimeout> | undefined;
-figma.listen('notify', (message, options) => {
+/** Figma's toast: the latest notification, with its button; FakeFigma times it out. */
+let toastId: number | undefined;
+figma.listen('notify', (message, options, id) => {
   const toast = $('#toast');
-  toast.textContent = message;
+  const text = Object.assign(document.createElement('span'), { textContent: message });
+  toast.replaceChildren(text);
+  if (options.button) {
+    const button = Object.assign(document.createElement('button'), { type: 'button', textContent: options.button.text });
+    button.addEventListener('click', () => figma.pressNotificationButton(id));
+    toast.append(button);
+  }
   toast.classList.toggle('error', Boolean(options.error));
   toast.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => (toast.hidden = true), options.timeout ?? 4000);
+  toastId = id;
+});
+figma.listen('dismiss', (id) => {
+  if (id === toastId) $('#toast').hidden = true;
 });
 let pluginRunning = false;
 figma.listen('close', (message) => {
@@ -99,6 +110,19 @@ $('#run').addEventListener('click', () => {
 $('#fit').addEventListener('click', () => canvas.zoomToFit());
 
 function renderPanels(): void {
+  $('#pages').replaceChildren(
+    ...figma.document.children.map((page) => {
+      const item = document.createElement('li');
+      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: page.name });
+      button.setAttribute('aria-pressed', String(page === figma.page));
+      button.addEventListener('click', () => {
+        figma.showPage(page);
+        canvas.zoomToFit();
+      });
+      item.append(button);
+      return item;
+    }),
+  );
   const selection = figma.page.selection;
   $('#layers').replaceChildren(
     ...[...figma.page.children].reverse().map((node) => {
@@ -127,7 +151,7 @@ function renderPanels(): void {
 
 let panelState = '';
 setInterval(() => {
-  const state = JSON.stringify([figma.page.children.map((n) => [n.id, n.name]), figma.page.selection.map((n) => [n.id, n.relaunchData])]);
+  const state = JSON.stringify([figma.page.id, figma.page.childNodes.map((n) => [n.id, n.name]), figma.page.selection.map((n) => [n.id, n.relaunchData])]);
   if (state !== panelState) {
     panelState = state;
     renderPanels();
@@ -150,7 +174,7 @@ function describe(node: FakeSceneNode) {
     y: node.y,
     width: node.width,
     height: node.height,
-    fills: node.fills,
+    fills: 'fills' in node ? node.fills : undefined,
     pluginData: Object.fromEntries(node.getPluginDataKeys().map((key) => [key, node.getPluginData(key)])),
     relaunchData: node.relaunchData,
   };
@@ -160,6 +184,7 @@ const emulator = {
   figma,
   layers: () => figma.page.children.map(describe),
   selection: () => figma.page.selection.map((node) => node.name),
+  currentPage: () => figma.page.name,
   screenBox: (name: string) => {
     const node = figma.page.children.find((child) => child.name === name);
     return node ? canvas.screenBox(node) : undefined;

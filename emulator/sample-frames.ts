@@ -1,4 +1,4 @@
-import type { FakeFigma } from './figma/fake-figma';
+import type { FakeFigma, FakePage } from './figma/fake-figma';
 
 type Stop = [position: number, hex: string];
 
@@ -21,7 +21,17 @@ const TOP_TO_BOTTOM: Transform = [[0, 1, 0], [1, 0, 0]];
 const DIAGONAL: Transform = [[0.5, 0.5, 0], [-0.5, 0.5, 0.5]];
 const CENTRED: Transform = [[1, 0, 0], [0, 1, 0]];
 
-/** A few frames with real pixel content, so the playground has something to edit. */
+const SOFT_SHADOW: DropShadowEffect = {
+  type: 'DROP_SHADOW',
+  color: { r: 0, g: 0, b: 0, a: 0.35 },
+  offset: { x: 0, y: 8 },
+  radius: 16,
+  spread: 0,
+  visible: true,
+  blendMode: 'NORMAL',
+};
+
+/** A few frames with real pixel content, so the playground has something to edit; an older page holds other kinds of layer. */
 export function addSampleFrames(figma: FakeFigma): void {
   const card = figma.addFrame('Product card', { x: 0, y: 0, width: 320, height: 400 });
   card.fills = [gradient('GRADIENT_LINEAR', TOP_TO_BOTTOM, [[0, '#ffe3c9'], [1, '#ff9db4']])];
@@ -40,4 +50,18 @@ export function addSampleFrames(figma: FakeFigma): void {
   figma.addShape('ELLIPSE', 'Sun', { x: 330, y: 120, width: 120, height: 120 }, [solid('#ffd56b')], hero);
   figma.addShape('ELLIPSE', 'Hill', { x: -120, y: 210, width: 520, height: 220 }, [solid('#3b5f4a')], hero);
   figma.addShape('ELLIPSE', 'Far hill', { x: 260, y: 230, width: 420, height: 200 }, [solid('#2c4a3a')], hero);
+}
+
+/** Layers of the kinds Figma has beyond frames: a turned sticker with a shadow, a group, a section with text. */
+export function addArchiveLayers(figma: FakeFigma, page: FakePage): void {
+  const sticker = figma.addNode('FRAME', 'Sale sticker', { x: 40, y: 60, width: 220, height: 220 }, { fills: [solid('#ffd56b')], rotation: 12, effects: [SOFT_SHADOW], parent: page });
+  figma.addNode('TEXT', 'Sticker text', { x: 30, y: 90, width: 160, height: 40 }, { fills: [solid('#2f3b69')], characters: '-30% today', fontSize: 28, parent: sticker });
+
+  const dot = figma.addShape('ELLIPSE', 'Dot', { x: 360, y: 80, width: 80, height: 80 }, [solid('#7b61ff')], page);
+  const bar = figma.addShape('RECTANGLE', 'Bar', { x: 340, y: 190, width: 120, height: 24 }, [solid('#19e3b1')], page);
+  figma.addGroup('Badge', [dot, bar]);
+
+  const section = figma.addNode('SECTION', 'Old campaign', { x: 0, y: 360, width: 540, height: 260 }, { fills: [solid('#eef1f6')], parent: page });
+  figma.addNode('TEXT', 'Headline', { x: 32, y: 32, width: 420, height: 80 }, { fills: [solid('#1c1c28')], characters: 'Summer collection\nNew colours every week', fontSize: 24, parent: section });
+  figma.addShape('VECTOR', 'Arrow', { x: 440, y: 160, width: 64, height: 64 }, [solid('#e9674a')], section);
 }

@@ -67,6 +67,8 @@ export interface InitState {
   history: HistoryEntry[];
   savedPrompts: SavedPrompt[];
   pendingJobs: PendingJob[];
+  /** What went wrong while opening (the panel opens all the same), in words that say what to do. */
+  problem?: string;
 }
 
 /** Messages from the sandbox to the UI. Images travel one per message. */

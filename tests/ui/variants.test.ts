@@ -137,9 +137,9 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     await expect.poll(() => (before.storage.get('pending-jobs') as unknown[] | undefined)?.length).toBe(1);
     const [pending] = before.storage.get('pending-jobs') as { jobId: string }[];
 
-    const after = new FakeFigma();
-    for (const [key, value] of before.storage) after.storage.set(key, value);
-    after.page.appendChild(before.page.children[0]);
+    // Opening the plugin again in the same file: its code starts afresh on the same document.
+    before.closePlugin();
+    const after = before;
     startPlugin(after);
     await after.sendFromUi({ type: 'ready' });
     const [init] = after.messagesOfType<Extract<import('../../shared/protocol').PluginMessage, { type: 'init' }>>('init');
