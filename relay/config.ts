@@ -16,6 +16,8 @@ export interface RelayConfig {
   jobTtlMs: number;
   limits: RequestLimits;
   clientLimits: ClientLimits;
+  /** How long the demo upstream waits before answering, so the panel can be seen waiting as it does for a real call. */
+  demoDelayMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     jobTtlMs: integer(env, 'JOB_TTL_HOURS', DEFAULT_JOB_TTL_HOURS, 1, 24 * 365) * 3600_000,
     limits: requestLimits(env),
     clientLimits: clientLimits(env),
+    demoDelayMs: integer(env, 'DEMO_DELAY_SECONDS', 0, 0, 3600) * 1000,
   };
 }
 

@@ -110,7 +110,7 @@ describe('text to image through /v1/images/generations', () => {
   });
 
   it('answers in demo mode with a picture at the requested size', async () => {
-    relay = await startRelay({ upstream: demoUpstream, mode: 'demo' });
+    relay = await startRelay({ upstream: demoUpstream(), mode: 'demo' });
 
     const response = await generate(relay, { prompt: 'A lighthouse', size: '1152x1536' });
     const body = (await response.json()) as { data: { b64_json: string }[] };
