@@ -12,7 +12,7 @@ export interface AccessPolicy {
 
 function rejected(missing: boolean): RelayHttpError {
   const message = missing
-    ? 'The relay needs an access token: ask your admin for one and paste it in Settings.'
+    ? 'The relay needs an access token: paste yours in Settings → Access token. Your admin hands them out; a relay on your own machine printed one when it first started.'
     : 'The relay rejected your access token: ask your admin for a new one and paste it in Settings.';
   return new RelayHttpError(401, missing ? 'missing_access_token' : 'invalid_access_token', message, undefined, { 'WWW-Authenticate': 'Bearer' });
 }

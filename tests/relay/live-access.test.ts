@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -70,6 +70,18 @@ describe('a live relay on loopback', { timeout: 60_000 }, () => {
     const relay = await startLive();
     await firstStartToken(relay);
     expect(statSync(join(dataDir, 'local-token')).mode & 0o777).toBe(0o600);
+  });
+
+  it('forgets this machine\'s token once it is revoked, and makes none while other tokens exist', async () => {
+    const first = await startLive();
+    await firstStartToken(first);
+    await first.stop();
+    expect((await runRelayCommand(['token', 'create', 'bob'], { RELAY_DATA_DIR: dataDir })).code).toBe(0);
+    expect((await runRelayCommand(['token', 'revoke', localTokenName(userInfo().username)], { RELAY_DATA_DIR: dataDir })).code).toBe(0);
+
+    const again = await startLive();
+    expect(await startupOutput(again)).not.toMatch(TOKEN_PATTERN);
+    expect(existsSync(join(dataDir, 'local-token'))).toBe(false);
   });
 
   it('answers GET /v1/me with the name of the caller\'s token', async () => {

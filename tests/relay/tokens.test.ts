@@ -133,7 +133,7 @@ describe('access tokens on the relay', () => {
     const { status, headers, body } = await edit();
     expect(status).toBe(401);
     expect(headers.get('www-authenticate')).toBe('Bearer');
-    expect(body.error).toEqual({ message: 'The relay needs an access token: ask your admin for one and paste it in Settings.', type: 'invalid_request_error', code: 'missing_access_token' });
+    expect(body.error).toEqual({ message: 'The relay needs an access token: paste yours in Settings → Access token. Your admin hands them out; a relay on your own machine printed one when it first started.', type: 'invalid_request_error', code: 'missing_access_token' });
     expect(provider.calls).toHaveLength(0);
   });
 
