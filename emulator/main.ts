@@ -1,7 +1,9 @@
+import { DEFAULT_SETTINGS, SETTINGS_KEY } from '../plugin/settings';
 import { CanvasView } from './canvas-view';
 import { FakeFigma, type FakeSceneNode } from './figma/fake-figma';
 import { decodeNatively } from './native-image-decoder';
 import { PersistentMap } from './persistent-map';
+import { type PlaygroundConfig, seededSettings } from './playground-config';
 import { PluginWindow } from './plugin-window';
 import { addArchiveLayers, addSampleFrames } from './sample-frames';
 import type { Theme } from './theme';
@@ -14,6 +16,7 @@ interface Manifest {
 }
 
 const THEME_KEY = 'reimage-emulator:theme';
+const SEEDED_KEY = 'reimage-emulator:playground-relay';
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
 
 async function fetchText(path: string): Promise<string> {
@@ -30,6 +33,18 @@ const figma = new FakeFigma(new PersistentMap(localStorage, `reimage-emulator:cl
 });
 addSampleFrames(figma);
 addArchiveLayers(figma, figma.document.children[1]);
+
+/** Under `npm start`, points the plugin at the relay it started, with its token, unless the designer set their own. */
+async function seedPlaygroundRelay(): Promise<void> {
+  const response = await fetch('/playground-config', { cache: 'no-store' }).catch(() => undefined);
+  if (response?.status !== 200) return;
+  const config = (await response.json()) as PlaygroundConfig;
+  const previous = JSON.parse(localStorage.getItem(SEEDED_KEY) ?? '{}') as Partial<PlaygroundConfig>;
+  const settings = seededSettings(await figma.clientStorage.getAsync(SETTINGS_KEY), config, previous, DEFAULT_SETTINGS.relayUrl);
+  if (settings) await figma.clientStorage.setAsync(SETTINGS_KEY, settings);
+  localStorage.setItem(SEEDED_KEY, JSON.stringify(config));
+}
+await seedPlaygroundRelay();
 
 const params = new URLSearchParams(location.search);
 let theme: Theme = (params.get('theme') ?? localStorage.getItem(THEME_KEY)) === 'dark' ? 'dark' : 'light';
