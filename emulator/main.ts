@@ -65,13 +65,13 @@ figma.listen('close', (message) => {
   if (message) figma.notify(message);
 });
 
-/** Loads the built plugin as Figma does: its code with `figma` and `__html__` globals, then the run event. */
+/** Loads the built plugin as Figma does: its code with this run's `figma` and `__html__` globals, then the run event. */
 async function runPlugin(command: string, parameters?: ParameterValues): Promise<void> {
   const [code, html] = await Promise.all([fetchText('/dist/plugin.js'), fetchText('/dist/ui.html')]);
   // Figma runs one instance of a plugin: starting it again ends the running one.
   if (pluginRunning) figma.closePlugin();
   pluginRunning = true;
-  Object.assign(globalThis, { figma, __html__: html });
+  Object.assign(globalThis, { figma: figma.openPlugin(), __html__: html });
   new Function(code)();
   figma.run(command, parameters);
 }

@@ -3,6 +3,7 @@ import { decodePngRgba, type Rgba } from '../../shared/png-rgba';
 import { clientStorageOver } from './client-storage';
 import { acceptedImageSize } from './image-check';
 import { FakeFrame, FakePage, FakeSceneNode, type Rgb, solidPaint } from './nodes';
+import { apiOfRun, type PluginRun } from './plugin-run';
 
 /**
  * One fake of the Figma plugin API, behaving as Figma documents it, for the sandbox tests in Node
@@ -71,6 +72,7 @@ export class FakeFigma implements FigmaApi {
   private readonly host: Listeners = { post: [], notify: [], resize: [], showUI: [], close: [] };
   private selectionListeners: (() => void)[] = [];
   private runListeners: RunHandler[] = [];
+  private pluginRun: PluginRun = { closed: false };
 
   /**
    * `storage` holds clientStorage's entries; the emulator passes one that persists itself, does
@@ -136,8 +138,10 @@ export class FakeFigma implements FigmaApi {
     return { cancel: () => {} };
   }
 
-  /** Ends the plugin as Figma does: its listeners go with it. */
+  /** Ends the plugin as Figma does: its UI and listeners go, and the API its run was given stops working. */
   closePlugin(message?: string): void {
+    if (this.pluginRun.closed) return;
+    this.pluginRun.closed = true;
     this.closedWith = message;
     this.selectionListeners = [];
     this.runListeners = [];
@@ -170,6 +174,13 @@ export class FakeFigma implements FigmaApi {
   }
 
   // Host controls, not part of Figma's API.
+
+  /** Starts a run of the plugin, as Figma does on launch: returns the `figma` its code must be given. */
+  openPlugin(): FakeFigma {
+    this.pluginRun = { closed: false };
+    this.closedWith = null;
+    return apiOfRun(this, this.pluginRun);
+  }
 
   /** Starts the plugin's "run" event, as Figma does after loading its code. */
   run(command = '', parameters?: ParameterValues): void {
@@ -209,6 +220,7 @@ export class FakeFigma implements FigmaApi {
 
   /** Delivers a message from the UI, as figma.ui.onmessage receives it. */
   async sendFromUi(message: unknown): Promise<void> {
+    if (this.pluginRun.closed) return;
     await (this.ui.onmessage as ((message: unknown, props: OnMessageProperties) => unknown) | undefined)?.(message, { origin: 'null' });
   }
 
