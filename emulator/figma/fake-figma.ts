@@ -4,6 +4,7 @@ import { clientStorageOver } from './client-storage';
 import { acceptedImageSize } from './image-check';
 import { FakeFrame, FakePage, FakeSceneNode, type Rgb, solidPaint } from './nodes';
 import { apiOfRun, type PluginRun } from './plugin-run';
+import { FakeParameters } from './quick-actions';
 
 /**
  * One fake of the Figma plugin API, behaving as Figma documents it, for the sandbox tests in Node
@@ -124,8 +125,8 @@ export class FakeFigma implements FigmaApi {
     },
   };
 
-  /** Quick Actions are not emulated: suggestions are never asked for. */
-  readonly parameters = { on: () => {} };
+  /** Quick Actions' input events; the host fires them (see quick-actions.ts). */
+  readonly parameters = new FakeParameters();
 
   showUI(html: string, options: ShowUIOptions = {}): void {
     this.panelSize = { width: options.width ?? 300, height: options.height ?? 200 };
@@ -145,6 +146,7 @@ export class FakeFigma implements FigmaApi {
     this.closedWith = message;
     this.selectionListeners = [];
     this.runListeners = [];
+    this.parameters.clear();
     this.ui.onmessage = undefined;
     this.emit('close', message);
   }

@@ -21,6 +21,9 @@ const API_MEMBERS: ReadonlySet<PropertyKey> = new Set<keyof PluginAPI>([
   'getNodeById', 'getNodeByIdAsync', 'setCurrentPageAsync', 'loadAllPagesAsync', 'loadFontAsync', 'saveVersionHistoryAsync',
 ]);
 
+/** API members that are objects of more API (the rest, such as `currentPage`, are nodes). */
+const API_OBJECTS: ReadonlySet<PropertyKey> = new Set<keyof PluginAPI>(['ui', 'clientStorage', 'viewport', 'parameters']);
+
 /**
  * Figma's own wording is not documented (the typings say only that calls fail); this one says what
  * happened and where to look.
@@ -29,8 +32,8 @@ function closedError(member: PropertyKey): Error {
   return new Error(`in ${String(member)}: the plugin is closed. figma.closePlugin() disabled the plugin API; nothing may use figma after it.`);
 }
 
-function isPlainObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+function isPlainObject(value: object): boolean {
+  return Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /** A promise that settles only while the run is open: after close, the plugin is never called back. */
@@ -51,8 +54,9 @@ function whileOpen(run: PluginRun, value: unknown): unknown {
 export function apiOfRun<T extends object>(figma: T, run: PluginRun): T {
   const views = new WeakMap<object, unknown>();
 
-  function view(value: unknown, owner: object): unknown {
-    if (typeof value !== 'function' && !isPlainObject(value)) return value;
+  function view(value: unknown, owner: object, member: PropertyKey): unknown {
+    const apiObject = typeof value === 'object' && value !== null && (isPlainObject(value) || API_OBJECTS.has(member));
+    if (typeof value !== 'function' && !apiObject) return value;
     const known = views.get(value);
     if (known) return known;
     const made =
@@ -61,7 +65,7 @@ export function apiOfRun<T extends object>(figma: T, run: PluginRun): T {
             if (run.closed) throw closedError(value.name || 'a figma method');
             return whileOpen(run, (value as (...values: unknown[]) => unknown).apply(owner, args));
           }
-        : guarded(value, () => true);
+        : guarded(value as object, () => true);
     views.set(value, made);
     return made;
   }
@@ -72,7 +76,7 @@ export function apiOfRun<T extends object>(figma: T, run: PluginRun): T {
         const value = Reflect.get(object, member, object);
         if (!isApi(member)) return value;
         if (run.closed) throw closedError(member);
-        return view(value, object);
+        return view(value, object, member);
       },
       set(object, member, value) {
         if (isApi(member) && run.closed) throw closedError(member);
