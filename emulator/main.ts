@@ -2,6 +2,7 @@ import { CanvasView } from './canvas-view';
 import { FakeFigma, type FakeSceneNode } from './figma/fake-figma';
 import { enterParameters, type ManifestParameter, type Suggestion } from './figma/quick-actions';
 import { decodeNatively } from './native-image-decoder';
+import { contentSecurityPolicy, type NetworkAccess } from './network-policy';
 import { PersistentMap } from './persistent-map';
 import { PluginWindow } from './plugin-window';
 import { addSampleFrames } from './sample-frames';
@@ -12,6 +13,7 @@ interface Manifest {
   name: string;
   menu?: { name?: string; command?: string; parameters?: ManifestParameter[]; separator?: boolean }[];
   relaunchButtons?: { command: string; name: string }[];
+  networkAccess?: NetworkAccess;
 }
 
 const THEME_KEY = 'reimage-emulator:theme';
@@ -39,7 +41,7 @@ const canvas = new CanvasView($('#canvas'), figma, () =>
     return panel.hidden ? 0 : $('#canvas').getBoundingClientRect().right - panel.getBoundingClientRect().left;
   },
 );
-const pluginWindow = new PluginWindow($('#plugin'), figma, manifest.id, theme);
+const pluginWindow = new PluginWindow($('#plugin'), figma, manifest.id, theme, contentSecurityPolicy(manifest.networkAccess));
 
 function applyTheme(next: Theme): void {
   theme = next;

@@ -51,6 +51,7 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
       relay: { limits: { ...DEFAULT_REQUEST_LIMITS, maxTotalImageBytes: 2 * MB } },
     });
     guardedRelay = await startRelay({ upstream: upstreamTo(stack.provider), access: { tokens, loopback: true } });
+    stack.emulator.allowDevDomain(guardedRelay.url);
   });
 
   afterAll(async () => {
@@ -61,6 +62,7 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
 
   it('says the relay is not answering and how to start it or fix its address', async () => {
     const relayUrl = `http://127.0.0.1:${await closedPort()}`;
+    stack.emulator.allowDevDomain(relayUrl);
     const { page } = await openPluginWithRelay(stack, relayUrl);
     const message = await generate(page, 'Logo', 'Make it chrome');
     expect(message).toContain(`Can't reach the relay at ${relayUrl}`);

@@ -24,9 +24,12 @@ export interface Playground {
   close(): Promise<void>;
 }
 
-/** The emulator and Chromium, for a caller that brings its own relay (the benchmark does). */
-export async function startPlayground(): Promise<Playground> {
-  const [emulator, browser] = await Promise.all([startEmulator({ port: 0 }), launchChromium()]);
+/**
+ * The emulator and Chromium, for a caller that brings its own relay (the benchmark does). The plugin
+ * may reach the origins given, as if manifest.json's devAllowedDomains listed them.
+ */
+export async function startPlayground(devAllowedDomains: string[] = []): Promise<Playground> {
+  const [emulator, browser] = await Promise.all([startEmulator({ port: 0, devAllowedDomains }), launchChromium()]);
   await mkdir(ARTIFACTS, { recursive: true });
   return {
     emulator,
@@ -50,11 +53,11 @@ export interface Stack extends Playground {
   relay: RunningRelay;
 }
 
-/** The strict fake provider, the real relay in front of it, the emulator and Chromium: all on loopback. */
+/** The strict fake provider, the real relay in front of it (which the manifest lets the plugin reach), the emulator and Chromium: all on loopback. */
 export async function startStack(options: { provider?: Omit<FakeLlmEasyOptions, 'apiKey'>; relay?: Omit<RelayServerOptions, 'upstream'> } = {}): Promise<Stack> {
   const provider = await startFakeLlmEasy({ apiKey: PROVIDER_KEY, ...options.provider });
   const relay = await startRelay({ upstream: upstreamTo(provider), ...options.relay });
-  const playground = await startPlayground();
+  const playground = await startPlayground([relay.url]);
   return {
     ...playground,
     provider,
