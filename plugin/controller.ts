@@ -1,3 +1,4 @@
+import { fitNotification } from '../shared/notification-text';
 import { dispatch, type Launch, type MessageHandlers, type PluginMessage, type UiMessage } from '../shared/protocol';
 import type { FigmaApi } from './figma-api';
 import { GENERATION_DATA_KEY, parseGenerationRecord } from './generation-record';
@@ -12,6 +13,8 @@ import { loadSettings, saveSettings } from './settings';
 export const PANEL_WIDTH = 360;
 const MIN_PANEL_HEIGHT = 240;
 const MAX_PANEL_HEIGHT = 900;
+/** An error notification says what to do, so it stays longer than Figma's 3-second default. */
+const ERROR_NOTIFICATION_MS = 10_000;
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -30,6 +33,8 @@ export interface RunCommand {
 export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }): void {
   const post = (message: PluginMessage) => figma.ui.postMessage(message);
   const batches = new Map<string, { nodeIds: Map<number, string>; sourceNodeIds: string[] }>();
+  /** Message handlers still at work: closing waits for them, as figma.closePlugin stops their callbacks at once. */
+  const working = new Set<Promise<void>>();
   let selectionVersion = 0;
 
   async function sendSelection(): Promise<void> {
@@ -153,18 +158,25 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
     },
 
     notify({ message, error }) {
-      figma.notify(message, { error: Boolean(error) });
+      figma.notify(fitNotification(message), error ? { error: true, timeout: ERROR_NOTIFICATION_MS } : {});
     },
 
     resize({ height }) {
       figma.ui.resize(PANEL_WIDTH, Math.round(Math.min(MAX_PANEL_HEIGHT, Math.max(MIN_PANEL_HEIGHT, height))));
     },
 
-    close({ message }) {
-      figma.closePlugin(message);
+    // What the UI asked for before it asked to close (a result's history, its placed-job record) is written first.
+    async close({ message, error }) {
+      await Promise.allSettled(working);
+      if (message && error) figma.notify(fitNotification(message), { error: true, timeout: ERROR_NOTIFICATION_MS });
+      figma.closePlugin(message && !error ? fitNotification(message) : undefined);
     },
   };
 
   figma.on('selectionchange', () => void sendSelection());
-  figma.ui.onmessage = (message: UiMessage) => dispatch(handlers, message);
+  figma.ui.onmessage = (message: UiMessage) => {
+    const handled = Promise.resolve(dispatch(handlers, message));
+    working.add(handled);
+    return handled.finally(() => working.delete(handled));
+  };
 }

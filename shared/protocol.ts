@@ -106,7 +106,8 @@ export type UiMessage =
   | { type: 'delete-prompt'; id: string }
   | { type: 'notify'; message: string; error?: boolean }
   | { type: 'resize'; height: number }
-  | { type: 'close'; message?: string };
+  /** Ends the plugin once the sandbox finished what was asked before; with `error`, `message` shows as an error notification. */
+  | { type: 'close'; message?: string; error?: boolean };
 
 export type MessageHandlers<M extends { type: string }> = {
   [K in M['type']]: (message: Extract<M, { type: K }>) => void | Promise<void>;

@@ -1,0 +1,31 @@
+/** Figma cuts `figma.notify` messages past 100 characters (plugin typings, `notify`). */
+export const NOTIFICATION_LIMIT = 100;
+
+function cutAtWord(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const cut = text.slice(0, limit - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > limit / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, '')}…`;
+}
+
+/**
+ * A message fitted to a notification, so Figma never cuts it where we did not choose. Our messages
+ * say what happened, then what to do, so the last sentence is kept whole: asides in parentheses
+ * go first, then the advice's later clauses ("…; if it keeps failing, tell your admin"), then the
+ * start is shortened at a word, and only when the advice alone is too long, the end.
+ */
+export function fitNotification(message: string, limit = NOTIFICATION_LIMIT): string {
+  const text = message.replace(/\s+/g, ' ').trim();
+  if (text.length <= limit) return text;
+  const plain = text.replace(/\s*\([^)]*\)/g, '');
+  if (plain.length <= limit) return plain;
+  let adviceStart = 0;
+  for (const boundary of plain.matchAll(/[.!?]\s+(?=\S)/g)) adviceStart = (boundary.index ?? 0) + boundary[0].length;
+  if (adviceStart === 0) return cutAtWord(plain, limit);
+  const happened = plain.slice(0, adviceStart).trim();
+  const advice = plain.slice(adviceStart);
+  const firstClause = `${advice.split(/;\s+/)[0].replace(/[.!?]$/, '')}.`;
+  for (const told of [advice, firstClause]) if (happened.length + 1 + told.length <= limit) return `${happened} ${told}`;
+  const room = limit - firstClause.length - 1;
+  return room >= 20 ? `${cutAtWord(happened, room)} ${firstClause}` : cutAtWord(plain, limit);
+}
