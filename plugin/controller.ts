@@ -6,7 +6,7 @@ import { addHistoryEntry, loadHistory } from './history';
 import { launchFor } from './launch';
 import { addPendingJob, loadPendingJobs, markJobPlaced, placedNodeId, removePendingJob } from './pending-jobs';
 import { arrangeBatch, placeResult } from './place-result';
-import { exportReference, exportThumbnail, MAX_REFERENCES, selectionProblem } from './references';
+import { exportReference, exportThumbnail, MAX_REFERENCES, referencePixels, referenceSizeProblem, selectionProblem } from './references';
 import { deletePrompt, loadSavedPrompts, savePrompt } from './saved-prompts';
 import { loadSettings, saveSettings } from './settings';
 
@@ -85,18 +85,24 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       await sendSelection();
     },
 
-    async 'export-references'({ requestId }) {
+    async 'export-references'({ requestId, limits }) {
       const nodes = [...figma.currentPage.selection];
-      const problem = selectionProblem(nodes.length);
+      const problem = selectionProblem(nodes.length, limits?.maxImages);
       if (problem) return post({ type: 'references-failed', requestId, message: problem });
+      const progress = { layers: nodes.length, totalPixels: nodes.reduce((sum, node) => sum + referencePixels(node), 0), exportedPixels: 0, exportedBytes: 0 };
       for (const [index, node] of nodes.entries()) {
+        let bytes: Uint8Array;
         try {
-          const bytes = await exportReference(node);
-          post({ type: 'reference', requestId, index, total: nodes.length, nodeId: node.id, name: node.name, bytes });
+          bytes = await exportReference(node);
         } catch (error) {
           const message = `Couldn't export “${node.name}”: ${describeError(error)}. Try another layer or hide its effects.`;
           return post({ type: 'references-failed', requestId, message });
         }
+        progress.exportedPixels += referencePixels(node);
+        progress.exportedBytes += bytes.byteLength;
+        const tooLarge = limits && referenceSizeProblem({ name: node.name, bytes: bytes.byteLength }, progress, limits);
+        if (tooLarge) return post({ type: 'references-failed', requestId, message: tooLarge });
+        post({ type: 'reference', requestId, index, total: nodes.length, nodeId: node.id, name: node.name, bytes });
       }
     },
 
