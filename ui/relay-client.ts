@@ -1,5 +1,11 @@
+import type { RequestLimits } from '../shared/request-limits';
+import { blockedByFigma } from './network-access';
+
 /** An error whose message a designer can act on. */
 export class RelayError extends Error {}
+
+/** Figma's content security policy stopped the request: trying again cannot help until the manifest lists the relay. */
+export class RelayBlockedError extends RelayError {}
 
 export interface RelayConnection {
   relayUrl: string;
@@ -9,6 +15,8 @@ export interface RelayConnection {
 export interface RelayHealth {
   mode: 'demo' | 'live';
   version: string;
+  /** What one request may hold; a relay older than the plugin does not say. */
+  limits?: RequestLimits;
 }
 
 export function relayEndpoint(relayUrl: string, path: string): string {
@@ -44,21 +52,28 @@ function unreachableMessage(relayUrl: string): string {
   return `Can't reach the relay at ${relayUrl}. Check that it is running (npm start) and that the Relay URL in Settings is right.`;
 }
 
+function blockedMessage(url: string): string {
+  const { origin } = new URL(url);
+  return (
+    `Figma blocked the relay at ${origin}: manifest.json's networkAccess must list it ` +
+    `(in allowedDomains, or devAllowedDomains while developing). Add it and import the plugin again, or fix the Relay URL in Settings.`
+  );
+}
+
 export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
 
-/** Calls the relay with the designer's token; a network failure becomes a RelayError that says what to check. */
+/** Calls the relay with the designer's token; a network failure becomes a RelayError that says what to check, a block by Figma's policy a RelayBlockedError. */
 export async function callRelay(connection: RelayConnection, path: string, init: RequestInit = {}): Promise<Response> {
   const problem = relayUrlProblem(connection.relayUrl);
   if (problem) throw new RelayError(problem);
+  const url = relayEndpoint(connection.relayUrl, path);
   try {
-    return await fetch(relayEndpoint(connection.relayUrl, path), {
-      ...init,
-      headers: { ...authorization(connection.accessToken), ...init.headers },
-    });
+    return await fetch(url, { ...init, headers: { ...authorization(connection.accessToken), ...init.headers } });
   } catch (error) {
     if (isAbort(error)) throw error;
+    if (await blockedByFigma(url)) throw new RelayBlockedError(blockedMessage(url));
     throw new RelayError(unreachableMessage(connection.relayUrl));
   }
 }

@@ -1,0 +1,104 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../emulator/main';
+import { clickEmptyCanvas, clickLayer, openPluginWithRelay, pluginUi, type Stack, startStack } from './harness';
+
+const REFUSED_PROMPT = 'Put a real celebrity in this ad';
+const MODERATION_MESSAGE = 'Your request was rejected as a result of our safety system.';
+
+type Notification = { message: string; error: boolean };
+
+const notifications = (page: Page): Promise<Notification[]> => page.evaluate(() => (window as unknown as { emulator: Emulator }).emulator.figma.notifications);
+
+/** Runs Quick edit from the playground's menu as Quick Actions does: a prompt, no size. */
+async function quickEdit(page: Page, prompt: string): Promise<void> {
+  const answers = [prompt, ''];
+  page.on('dialog', (dialog) => void dialog.accept(answers.shift()));
+  await page.getByRole('combobox', { name: 'Plugin command' }).selectOption({ label: 'Quick edit' });
+  await page.getByRole('button', { name: 'Run Reimage' }).click();
+}
+
+/** The notifications of the run, once it has closed the plugin. */
+async function endOfRun(page: Page): Promise<Notification[]> {
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { emulator: Emulator }).emulator.figma.closedWith !== null), { timeout: 20_000 })
+    .toBe(true);
+  return notifications(page);
+}
+
+/** Quick edit runs with the panel hidden: every ending is a notification that says what to do, then the plugin closes. */
+describe('Quick edit never stalls unseen', { timeout: 60_000 }, () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      provider: {
+        respond: (call, res) => {
+          if (call.fields.prompt[0] !== REFUSED_PROMPT) return false;
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { message: MODERATION_MESSAGE, type: 'image_generation_user_error', param: null, code: 'moderation_blocked' } }));
+          return true;
+        },
+      },
+    });
+  });
+
+  afterAll(() => stack.close());
+
+  it('with nothing selected, says to select layers and closes, asking nothing of the provider', async () => {
+    const { page } = await openPluginWithRelay(stack, stack.relay.url);
+    await clickEmptyCanvas(page);
+    const calls = stack.provider.calls.length;
+    await quickEdit(page, 'Make it chrome');
+    expect((await endOfRun(page)).filter((n) => n.error)).toEqual([{ message: 'Reimage: Select 1 to 16 layers to edit, then run Quick edit again.', error: true }]);
+    expect(stack.provider.calls.length).toBe(calls);
+    expect(await page.getByRole('region', { name: 'Plugin window' }).isVisible()).toBe(false);
+  });
+
+  it('with more layers selected than the provider takes, says how many and closes', async () => {
+    const { page } = await openPluginWithRelay(stack, stack.relay.url);
+    await page.evaluate(() => {
+      const { figma } = (window as unknown as { emulator: Emulator }).emulator;
+      figma.page.selection = Array.from({ length: 17 }, (_, i) => figma.addFrame(`Tile ${i + 1}`, { x: 700 + (i % 6) * 60, y: Math.floor(i / 6) * 60, width: 48, height: 48 }));
+    });
+    await quickEdit(page, 'Make them glossy');
+    expect((await endOfRun(page)).filter((n) => n.error)).toEqual([
+      { message: 'Reimage: Select at most 16 layers (17 are selected), then run Quick edit again.', error: true },
+    ]);
+  });
+
+  it('when Figma cannot export a layer, names it and closes', async () => {
+    const { page } = await openPluginWithRelay(stack, stack.relay.url);
+    await clickLayer(page, 'Logo');
+    // Figma's exportAsync rejects for some layers (too large to render, for one).
+    await page.evaluate(() => {
+      const logo = (window as unknown as { emulator: Emulator }).emulator.figma.findNode((node) => node.name === 'Logo')!;
+      logo.exportAsync = () => Promise.reject(new Error('Failed to render the layer'));
+    });
+    await quickEdit(page, 'Logo carved in marble');
+    const [failure] = (await endOfRun(page)).filter((n) => n.error);
+    expect(failure.message).toBe("Reimage: Couldn't export “Logo”: Failed to render the layer. Try another layer or hide its effects.");
+  });
+
+  it('when the provider refuses, says why and what to do within Figma’s 100 characters, and closes', async () => {
+    const { page } = await openPluginWithRelay(stack, stack.relay.url);
+    await clickLayer(page, 'Logo');
+    await quickEdit(page, REFUSED_PROMPT);
+    const failures = (await endOfRun(page)).filter((n) => n.error);
+    expect(failures).toHaveLength(1);
+    expect(failures[0].message).toMatch(/^Reimage: .*Change the prompt or references and try again\.$/);
+    expect(failures[0].message.length).toBeLessThanOrEqual(100);
+  });
+
+  it('lists a Quick edit in History when Reimage is opened again', async () => {
+    const { page } = await openPluginWithRelay(stack, stack.relay.url);
+    await clickLayer(page, 'Logo');
+    await quickEdit(page, 'Logo as a neon sign');
+    expect(await endOfRun(page)).toContainEqual({ message: 'Reimage: the image is on the canvas.', error: false });
+    await page.getByRole('combobox', { name: 'Plugin command' }).selectOption({ label: 'Edit selection' });
+    await page.getByRole('button', { name: 'Run Reimage' }).click();
+    const ui = pluginUi(page);
+    await ui.getByText('History (1)').click();
+    expect(await ui.locator('.history-prompt').allInnerTexts()).toEqual(['Logo as a neon sign']);
+  });
+});
