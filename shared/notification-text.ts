@@ -1,6 +1,11 @@
 /** Figma cuts `figma.notify` messages past 100 characters (plugin typings, `notify`). */
 export const NOTIFICATION_LIMIT = 100;
 
+/** How much of what happened, when it fits alone, must survive for the advice to be kept beside it. */
+const MOSTLY = 0.6;
+/** The fewest characters of what happened worth showing before the advice. */
+const MIN_HAPPENED = 20;
+
 function cutAtWord(text: string, limit: number): string {
   if (text.length <= limit) return text;
   const cut = text.slice(0, limit - 1);
@@ -10,9 +15,10 @@ function cutAtWord(text: string, limit: number): string {
 
 /**
  * A message fitted to a notification, so Figma never cuts it where we did not choose. Our messages
- * say what happened, then what to do, so the last sentence is kept whole: asides in parentheses
- * go first, then the advice's later clauses ("…; if it keeps failing, tell your admin"), then the
- * start is shortened at a word, and only when the advice alone is too long, the end.
+ * say what happened, then what to do: asides in parentheses go first, then the advice's later
+ * clauses ("…; if it keeps failing, tell your admin"); then what happened is shortened at a word to
+ * keep the advice, unless it fits alone and the cut would leave little of it: then it is kept alone
+ * (such first sentences name the fix too: "…networkAccess must list it"). Past that, the end is cut.
  */
 export function fitNotification(message: string, limit = NOTIFICATION_LIMIT): string {
   const text = message.replace(/\s+/g, ' ').trim();
@@ -27,5 +33,6 @@ export function fitNotification(message: string, limit = NOTIFICATION_LIMIT): st
   const firstClause = `${advice.split(/;\s+/)[0].replace(/[.!?]$/, '')}.`;
   for (const told of [advice, firstClause]) if (happened.length + 1 + told.length <= limit) return `${happened} ${told}`;
   const room = limit - firstClause.length - 1;
-  return room >= 20 ? `${cutAtWord(happened, room)} ${firstClause}` : cutAtWord(plain, limit);
+  if (happened.length <= limit && room < MOSTLY * happened.length) return happened;
+  return room >= MIN_HAPPENED ? `${cutAtWord(happened, room)} ${firstClause}` : cutAtWord(plain, limit);
 }

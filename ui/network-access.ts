@@ -5,14 +5,14 @@ import { networkAccess } from '../manifest.json';
  * policy built from manifest.json's `networkAccess`, and a blocked fetch fails with the same bare
  * TypeError as a relay that is down; the designer needs to hear which of the two it is.
  *
- * Two signs, the first one trusted: the browser's `securitypolicyviolation` event names the URL the
- * policy blocked. It is the real policy speaking, whatever Figma built it from (allowedDomains, plus
- * devAllowedDomains only for a plugin in development; a stale build of this list cannot fool it),
- * and it reaches this document however Figma nests the iframe, as the policy applies to the
- * document that fetched. Chromium fires it a few milliseconds after the fetch has failed, so we
- * wait for it briefly. Should a host enforce the policy where no event reaches us, the list baked
- * into the build is the fallback: an origin it does not list at all is blocked in any Figma. That
- * is only taken as proof inside Figma's plugin iframe (origin "null"), never in tests or elsewhere.
+ * The proof is the browser's `securitypolicyviolation` event, which names the URL the policy
+ * blocked. It is the real policy speaking, whatever Figma built it from (allowedDomains, plus
+ * devAllowedDomains only for a plugin in development, plus anything Figma adds), and it reaches
+ * this document however Figma nests its iframe, since the policy applies to the document that
+ * fetched. Chromium fires it a few milliseconds after the fetch failed, so we wait for it briefly.
+ * The manifest's list baked into the build is no proof: it goes stale when manifest.json is
+ * edited without a rebuild (the emulator's tests add origins that way), and it cannot know whether
+ * Figma runs the plugin in development. It only adds a hint to the "can't reach" message.
  */
 
 /** How long a blocked fetch waits for its violation event (Chromium: under 10 ms). */
@@ -86,10 +86,13 @@ export function listedInManifest(url: string, access: { allowedDomains: string[]
   return [...access.allowedDomains, ...(access.devAllowedDomains ?? [])].some((entry) => entry !== 'none' && entryAllows(entry, parsed));
 }
 
-/** After a fetch of `url` failed without an answer: whether Figma's policy blocked it (never outside a browser). */
+/** Whether the UI runs in Figma's plugin iframe (origin "null"), where the manifest's policy applies. */
+export function inPluginFrame(): boolean {
+  return typeof document !== 'undefined' && self.origin === 'null';
+}
+
+/** After a fetch of `url` failed without an answer: whether Figma's policy blocked it. */
 export async function blockedByFigma(url: string): Promise<boolean> {
   const origin = originOf(url);
-  if (!origin || typeof document === 'undefined') return false;
-  if (await reportedWithin(origin, VIOLATION_WAIT_MS)) return true;
-  return self.origin === 'null' && !listedInManifest(url);
+  return origin !== undefined && inPluginFrame() && (await reportedWithin(origin, VIOLATION_WAIT_MS));
 }

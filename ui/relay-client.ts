@@ -1,5 +1,5 @@
 import type { RequestLimits } from '../shared/request-limits';
-import { blockedByFigma } from './network-access';
+import { blockedByFigma, inPluginFrame, listedInManifest } from './network-access';
 
 /** An error whose message a designer can act on. */
 export class RelayError extends Error {}
@@ -48,15 +48,17 @@ function statusMessage(status: number, relayUrl: string): string {
   return `The relay refused the request (HTTP ${status}).`;
 }
 
-function unreachableMessage(relayUrl: string): string {
-  return `Can't reach the relay at ${relayUrl}. Check that it is running (npm start) and that the Relay URL in Settings is right.`;
+function unreachableMessage(relayUrl: string, url: string): string {
+  // The manifest list in the build may be stale, so it only adds a hint; blockedByFigma has the proof.
+  const unlisted = inPluginFrame() && !listedInManifest(url) ? ` If it is running, Figma may be blocking it: manifest.json's networkAccess does not list ${new URL(url).origin}.` : '';
+  return `Can't reach the relay at ${relayUrl}. Check that it is running (npm start) and that the Relay URL in Settings is right.${unlisted}`;
 }
 
 function blockedMessage(url: string): string {
   const { origin } = new URL(url);
   return (
-    `Figma blocked the relay at ${origin}: manifest.json's networkAccess must list it ` +
-    `(in allowedDomains, or devAllowedDomains while developing). Add it and import the plugin again, or fix the Relay URL in Settings.`
+    `Figma blocked ${origin}: manifest.json's networkAccess must list it. ` +
+    'Add it (to allowedDomains, or devAllowedDomains while developing) and import the plugin again, or fix the Relay URL in Settings.'
   );
 }
 
@@ -74,7 +76,7 @@ export async function callRelay(connection: RelayConnection, path: string, init:
   } catch (error) {
     if (isAbort(error)) throw error;
     if (await blockedByFigma(url)) throw new RelayBlockedError(blockedMessage(url));
-    throw new RelayError(unreachableMessage(connection.relayUrl));
+    throw new RelayError(unreachableMessage(connection.relayUrl, url));
   }
 }
 

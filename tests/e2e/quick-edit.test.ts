@@ -90,6 +90,16 @@ describe('Quick edit never stalls unseen', { timeout: 60_000 }, () => {
     expect(failures[0].message.length).toBeLessThanOrEqual(100);
   });
 
+  it('when Figma blocks the relay, names the origin and the manifest', async () => {
+    const { page } = await openPluginWithRelay(stack, 'https://relay.unlisted.example');
+    await clickLayer(page, 'Logo');
+    await quickEdit(page, 'Logo carved in marble');
+    const failures = (await endOfRun(page)).filter((n) => n.error);
+    expect(failures).toHaveLength(1);
+    expect(failures[0].message).toBe("Reimage: Figma blocked https://relay.unlisted.example: manifest.json's networkAccess must list it.");
+    expect(failures[0].message.length).toBeLessThanOrEqual(100);
+  });
+
   it('lists a Quick edit in History when Reimage is opened again', async () => {
     const { page } = await openPluginWithRelay(stack, stack.relay.url);
     await clickLayer(page, 'Logo');

@@ -24,6 +24,18 @@ describe('a message fitted to a Figma notification (at most 100 characters)', ()
     expect(fitNotification(message)).toBe('Reimage: The relay could not get an image from the provider. Try again in a minute.');
   });
 
+  it('keeps what happened alone when keeping the advice would leave little of it', () => {
+    const message =
+      "Reimage: Figma blocked https://relay.unlisted.example: manifest.json's networkAccess must list it. Add it (to allowedDomains) and import the plugin again, or fix the Relay URL in Settings.";
+    expect(fitNotification(message)).toBe("Reimage: Figma blocked https://relay.unlisted.example: manifest.json's networkAccess must list it.");
+  });
+
+  it('shortens a long refusal and keeps what to do', () => {
+    const message =
+      'Reimage: The image provider refused the request: Your request was rejected as a result of our safety system. Change the prompt or references and try again.';
+    expect(fitNotification(message)).toBe('Reimage: The image provider refused the request… Change the prompt or references and try again.');
+  });
+
   it('does not take the dots of an address for the end of a sentence', () => {
     const message = "Reimage: Can't reach the relay at http://127.0.0.1:8787 right now, it seems to be down or moved. Check the Relay URL in Settings.";
     const fitted = fitNotification(message);
