@@ -9,7 +9,7 @@ import { DEFAULT_REQUEST_LIMITS, MB } from '../../relay/request-limits';
 import { TokenStore } from '../../relay/tokens';
 import { temporaryDataDir } from '../helpers/relay-process';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
-import { clickLayer, openPluginWithRelay, pluginUi, type Stack, startStack, upstreamTo } from './harness';
+import { clickLayer, openPluginWithRelay, pluginUi, type Stack, refusing, startStack, upstreamTo } from './harness';
 
 const REFUSED_PROMPT = 'Put a real celebrity in this ad';
 const MODERATION_MESSAGE = 'Your request was rejected as a result of our safety system.';
@@ -40,14 +40,7 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
 
   beforeAll(async () => {
     stack = await startStack({
-      provider: {
-        respond: (call, res) => {
-          if (call.fields.prompt[0] !== REFUSED_PROMPT) return false;
-          res.writeHead(400, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { message: MODERATION_MESSAGE, type: 'image_generation_user_error', param: null, code: 'moderation_blocked' } }));
-          return true;
-        },
-      },
+      provider: { respond: refusing(REFUSED_PROMPT, MODERATION_MESSAGE) },
       relay: { limits: { ...DEFAULT_REQUEST_LIMITS, maxTotalImageBytes: 2 * MB } },
     });
     guardedRelay = await startRelay({ upstream: upstreamTo(stack.provider), access: { tokens, loopback: true } });

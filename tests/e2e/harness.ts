@@ -53,6 +53,16 @@ export interface Stack extends Playground {
   relay: RunningRelay;
 }
 
+/** A fake provider answer that refuses `prompt` as the provider's safety system does, with `message`. */
+export function refusing(prompt: string, message: string): FakeLlmEasyOptions['respond'] {
+  return (call, res) => {
+    if (call.fields.prompt[0] !== prompt) return false;
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message, type: 'image_generation_user_error', param: null, code: 'moderation_blocked' } }));
+    return true;
+  };
+}
+
 /** The strict fake provider, the real relay in front of it (which the manifest lets the plugin reach), the emulator and Chromium: all on loopback. */
 export async function startStack(options: { provider?: Omit<FakeLlmEasyOptions, 'apiKey'>; relay?: Omit<RelayServerOptions, 'upstream'> } = {}): Promise<Stack> {
   const provider = await startFakeLlmEasy({ apiKey: PROVIDER_KEY, ...options.provider });

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../emulator/main';
-import { clickEmptyCanvas, clickLayer, openPluginWithRelay, pluginUi, type Stack, startStack } from './harness';
+import { clickEmptyCanvas, clickLayer, openPluginWithRelay, pluginUi, type Stack, refusing, startStack } from './harness';
 
 const REFUSED_PROMPT = 'Put a real celebrity in this ad';
 const MODERATION_MESSAGE = 'Your request was rejected as a result of our safety system.';
@@ -32,14 +32,7 @@ describe('Quick edit never stalls unseen', { timeout: 60_000 }, () => {
 
   beforeAll(async () => {
     stack = await startStack({
-      provider: {
-        respond: (call, res) => {
-          if (call.fields.prompt[0] !== REFUSED_PROMPT) return false;
-          res.writeHead(400, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { message: MODERATION_MESSAGE, type: 'image_generation_user_error', param: null, code: 'moderation_blocked' } }));
-          return true;
-        },
-      },
+      provider: { respond: refusing(REFUSED_PROMPT, MODERATION_MESSAGE) },
     });
   });
 
