@@ -1,10 +1,15 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../emulator/main';
+import type { ImageSize } from '../../shared/sizes';
+import { mappedSize } from '../fakes/fake-llmeasy';
+import { solidPng } from '../fakes/png';
 import { clickEmptyCanvas, clickLayer, openPluginWithRelay, pluginUi, type Stack, refusing, startStack } from './harness';
 
 const REFUSED_PROMPT = 'Put a real celebrity in this ad';
 const MODERATION_MESSAGE = 'Your request was rejected as a result of our safety system.';
+/** The fake provider answers this prompt with an image wider than Figma's 4096 px, which Figma cannot place. */
+const TOO_WIDE_PROMPT = 'A panorama of the whole skyline';
 
 type Notification = { message: string; error: boolean };
 
@@ -32,7 +37,13 @@ describe('Quick edit never stalls unseen', { timeout: 60_000 }, () => {
 
   beforeAll(async () => {
     stack = await startStack({
-      provider: { respond: refusing(REFUSED_PROMPT, MODERATION_MESSAGE) },
+      provider: {
+        respond: refusing(REFUSED_PROMPT, MODERATION_MESSAGE),
+        image: (call) => {
+          const { width, height } = mappedSize(call.fields.size[0] as ImageSize);
+          return call.fields.prompt[0] === TOO_WIDE_PROMPT ? solidPng(4200, 64) : solidPng(width, height);
+        },
+      },
     });
   });
 
@@ -91,6 +102,21 @@ describe('Quick edit never stalls unseen', { timeout: 60_000 }, () => {
     expect(failures).toHaveLength(1);
     expect(failures[0].message).toBe("Reimage: Figma blocked https://relay.unlisted.example: manifest.json's networkAccess must list it.");
     expect(failures[0].message.length).toBeLessThanOrEqual(100);
+  });
+
+  it('when Figma cannot place the image, says so, and offers it when Reimage opens again', async () => {
+    const { page } = await openPluginWithRelay(stack, stack.relay.url);
+    await clickLayer(page, 'Logo');
+    await quickEdit(page, TOO_WIDE_PROMPT);
+    expect((await endOfRun(page)).filter((n) => n.error)).toEqual([
+      { message: "Reimage: Figma couldn't place the image. Open Reimage to place it again or download it.", error: true },
+    ]);
+    await page.getByRole('combobox', { name: 'Plugin command' }).selectOption({ label: 'Edit selection' });
+    await page.getByRole('button', { name: 'Run Reimage' }).click();
+    // The job waited in clientStorage: reopened, Reimage fetches the image again and offers it to download.
+    const requests = pluginUi(page).getByRole('status', { name: 'Requests' });
+    await expect.poll(() => requests.innerText(), { timeout: 20_000 }).toContain(`Resumed: ${TOO_WIDE_PROMPT}`);
+    await expect.poll(() => requests.getByRole('link', { name: 'Download PNG' }).count(), { timeout: 20_000 }).toBe(1);
   });
 
   it('lists a Quick edit in History when Reimage is opened again', async () => {
