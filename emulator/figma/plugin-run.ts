@@ -1,8 +1,9 @@
 /**
  * One run of a plugin, from launch to `figma.closePlugin()`. Figma documents that closing "disables
  * callbacks and Figma APIs": code after the call still runs, but every use of `figma` throws, and
- * nothing the plugin was waiting for (a clientStorage write, an export) calls it back. The plugin
- * must write what has to last before it closes.
+ * what the plugin was waiting for from the API (a clientStorage read or write, a node lookup) never
+ * calls it back. The plugin must write what has to last before it closes. (Nodes it already holds
+ * are the document's, not guarded here: their next step through `figma` throws.)
  */
 export interface PluginRun {
   closed: boolean;
