@@ -58,7 +58,7 @@ function blockedMessage(url: string): string {
   const { origin } = new URL(url);
   return (
     `Figma blocked ${origin}: manifest.json's networkAccess must list it. ` +
-    'Add it (to allowedDomains, or devAllowedDomains while developing) and import the plugin again, or fix the Relay URL in Settings.'
+    'Add it (to allowedDomains, or devAllowedDomains while developing) and run the plugin again, or fix the Relay URL in Settings.'
   );
 }
 

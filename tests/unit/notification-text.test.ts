@@ -26,7 +26,7 @@ describe('a message fitted to a Figma notification (at most 100 characters)', ()
 
   it('keeps what happened alone when keeping the advice would leave little of it', () => {
     const message =
-      "Reimage: Figma blocked https://relay.unlisted.example: manifest.json's networkAccess must list it. Add it (to allowedDomains) and import the plugin again, or fix the Relay URL in Settings.";
+      "Reimage: Figma blocked https://relay.unlisted.example: manifest.json's networkAccess must list it. Add it (to allowedDomains) and run the plugin again, or fix the Relay URL in Settings.";
     expect(fitNotification(message)).toBe("Reimage: Figma blocked https://relay.unlisted.example: manifest.json's networkAccess must list it.");
   });
 
