@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, resolve } from 'node:path';
 import { build, type Rolldown } from 'vite';
 import type { PlaygroundConfig } from './playground-config';
+import { type NetworkAccess, withDevAllowedDomains } from './network-policy';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -39,7 +40,19 @@ export interface EmulatorOptions {
 
 export interface RunningEmulator {
   url: string;
+  /**
+   * Lets the plugin reach `origin` from pages opened after, as a developer adds it to manifest.json's
+   * devAllowedDomains and reopens the plugin: the tests' relays listen on random loopback ports.
+   */
+  allowDevDomain(origin: string): void;
   close(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  port?: number;
+  host?: string;
+  /** Origins served as if manifest.json's devAllowedDomains listed them too. */
+  devAllowedDomains?: string[];
 }
 
 /** Bundles the emulator page in memory: it is tooling, so nothing of it is ever written to dist/. */
@@ -53,17 +66,24 @@ async function bundlePage(): Promise<Map<string, string | Uint8Array>> {
   return new Map(output.output.map((file) => [`/${file.fileName}`, file.type === 'chunk' ? file.code : file.source]));
 }
 
+/** manifest.json as the emulator page reads it, with the extra development origins. */
+async function servedManifest(devAllowedDomains: readonly string[]): Promise<string> {
+  const manifest = JSON.parse(await readFile(resolve(root, 'manifest.json'), 'utf8')) as { networkAccess?: NetworkAccess };
+  return JSON.stringify(withDevAllowedDomains(manifest, devAllowedDomains), null, 2);
+}
+
 /**
  * Serves the Figma host emulator and the built plugin beside it: `/` is the emulator page, which
  * loads `/dist/plugin.js`, `/dist/ui.html` (read fresh on each request, so a rebuild shows on
- * reload), `/manifest.json` and, for the playground, `/playground-config`.
+ * reload), `/manifest.json` (the real one, plus any development origins given) and, for the
+ * playground, `/playground-config`.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const page = await bundlePage();
+  const devAllowedDomains = [...(options.devAllowedDomains ?? [])];
   const files: Record<string, string> = {
     '/dist/plugin.js': resolve(root, 'dist/plugin.js'),
     '/dist/ui.html': resolve(root, 'dist/ui.html'),
-    '/manifest.json': resolve(root, 'manifest.json'),
   };
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://emulator').pathname;
@@ -77,6 +97,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     const bundled = page.get(key);
     if (bundled !== undefined) return res.writeHead(200, headers).end(bundled);
+    if (key === '/manifest.json') return res.writeHead(200, headers).end(await servedManifest(devAllowedDomains));
     if (!files[key]) return res.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found: ${path}`);
     try {
       res.writeHead(200, headers).end(await readFile(files[key]));
@@ -89,6 +110,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    allowDevDomain: (origin) => void devAllowedDomains.push(origin),
     close: () =>
       new Promise<void>((done) => {
         server.closeAllConnections();

@@ -1,6 +1,6 @@
 import type { ImageSize } from '../shared/sizes';
 import { readBody } from './read-body';
-import { callRelay, isAbort, type RelayConnection, RelayError, relayErrorOf } from './relay-client';
+import { callRelay, isAbort, RelayBlockedError, type RelayConnection, RelayError, relayErrorOf } from './relay-client';
 import { retryDelayMs } from './retry-delay';
 
 export type JobRequest = { kind: 'edit'; form: FormData } | { kind: 'generate'; prompt: string; size: ImageSize };
@@ -72,7 +72,7 @@ export function relayJobClient(connection: RelayConnection, timing: PollTiming =
     try {
       response = await callRelay(connection, path, { signal });
     } catch (error) {
-      if (isAbort(error) || !(error instanceof RelayError)) throw error;
+      if (isAbort(error) || !(error instanceof RelayError) || error instanceof RelayBlockedError) throw error;
       throw new TransientFailure(error.message);
     }
     if (response.status === 404) throw expired();

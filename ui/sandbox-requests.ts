@@ -1,4 +1,5 @@
 import type { PlaceOptions, PluginMessage } from '../shared/protocol';
+import type { ReferenceLimits } from '../shared/request-limits';
 import { onPluginMessage, postToPlugin, waitForPluginMessage } from './plugin-channel';
 import { PlacementError, type Sandbox } from './variant-run';
 
@@ -14,8 +15,11 @@ export function newRequestId(): string {
   return `${Date.now().toString(36)}-${requestCounter}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** Asks the sandbox to export the selection; resolves once every reference (one per message) arrived. */
-export function exportReferences(): Promise<Reference[]> {
+/**
+ * Asks the sandbox to export the selection; resolves once every reference (one per message) arrived.
+ * With the relay's limits, the sandbox stops at the first layer that shows the selection is too large.
+ */
+export function exportReferences(limits?: ReferenceLimits): Promise<Reference[]> {
   const requestId = newRequestId();
   return new Promise((resolve, reject) => {
     const references: Reference[] = [];
@@ -32,7 +36,7 @@ export function exportReferences(): Promise<Reference[]> {
         }
       }
     });
-    postToPlugin({ type: 'export-references', requestId });
+    postToPlugin({ type: 'export-references', requestId, limits });
   });
 }
 
