@@ -1,11 +1,11 @@
-import { dispatch, type Launch, type MessageHandlers, type PluginMessage, type Settings, type UiMessage } from '../shared/protocol';
+import { dispatch, type GenerationRecord, type Launch, type MessageHandlers, type PluginMessage, type Settings, type UiMessage } from '../shared/protocol';
 import type { FigmaApi } from './figma-api';
 import { GENERATION_DATA_KEY, parseGenerationRecord } from './generation-record';
 import { addHistoryEntry, loadHistory } from './history';
 import { launchFor } from './launch';
 import { addPendingJob, loadPendingJobs, markJobPlaced, placedNodeId, removePendingJob } from './pending-jobs';
 import { pageOf, quotedPageName } from './pages';
-import { arrangeBatch, placeResult } from './place-result';
+import { arrangeBatch, placeResult, type RowSlot } from './place-result';
 import { exportReference, exportThumbnail, MAX_REFERENCES, selectionProblem } from './references';
 import { deletePrompt, loadSavedPrompts, savePrompt } from './saved-prompts';
 import { createRevealer } from './reveal-result';
@@ -21,6 +21,12 @@ function describeError(error: unknown): string {
 
 function newId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A batch's variant goes into its slot of the row for the whole batch, which may cover the variants already placed. */
+function rowSlot(generation: GenerationRecord, index: number, placed = new Map<number, { nodeId: string }>()): RowSlot {
+  const count = Math.max(generation.variant?.of ?? 1, index + 1);
+  return { index, count, placedIds: [...placed.values()].map((result) => result.nodeId) };
 }
 
 export interface RunCommand {
@@ -127,7 +133,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       }
       let placed: Awaited<ReturnType<typeof placeResult>>;
       try {
-        placed = await placeResult(figma, bytes, generation, placement);
+        placed = await placeResult(figma, bytes, generation, placement, batch && rowSlot(generation, batch.index, batches.get(batch.id)?.placed));
       } catch (error) {
         const message = `Figma couldn't place the image: ${describeError(error)}. Download it from the panel so it isn't lost.`;
         return post({ type: 'result-failed', requestId, message, bytes });

@@ -23,6 +23,8 @@ export interface GenerationRecord {
   size: ImageSize;
   sourceNodeIds: string[];
   createdAt: string;
+  /** Which of a batch's variants this is ("variant 3 of 8"); absent for a single result. */
+  variant?: { number: number; of: number };
 }
 
 /** Where a result goes: beside its sources (or the viewport centre without any), or into a layer's fills. */

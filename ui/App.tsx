@@ -241,7 +241,7 @@ export function App() {
       retryable: true,
       spec: {
         job: { request, idempotencyKey: `${batchId}-${index}-0` },
-        generation,
+        generation: count > 1 ? { ...generation, variant: { number: index + 1, of: count } } : generation,
         placement,
         batch: { id: batchId, index },
         referenceNames: references.map((r) => r.name),

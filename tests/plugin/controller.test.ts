@@ -93,11 +93,12 @@ describe('the sandbox against a fake figma', () => {
     expect(figma.scrolledTo).toEqual([[node]]);
   });
 
-  it('never places a result on top of an existing layer', async () => {
+  it('never places a result on top of an existing layer: with the right taken, it goes below its source', async () => {
     const source = figma.addFrame('Source', { x: 0, y: 0, width: 400, height: 400 });
     figma.addFrame('Neighbour', { x: 460, y: 200, width: 800, height: 100 });
     await figma.sendFromUi({ type: 'place-result', requestId: 'p', bytes: solidPng(500, 500), generation: generation([source.id]), placement: { kind: 'beside' } });
-    expect(figma.page.children.at(-1)!.x).toBe(460 + 800 + 40);
+    const node = figma.page.children.at(-1)!;
+    expect([node.x, node.y]).toEqual([0, 400 + 40]);
   });
 
   it('places at the top level of the page when the selection sits inside an auto layout', async () => {
