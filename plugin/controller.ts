@@ -67,9 +67,9 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
    * on their page: a page's selection can hold only its own layers, so Reimage goes there first.
    */
   async function prepareLaunch(settings: Settings): Promise<Launch> {
-    const [selected] = figma.currentPage.selection;
-    const generated = selected ? parseGenerationRecord(selected.getPluginData(GENERATION_DATA_KEY)) : undefined;
-    const launch = launchFor(run.command, run.parameters, generated, settings);
+    const selection = figma.currentPage.selection;
+    const generated = selection[0] ? parseGenerationRecord(selection[0].getPluginData(GENERATION_DATA_KEY)) : undefined;
+    const launch = launchFor(run.command, run.parameters, generated, settings, selection);
     if (launch.command === 'more-variants' && generated) {
       const found = await Promise.all(generated.sourceNodeIds.map((id) => figma.getNodeByIdAsync(id)));
       const sources = found.filter((node): node is SceneNode => node !== null && 'absoluteBoundingBox' in node);

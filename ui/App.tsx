@@ -11,6 +11,7 @@ import { createLimiter } from '../shared/concurrency';
 import { expectedSeconds, formatDuration } from './expected-time';
 import { type JobRequest, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
+import { openedWith, type OpenedWith, panelChoices, pickSize, pickVariants } from './panel-choices';
 import { fetchRelayHealth, type RelayHealth } from './relay-client';
 import { exportReferences, figmaSandbox, newRequestId } from './sandbox-requests';
 import { isSettled, PlacementError, runVariant, type VariantSpec, type VariantState } from './variant-run';
@@ -50,6 +51,7 @@ export function App() {
   const [thumbnails, setThumbnails] = useState<Record<string, string>>({});
   const [prompt, setPrompt] = useState('');
   const [replace, setReplace] = useState(false);
+  const [opened, setOpened] = useState<OpenedWith>({});
   const [rows, setRows] = useState<Row[]>([]);
   const [problem, setProblem] = useState<string>();
   const [exporting, setExporting] = useState(false);
@@ -71,6 +73,7 @@ export function App() {
         setState(init);
         setProblem(init.problem);
         if ('prompt' in init.launch) setPrompt(init.launch.prompt);
+        setOpened(openedWith(init.launch));
         init.pendingJobs.forEach((job) => resume(job, init));
       }
       if (message.type === 'selection') setSelection(message.items);
@@ -126,7 +129,8 @@ export function App() {
   const mode = items.length === 0 ? 'generate' : 'edit';
   const canReplace = items.length === 1 && items[0].fillable;
   const replacing = replace && canReplace;
-  const variants = replacing ? 1 : settings.variants;
+  const choices = panelChoices(settings, opened, items);
+  const variants = replacing ? 1 : choices.variants;
   const blocker =
     items.length > MAX_SELECTION
       ? `Select at most 16 layers: ${items.length} are selected.`
@@ -139,6 +143,11 @@ export function App() {
   function saveSettings(next: Settings) {
     setState((current) => current && { ...current, settings: next });
     postToPlugin({ type: 'save-settings', settings: next });
+  }
+
+  function chooseSize(size: ImageSize) {
+    setOpened((current) => ({ ...current, size: undefined }));
+    saveSettings(pickSize(settings!, size));
   }
 
   function updateRow(key: string, change: Partial<Row>) {
@@ -199,7 +208,7 @@ export function App() {
     schedule(row, init.settings.accessToken);
   }
 
-  async function generate(promptText = prompt.trim(), size: ImageSize = settings!.size, count = variants) {
+  async function generate(promptText = prompt.trim(), size: ImageSize = choices.size, count = variants) {
     if (!settings || blocker || exporting) return;
     setProblem(undefined);
     const batchId = newRequestId();
@@ -328,6 +337,7 @@ export function App() {
 
       <PromptField
         prompt={prompt}
+        focused={launch?.command === 'generate-variants'}
         savedPrompts={state.savedPrompts}
         onChange={setPrompt}
         onSubmit={() => void generate()}
@@ -339,10 +349,10 @@ export function App() {
         <label class="field grow">
           <span>Size</span>
           <select
-            value={settings.size}
+            value={choices.size}
             onChange={(e) => {
               const size = e.currentTarget.value;
-              if (isImageSize(size)) saveSettings({ ...settings, size });
+              if (isImageSize(size)) chooseSize(size);
             }}
           >
             {IMAGE_SIZES.map((size) => (
@@ -357,7 +367,10 @@ export function App() {
           <select
             value={String(variants)}
             disabled={replacing}
-            onChange={(e) => saveSettings({ ...settings, variants: Number(e.currentTarget.value) })}
+            onChange={(e) => {
+              setOpened((current) => ({ ...current, variants: undefined }));
+              saveSettings(pickVariants(settings, Number(e.currentTarget.value)));
+            }}
           >
             {Array.from({ length: MAX_VARIANTS }, (_, i) => (
               <option key={i} value={String(i + 1)}>
@@ -401,7 +414,7 @@ export function App() {
         entries={state.history}
         onReuse={(entry) => {
           setPrompt(entry.prompt);
-          saveSettings({ ...settings, size: entry.size });
+          chooseSize(entry.size);
         }}
         onPlaceAgain={(entry) => void placeFromHistory(entry)}
         toImageUrl={imageUrl}
