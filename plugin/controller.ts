@@ -23,10 +23,10 @@ function newId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** A batch's variant goes into its slot of the row for the whole batch, which may cover the variants already placed. */
-function rowSlot(generation: GenerationRecord, index: number, placed = new Map<number, { nodeId: string }>()): RowSlot {
-  const count = Math.max(generation.variant?.of ?? 1, index + 1);
-  return { index, count, placedIds: [...placed.values()].map((result) => result.nodeId) };
+/** A batch's variant goes into its slot of the row its whole batch needs; that row may cover the batch's new layers already placed. */
+function rowSlot(generation: GenerationRecord, index: number, placed: Iterable<{ nodeId: string; replaced: boolean }> = []): RowSlot {
+  const placedIds = [...placed].filter((result) => !result.replaced).map((result) => result.nodeId);
+  return { index, count: Math.max(generation.variant?.of ?? 1, index + 1), placedIds };
 }
 
 export interface RunCommand {
@@ -133,7 +133,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       }
       let placed: Awaited<ReturnType<typeof placeResult>>;
       try {
-        placed = await placeResult(figma, bytes, generation, placement, batch && rowSlot(generation, batch.index, batches.get(batch.id)?.placed));
+        placed = await placeResult(figma, bytes, generation, placement, batch && rowSlot(generation, batch.index, batches.get(batch.id)?.placed.values()));
       } catch (error) {
         const message = `Figma couldn't place the image: ${describeError(error)}. Download it from the panel so it isn't lost.`;
         return post({ type: 'result-failed', requestId, message, bytes });
