@@ -1,12 +1,12 @@
 import { fitNotification } from '../shared/notification-text';
-import { dispatch, type Launch, type MessageHandlers, type PluginMessage, type Settings, type UiMessage } from '../shared/protocol';
+import { dispatch, type GenerationRecord, type Launch, type MessageHandlers, type PluginMessage, type Settings, type UiMessage } from '../shared/protocol';
 import type { FigmaApi } from './figma-api';
 import { GENERATION_DATA_KEY, parseGenerationRecord } from './generation-record';
 import { addHistoryEntry, loadHistory } from './history';
 import { launchFor } from './launch';
 import { addPendingJob, loadPendingJobs, markJobPlaced, placedNodeId, removePendingJob } from './pending-jobs';
 import { pageOf, quotedPageName } from './pages';
-import { arrangeBatch, placeResult } from './place-result';
+import { arrangeBatch, placeResult, type RowSlot } from './place-result';
 import { exportReference, exportThumbnail, MAX_REFERENCES, referencePixels, referenceSizeProblem, selectionProblem } from './references';
 import { deletePrompt, loadSavedPrompts, savePrompt } from './saved-prompts';
 import { createRevealer } from './reveal-result';
@@ -24,6 +24,12 @@ function describeError(error: unknown): string {
 
 function newId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A batch's variant goes into its slot of the row its whole batch needs; that row may cover the batch's new layers already placed. */
+function rowSlot(generation: GenerationRecord, index: number, placed: Iterable<{ nodeId: string; replaced: boolean }> = []): RowSlot {
+  const placedIds = [...placed].filter((result) => !result.replaced).map((result) => result.nodeId);
+  return { index, count: Math.max(generation.variant?.of ?? 1, index + 1), placedIds };
 }
 
 export interface RunCommand {
@@ -66,9 +72,9 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
    * on their page: a page's selection can hold only its own layers, so Reimage goes there first.
    */
   async function prepareLaunch(settings: Settings): Promise<Launch> {
-    const [selected] = figma.currentPage.selection;
-    const generated = selected ? parseGenerationRecord(selected.getPluginData(GENERATION_DATA_KEY)) : undefined;
-    const launch = launchFor(run.command, run.parameters, generated, settings);
+    const selection = figma.currentPage.selection;
+    const generated = selection[0] ? parseGenerationRecord(selection[0].getPluginData(GENERATION_DATA_KEY)) : undefined;
+    const launch = launchFor(run.command, run.parameters, generated, settings, selection);
     if (launch.command === 'more-variants' && generated) {
       const found = await Promise.all(generated.sourceNodeIds.map((id) => figma.getNodeByIdAsync(id)));
       const sources = found.filter((node): node is SceneNode => node !== null && 'absoluteBoundingBox' in node);
@@ -138,7 +144,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       }
       let placed: Awaited<ReturnType<typeof placeResult>>;
       try {
-        placed = await placeResult(figma, bytes, generation, placement);
+        placed = await placeResult(figma, bytes, generation, placement, batch && rowSlot(generation, batch.index, batches.get(batch.id)?.placed.values()));
       } catch (error) {
         const message = `Figma couldn't place the image: ${describeError(error)}. Download it from the panel so it isn't lost.`;
         return post({ type: 'result-failed', requestId, message, bytes });

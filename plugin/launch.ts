@@ -1,23 +1,27 @@
 import type { GenerationRecord, Launch, Settings } from '../shared/protocol';
-import { IMAGE_SIZES, isImageSize, sizeLabel } from '../shared/sizes';
+import { IMAGE_SIZES, isImageSize, sizeFor, sizeLabel } from '../shared/sizes';
+import { BATCH_VARIANTS } from './settings';
 
 /**
  * What the panel should open with, from the command Figma ran it with: a menu item, a relaunch
- * button on a generated node (whose record gives the prompt), or Quick Actions parameters.
+ * button on a generated node (whose record gives the prompt and size), or Quick Actions
+ * parameters. `selection` is what is selected as the panel opens (for the size Quick edit uses
+ * when none is given and the designer never picked one).
  */
 export function launchFor(
   command: string,
   parameters: Record<string, unknown> | undefined,
   generated: GenerationRecord | undefined,
   settings: Settings,
+  selection: readonly { width: number; height: number }[] = [],
 ): Launch {
   if (command === 'quick-edit' && typeof parameters?.prompt === 'string' && parameters.prompt.trim() !== '') {
-    return { command, prompt: parameters.prompt.trim(), size: isImageSize(parameters.size) ? parameters.size : settings.size };
+    return { command, prompt: parameters.prompt.trim(), size: isImageSize(parameters.size) ? parameters.size : sizeFor(settings, selection) };
   }
-  if ((command === 'edit-again' || command === 'more-variants') && generated) {
-    return { command, prompt: generated.prompt, size: generated.size };
-  }
-  if (command === 'settings' || command === 'generate-variants') return { command };
+  if (command === 'edit-again' && generated) return { command, prompt: generated.prompt, size: generated.size };
+  if (command === 'more-variants' && generated) return { command, prompt: generated.prompt, size: generated.size, variants: BATCH_VARIANTS };
+  if (command === 'generate-variants') return { command, variants: settings.batchVariants };
+  if (command === 'settings') return { command };
   return { command: 'open' };
 }
 

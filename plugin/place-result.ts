@@ -2,17 +2,21 @@ import type { GenerationRecord, Placement } from '../shared/protocol';
 import type { FigmaApi } from './figma-api';
 import { generationMark, type GenerationMark, markGenerated } from './generation-record';
 import { pageOf } from './pages';
-import { type Box, boundingBox, PLACEMENT_GAP, placeRowBeside } from './placement';
+import { type Box, boundingBox, placeRow, type Point, rowSize, type Size, spotsBeside } from './placement';
 import { fillsWithImageOnTop } from './replace-fill';
 
 const MAX_NAME_LENGTH = 60;
 
-/** A layer name from the prompt: one line, at most 60 characters. */
-export function resultName(prompt: string): string {
-  const line = prompt.replace(/\s+/g, ' ').trim();
-  if (line === '') return 'Reimage result';
+/**
+ * A layer name from the prompt: one line, at most 60 characters. A variant's ends in its number
+ * ("… · 3"), kept whole however long the prompt, so the variants of one prompt tell apart.
+ */
+export function resultName(prompt: string, variant?: GenerationRecord['variant']): string {
+  const suffix = variant && variant.of > 1 ? ` · ${variant.number}` : '';
+  const line = prompt.replace(/\s+/g, ' ').trim() || 'Reimage result';
   const chars = Array.from(line);
-  return chars.length > MAX_NAME_LENGTH ? `${chars.slice(0, MAX_NAME_LENGTH - 1).join('').trimEnd()}…` : line;
+  const room = MAX_NAME_LENGTH - suffix.length;
+  return `${chars.length > room ? `${chars.slice(0, room - 1).join('').trimEnd()}…` : line}${suffix}`;
 }
 
 function boxOf(node: BaseNode): Box | undefined {
@@ -24,15 +28,28 @@ async function existingNodes(figma: FigmaApi, ids: readonly string[]): Promise<S
   return nodes.filter((node): node is SceneNode => node !== null && boxOf(node) !== undefined);
 }
 
-/** Where results go: beside the source layers that still exist (on their page), else from the viewport centre. */
-async function findAnchor(figma: FigmaApi, sourceNodeIds: readonly string[], size: { width: number; height: number }) {
+/** Where a row of results goes: beside the source layers that still exist (on their page), else centred in the view. */
+async function preferredSpots(figma: FigmaApi, sourceNodeIds: readonly string[], row: Size): Promise<{ page: PageNode; spots: Point[] }> {
   const sources = await existingNodes(figma, sourceNodeIds);
   const page = sources.length > 0 ? pageOf(sources[0]) : undefined;
-  if (page) return { page, anchor: boundingBox(sources.filter((node) => pageOf(node) === page).map((node) => boxOf(node) as Box)) };
+  if (page) return { page, spots: spotsBeside(boundingBox(sources.filter((node) => pageOf(node) === page).map((node) => boxOf(node) as Box))) };
   const { x, y } = figma.viewport.center;
-  // An empty anchor one gap left of the centred spot, so the row starts there.
-  const anchor = { x: Math.round(x - size.width / 2) - PLACEMENT_GAP, y: Math.round(y - size.height / 2), width: 0, height: 0 };
-  return { page: figma.currentPage, anchor };
+  return { page: figma.currentPage, spots: [{ x: Math.round(x - row.width / 2), y: Math.round(y - row.height / 2) }] };
+}
+
+/** The boxes of a page's top-level layers, but those in `except`. */
+function obstaclesOn(page: PageNode, except: readonly string[]): Box[] {
+  return page.children
+    .filter((child) => !except.includes(child.id))
+    .map(boxOf)
+    .filter((box): box is Box => box !== undefined);
+}
+
+/** A result's place in its batch's row: which of how many, and the batch's results already on the canvas (the row may cover them). */
+export interface RowSlot {
+  index: number;
+  count: number;
+  placedIds: readonly string[];
 }
 
 /** What placing did: the node that shows the image, its page, and whether it was an existing layer. */
@@ -79,12 +96,19 @@ function createImageLayer(figma: FigmaApi, page: PageNode, image: Image, size: {
 /**
  * Puts a generated PNG on the canvas, without selecting it (see reveal-result). Beside: a new
  * rectangle with an IMAGE fill at the image's decoded size, at the top level of the sources'
- * page (never inside an auto layout, and on that page even when the designer is on another),
- * clear of every other layer. Replace: the image becomes the layer's top fill; when that layer
+ * page (never inside an auto layout, and on that page even when the designer is on another), at
+ * the nearest spot right of or below them that is clear of every other layer; a variant takes its
+ * slot in the row its whole batch needs, so the batch lands in order and in one row. Replace: the image becomes the layer's top fill; when that layer
  * is gone the image goes beside instead, so it is never lost. Everything that can fail (the
  * image, the record) is worked out before the canvas changes.
  */
-export async function placeResult(figma: FigmaApi, bytes: Uint8Array, generation: GenerationRecord, placement: Placement): Promise<Placed> {
+export async function placeResult(
+  figma: FigmaApi,
+  bytes: Uint8Array,
+  generation: GenerationRecord,
+  placement: Placement,
+  slot: RowSlot = { index: 0, count: 1, placedIds: [] },
+): Promise<Placed> {
   const image = figma.createImage(bytes);
   const size = await image.getSizeAsync();
   const mark = generationMark(generation);
@@ -93,11 +117,11 @@ export async function placeResult(figma: FigmaApi, bytes: Uint8Array, generation
     const page = replaced && pageOf(replaced);
     if (replaced && page) return { node: replaced, page, ...size, replaced: true };
   }
-  const { page, anchor } = await findAnchor(figma, generation.sourceNodeIds, size);
+  const sizes = Array.from({ length: slot.count }, () => size);
+  const { page, spots } = await preferredSpots(figma, generation.sourceNodeIds, rowSize(sizes));
   await page.loadAsync();
-  const obstacles = page.children.map(boxOf).filter((box): box is Box => box !== undefined);
-  const [position] = placeRowBeside(anchor, [size], obstacles);
-  const node = createImageLayer(figma, page, image, size, position, resultName(generation.prompt), mark);
+  const position = placeRow(spots, sizes, obstaclesOn(page, slot.placedIds))[slot.index];
+  const node = createImageLayer(figma, page, image, size, position, resultName(generation.prompt, generation.variant), mark);
   return { node, page, ...size, replaced: false };
 }
 
@@ -112,16 +136,9 @@ export async function arrangeBatch(figma: FigmaApi, nodeIds: readonly string[], 
   await page.loadAsync();
   const onPage = nodes.filter((node) => node.parent === page);
   const sources = (await existingNodes(figma, sourceNodeIds)).filter((node) => pageOf(node) === page);
-  const batchBoxes = onPage.map((node) => boxOf(node) as Box);
-  const anchor =
-    sources.length > 0
-      ? boundingBox(sources.map((node) => boxOf(node) as Box))
-      : { x: Math.min(...batchBoxes.map((b) => b.x)) - PLACEMENT_GAP, y: Math.min(...batchBoxes.map((b) => b.y)), width: 0, height: 0 };
-  const obstacles = page.children
-    .filter((child) => !onPage.includes(child))
-    .map(boxOf)
-    .filter((box): box is Box => box !== undefined);
-  const positions = placeRowBeside(anchor, onPage, obstacles);
+  const batchBox = boundingBox(onPage.map((node) => boxOf(node) as Box));
+  const spots = sources.length > 0 ? spotsBeside(boundingBox(sources.map((node) => boxOf(node) as Box))) : [{ x: batchBox.x, y: batchBox.y }];
+  const positions = placeRow(spots, onPage, obstaclesOn(page, onPage.map((node) => node.id)));
   onPage.forEach((node, i) => {
     node.x = positions[i].x;
     node.y = positions[i].y;

@@ -10,6 +10,11 @@ export interface Point {
   y: number;
 }
 
+export interface Size {
+  width: number;
+  height: number;
+}
+
 export const PLACEMENT_GAP = 40;
 
 /** The smallest box holding all the given boxes. */
@@ -21,7 +26,8 @@ export function boundingBox(boxes: readonly Box[]): Box {
   return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
-function overlaps(a: Box, b: Box, margin: number): boolean {
+/** Whether two boxes come closer than `margin` (touching at exactly the margin is clear). */
+export function overlaps(a: Box, b: Box, margin: number): boolean {
   return (
     a.x < b.x + b.width + margin &&
     b.x < a.x + a.width + margin &&
@@ -30,29 +36,74 @@ function overlaps(a: Box, b: Box, margin: number): boolean {
   );
 }
 
+/** Where a row goes when nothing is in the way: right of its sources, top-aligned, or below them, left-aligned. */
+export function spotsBeside(sources: Box, gap = PLACEMENT_GAP): Point[] {
+  return [
+    { x: sources.x + sources.width + gap, y: sources.y },
+    { x: sources.x, y: sources.y + sources.height + gap },
+  ];
+}
+
+/** The smallest x at or right of `from` where a box of `width` at height band `top`..`top + height` clears every obstacle. */
+function firstClearX(from: number, top: number, size: Size, obstacles: readonly Box[], gap: number): number {
+  // Each obstacle in the band forbids the open interval of x between "just touching its left" and "just past its right".
+  const forbidden = obstacles
+    .filter((o) => o.y < top + size.height + gap && top < o.y + o.height + gap)
+    .map((o) => ({ start: o.x - size.width - gap, end: o.x + o.width + gap }))
+    .sort((a, b) => a.start - b.start);
+  let x = from;
+  for (const { start, end } of forbidden) {
+    if (start >= x) break;
+    x = Math.max(x, end);
+  }
+  return x;
+}
+
 /**
- * Positions for a row of new nodes to the right of `anchor`, top-aligned with it, `gap` apart,
- * moved further right until the whole row clears every obstacle by at least `gap`.
+ * The top-left of the clear spot nearest to one of the preferred spots, for a box of `size` that
+ * must stay at least `gap` from every obstacle. From each preferred spot the box may move right
+ * and down only (never back over its sources); distance is the straight line from that spot, and
+ * on a tie the earlier spot, then the higher position, wins.
+ *
+ * Why checking only these rows is enough: any clear spot can slide up until it meets the top of its
+ * region or an obstacle's bottom edge (plus gap) without coming nearer anything, so some nearest
+ * spot has one of those y values; at that y the leftmost clear x is the nearest.
  */
-export function placeRowBeside(
-  anchor: Box,
-  sizes: readonly { width: number; height: number }[],
-  obstacles: readonly Box[],
-  gap = PLACEMENT_GAP,
-): Point[] {
-  const rowWidth = sizes.reduce((sum, s) => sum + s.width, 0) + gap * Math.max(0, sizes.length - 1);
-  const rowHeight = Math.max(0, ...sizes.map((s) => s.height));
-  let x = anchor.x + anchor.width + gap;
-  for (;;) {
-    const row: Box = { x, y: anchor.y, width: rowWidth, height: rowHeight };
-    const blocking = obstacles.filter((o) => overlaps(row, o, gap));
-    if (blocking.length === 0) break;
-    x = Math.max(...blocking.map((o) => o.x + o.width)) + gap;
+export function nearestClearSpot(preferred: readonly Point[], size: Size, obstacles: readonly Box[], gap = PLACEMENT_GAP): Point {
+  const bottoms = [...new Set(obstacles.map((o) => o.y + o.height + gap))].sort((a, b) => a - b);
+  let best: { point: Point; distance: number } | undefined;
+  for (const spot of preferred) {
+    for (const y of [spot.y, ...bottoms.filter((bottom) => bottom > spot.y)]) {
+      // Every row further down is at least this far away: none of them can win.
+      if (best && y - spot.y >= best.distance) break;
+      const x = firstClearX(spot.x, y, size, obstacles, gap);
+      const distance = Math.hypot(x - spot.x, y - spot.y);
+      if (!best || distance < best.distance) best = { point: { x, y }, distance };
+    }
   }
-  const points: Point[] = [];
-  for (const size of sizes) {
-    points.push({ x, y: anchor.y });
+  if (!best) throw new Error('nearestClearSpot needs at least one preferred spot');
+  return best.point;
+}
+
+/** The width of a row of boxes `gap` apart, and the height of its tallest. */
+export function rowSize(sizes: readonly Size[], gap = PLACEMENT_GAP): Size {
+  return {
+    width: sizes.reduce((sum, s) => sum + s.width, 0) + gap * Math.max(0, sizes.length - 1),
+    height: Math.max(0, ...sizes.map((s) => s.height)),
+  };
+}
+
+/** The top-left of each box of a row that starts at `origin`, top-aligned, `gap` apart. */
+export function rowFrom(origin: Point, sizes: readonly Size[], gap = PLACEMENT_GAP): Point[] {
+  let x = origin.x;
+  return sizes.map((size) => {
+    const point = { x, y: origin.y };
     x += size.width + gap;
-  }
-  return points;
+    return point;
+  });
+}
+
+/** Positions for a row of new nodes at the nearest spot right of or below `preferred`, clear of every obstacle. */
+export function placeRow(preferred: readonly Point[], sizes: readonly Size[], obstacles: readonly Box[], gap = PLACEMENT_GAP): Point[] {
+  return rowFrom(nearestClearSpot(preferred, rowSize(sizes, gap), obstacles, gap), sizes, gap);
 }

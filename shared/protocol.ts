@@ -6,7 +6,11 @@ export interface Settings {
   relayUrl: string;
   accessToken: string;
   size: ImageSize;
+  /** Whether `size` is the designer's choice; until they pick one, Reimage uses the size closest to the selection's ratio. */
+  sizeChosen: boolean;
   variants: number;
+  /** The last variant count above 1 the designer picked (4 until then): "Generate variants" opens with it. */
+  batchVariants: number;
 }
 
 export interface SelectionItem {
@@ -24,6 +28,8 @@ export interface GenerationRecord {
   size: ImageSize;
   sourceNodeIds: string[];
   createdAt: string;
+  /** Which of a batch's variants this is ("variant 3 of 8"); absent for a single result. */
+  variant?: { number: number; of: number };
 }
 
 /** Where a result goes: beside its sources (or the viewport centre without any), or into a layer's fills. */
@@ -58,8 +64,10 @@ export interface SavedPrompt {
 
 /** How the plugin was started: from the menu, a relaunch button on a generated node, or Quick Actions. */
 export type Launch =
-  | { command: 'open' | 'generate-variants' | 'settings' }
-  | { command: 'edit-again' | 'more-variants'; prompt: string; size: ImageSize }
+  | { command: 'open' | 'settings' }
+  | { command: 'generate-variants'; variants: number }
+  | { command: 'edit-again'; prompt: string; size: ImageSize }
+  | { command: 'more-variants'; prompt: string; size: ImageSize; variants: number }
   | { command: 'quick-edit'; prompt: string; size: ImageSize };
 
 export interface InitState {

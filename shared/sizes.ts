@@ -20,6 +20,33 @@ export function isImageSize(value: unknown): value is ImageSize {
   return IMAGE_SIZES.some((size) => size.value === value);
 }
 
+/**
+ * The size whose ratio is nearest a box's: compared as logarithms, so 2:1 and 1:2 are as far from
+ * 1:1; of sizes with the same ratio, the first listed (the smaller, quicker one).
+ */
+export function closestSize(box: { width: number; height: number }): ImageSize {
+  if (!(box.width > 0 && box.height > 0)) return DEFAULT_SIZE;
+  const target = Math.log(box.width / box.height);
+  let best: { size: ImageSize; distance: number } = { size: DEFAULT_SIZE, distance: Infinity };
+  for (const { value } of IMAGE_SIZES) {
+    const dimensions = requestedDimensions(value);
+    if (!dimensions) continue;
+    const distance = Math.abs(Math.log(dimensions.width / dimensions.height) - target);
+    if (distance < best.distance) best = { size: value, distance };
+  }
+  return best.size;
+}
+
+/**
+ * The size to generate at: the designer's once they chose one, else the one closest to the ratio of
+ * the largest selected layer (the one the result most likely stands in for), else the default.
+ */
+export function sizeFor(choice: { size: ImageSize; sizeChosen: boolean }, layers: readonly { width: number; height: number }[]): ImageSize {
+  if (choice.sizeChosen) return choice.size;
+  if (layers.length === 0) return DEFAULT_SIZE;
+  return closestSize(layers.reduce((largest, layer) => (layer.width * layer.height > largest.width * largest.height ? layer : largest)));
+}
+
 /** The pixel dimensions a size asks for; `auto` asks for none. */
 export function requestedDimensions(size: ImageSize): { width: number; height: number } | undefined {
   if (size === 'auto') return undefined;

@@ -12,6 +12,7 @@ import { expectedSeconds, formatDuration } from './expected-time';
 import { type JobRequest, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
 import { quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditSelectionProblem } from './quick-edit';
+import { openedWith, type OpenedWith, panelChoices, pickSize, pickVariants } from './panel-choices';
 import { fetchRelayHealth, type RelayHealth } from './relay-client';
 import { maxLayers, requestProblem } from './request-check';
 import { exportReferences, figmaSandbox, newRequestId } from './sandbox-requests';
@@ -51,6 +52,7 @@ export function App() {
   const [thumbnails, setThumbnails] = useState<Record<string, string>>({});
   const [prompt, setPrompt] = useState('');
   const [replace, setReplace] = useState(false);
+  const [opened, setOpened] = useState<OpenedWith>({});
   const [rows, setRows] = useState<Row[]>([]);
   const [problem, setProblem] = useState<string>();
   const [exporting, setExporting] = useState(false);
@@ -74,6 +76,7 @@ export function App() {
         setState(init);
         setProblem(init.problem);
         if ('prompt' in init.launch) setPrompt(init.launch.prompt);
+        setOpened(openedWith(init.launch));
         init.pendingJobs.forEach((job) => resume(job, init));
       }
       if (message.type === 'selection') setSelection(message.items);
@@ -137,13 +140,19 @@ export function App() {
   const mode = items.length === 0 ? 'generate' : 'edit';
   const canReplace = items.length === 1 && items[0].fillable;
   const replacing = replace && canReplace;
-  const variants = replacing ? 1 : settings.variants;
+  const choices = panelChoices(settings, opened, items);
+  const variants = replacing ? 1 : choices.variants;
   const emptyPrompt = mode === 'edit' ? 'Describe the edit in the prompt.' : 'Describe the image to create in the prompt.';
   const blocker = requestProblem(items.length, prompt.trim(), limits) ?? (prompt.trim() === '' ? emptyPrompt : undefined);
 
   function saveSettings(next: Settings) {
     setState((current) => current && { ...current, settings: next });
     postToPlugin({ type: 'save-settings', settings: next });
+  }
+
+  function chooseSize(size: ImageSize) {
+    setOpened((current) => ({ ...current, size: undefined }));
+    saveSettings(pickSize(settings!, size));
   }
 
   function updateRow(key: string, change: Partial<Row>) {
@@ -211,7 +220,7 @@ export function App() {
     schedule(row, init.settings.accessToken);
   }
 
-  async function generate(promptText = prompt.trim(), size: ImageSize = settings!.size, count = variants) {
+  async function generate(promptText = prompt.trim(), size: ImageSize = choices.size, count = variants) {
     if (!settings || exporting) return;
     // The panel shows the blocker beside a disabled Generate; Quick edit has no panel to show it in.
     if (blocker) return launch?.command === 'quick-edit' ? reportProblem(blocker) : undefined;
@@ -255,7 +264,7 @@ export function App() {
       retryable: true,
       spec: {
         job: { request, idempotencyKey: `${batchId}-${index}-0` },
-        generation,
+        generation: count > 1 ? { ...generation, variant: { number: index + 1, of: count } } : generation,
         placement,
         batch: { id: batchId, index },
         referenceNames: references.map((r) => r.name),
@@ -342,6 +351,7 @@ export function App() {
 
       <PromptField
         prompt={prompt}
+        focused={launch?.command === 'generate-variants'}
         savedPrompts={state.savedPrompts}
         onChange={setPrompt}
         onSubmit={() => void generate()}
@@ -353,10 +363,10 @@ export function App() {
         <label class="field grow">
           <span>Size</span>
           <select
-            value={settings.size}
+            value={choices.size}
             onChange={(e) => {
               const size = e.currentTarget.value;
-              if (isImageSize(size)) saveSettings({ ...settings, size });
+              if (isImageSize(size)) chooseSize(size);
             }}
           >
             {IMAGE_SIZES.map((size) => (
@@ -371,7 +381,10 @@ export function App() {
           <select
             value={String(variants)}
             disabled={replacing}
-            onChange={(e) => saveSettings({ ...settings, variants: Number(e.currentTarget.value) })}
+            onChange={(e) => {
+              setOpened((current) => ({ ...current, variants: undefined }));
+              saveSettings(pickVariants(settings, Number(e.currentTarget.value)));
+            }}
           >
             {Array.from({ length: MAX_VARIANTS }, (_, i) => (
               <option key={i} value={String(i + 1)}>
@@ -415,7 +428,7 @@ export function App() {
         entries={state.history}
         onReuse={(entry) => {
           setPrompt(entry.prompt);
-          saveSettings({ ...settings, size: entry.size });
+          chooseSize(entry.size);
         }}
         onPlaceAgain={(entry) => void placeFromHistory(entry)}
         toImageUrl={imageUrl}

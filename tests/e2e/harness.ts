@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Browser, chromium, type FrameLocator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Emulator } from '../../emulator/main';
 import { type RunningEmulator, startEmulator } from '../../emulator/serve';
 import { liveUpstream, type Upstream } from '../../relay/upstream';
@@ -145,6 +146,19 @@ export async function clickEmptyCanvas(page: Page): Promise<void> {
 /** The emulator's view centre, where Figma puts what it creates without a selection. */
 export function viewportCenter(page: Page): Promise<{ x: number; y: number }> {
   return page.evaluate(() => ({ ...(window as unknown as { emulator: Emulator }).emulator.figma.viewport.center }));
+}
+
+/** Switches the playground to Figma's light or dark theme and waits for the panel to follow. */
+export async function switchTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  const toggle = page.getByRole('button', { name: 'Dark theme' });
+  if ((await toggle.getAttribute('aria-pressed')) !== String(theme === 'dark')) await toggle.click();
+  await expect.poll(() => pluginUi(page).locator('html').getAttribute('class')).toContain(`figma-${theme}`);
+}
+
+/** Writes the playground and the plugin window, as they look now, to test-artifacts/. */
+export async function screenshots(page: Page, name: string, theme: 'light' | 'dark'): Promise<void> {
+  await page.screenshot({ path: resolve(ARTIFACTS, `playground-${name}-${theme}.png`) });
+  await page.getByRole('region', { name: 'Plugin window' }).screenshot({ path: resolve(ARTIFACTS, `plugin-${name}-${theme}.png`) });
 }
 
 export function selectionNames(page: Page): Promise<string[]> {

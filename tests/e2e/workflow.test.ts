@@ -19,7 +19,7 @@ describe('the designer’s workflow in the browser', { timeout: 60_000 }, () => 
     await ui.getByRole('textbox', { name: 'Prompt' }).fill('Logo as a glossy 3D badge');
     await ui.getByRole('combobox', { name: 'Variants' }).selectOption('2');
     await ui.getByRole('button', { name: /^Generate/ }).click();
-    await expect.poll(() => selectionNames(page), { timeout: 20_000 }).toEqual(['Logo as a glossy 3D badge', 'Logo as a glossy 3D badge']);
+    await expect.poll(() => selectionNames(page), { timeout: 20_000 }).toEqual(['Logo as a glossy 3D badge · 1', 'Logo as a glossy 3D badge · 2']);
 
     const [, logo, , ...variants] = await layers(page);
     // Variants land in the order the provider finishes them; the row is in variant order, left to right.

@@ -24,15 +24,15 @@ describe('the sandbox against a fake figma', () => {
   });
 
   it('sends stored settings over the defaults when the UI is ready', async () => {
-    figma.storage.set('settings', { relayUrl: 'https://relay.team.example', accessToken: 'rt_1', size: '2048x2048' });
+    figma.storage.set('settings', { relayUrl: 'https://relay.team.example', accessToken: 'rt_1', size: '2048x2048', sizeChosen: true });
     await figma.sendFromUi({ type: 'ready' });
     expect(figma.messagesOfType<Of<'init'>>('init')[0].settings).toEqual({
-      relayUrl: 'https://relay.team.example', accessToken: 'rt_1', size: '2048x2048', variants: 1,
+      relayUrl: 'https://relay.team.example', accessToken: 'rt_1', size: '2048x2048', sizeChosen: true, variants: 1, batchVariants: 4,
     });
   });
 
   it('saves settings in clientStorage', async () => {
-    const settings = { relayUrl: 'http://localhost:9999', accessToken: 'rt_2', size: 'auto', variants: 4 } as const;
+    const settings = { relayUrl: 'http://localhost:9999', accessToken: 'rt_2', size: 'auto', sizeChosen: true, variants: 4, batchVariants: 4 } as const;
     await figma.sendFromUi({ type: 'save-settings', settings });
     expect(figma.storage.get('settings')).toEqual(settings);
   });
@@ -93,11 +93,12 @@ describe('the sandbox against a fake figma', () => {
     expect(figma.scrolledTo).toEqual([[node]]);
   });
 
-  it('never places a result on top of an existing layer', async () => {
+  it('never places a result on top of an existing layer: with the right taken, it goes below its source', async () => {
     const source = figma.addFrame('Source', { x: 0, y: 0, width: 400, height: 400 });
     figma.addFrame('Neighbour', { x: 460, y: 200, width: 800, height: 100 });
     await figma.sendFromUi({ type: 'place-result', requestId: 'p', bytes: solidPng(500, 500), generation: generation([source.id]), placement: { kind: 'beside' } });
-    expect(figma.page.children.at(-1)!.x).toBe(460 + 800 + 40);
+    const node = figma.page.children.at(-1)!;
+    expect([node.x, node.y]).toEqual([0, 400 + 40]);
   });
 
   it('places at the top level of the page when the selection sits inside an auto layout', async () => {

@@ -33,7 +33,7 @@ describe('every command is safe across pages', () => {
     await figma.sendFromUi({ type: 'ready' });
 
     const [init] = figma.messagesOfType<Of<'init'>>('init');
-    expect(init.launch).toEqual({ command: 'more-variants', prompt: 'Retro poster', size: '1024x1024' });
+    expect(init.launch).toEqual({ command: 'more-variants', prompt: 'Retro poster', size: '1024x1024', variants: 4 });
     expect(init.problem).toBeUndefined();
     expect(figma.currentPage).toBe(design);
     expect(figma.page.selection).toEqual([a, b]);

@@ -143,7 +143,7 @@ describe('designer workflow in the sandbox', () => {
 });
 
 describe('relaunch buttons', () => {
-  it('"More variants" reselects the layers the node was made from and opens with its prompt', async () => {
+  it('"More variants" reselects the layers the node was made from and opens with its prompt, size and 4 variants', async () => {
     const figma = new FakeFigma();
     const a = figma.addFrame('A', { x: 0, y: 0, width: 100, height: 100 });
     const b = figma.addFrame('B', { x: 200, y: 0, width: 100, height: 100 });
@@ -152,7 +152,7 @@ describe('relaunch buttons', () => {
     figma.page.selection = [generated];
     startPlugin(figma, { command: 'more-variants' });
     await figma.sendFromUi({ type: 'ready' });
-    expect(figma.messagesOfType<Of<'init'>>('init')[0].launch).toEqual({ command: 'more-variants', prompt: 'Retro poster', size: '1024x1024' });
+    expect(figma.messagesOfType<Of<'init'>>('init')[0].launch).toEqual({ command: 'more-variants', prompt: 'Retro poster', size: '1024x1024', variants: 4 });
     expect(figma.page.selection).toEqual([a, b]);
   });
 });

@@ -11,24 +11,37 @@ describe('launch commands', () => {
     expect(launchFor('edit-again', undefined, record, DEFAULT_SETTINGS)).toEqual({ command: 'edit-again', prompt: 'Make it neon', size: '2048x1152' });
   });
 
-  it('opens "More variants" with the same prompt and size', () => {
-    expect(launchFor('more-variants', undefined, record, DEFAULT_SETTINGS)).toMatchObject({ command: 'more-variants', prompt: 'Make it neon' });
+  it('opens "More variants" with the same prompt and size, and 4 variants', () => {
+    expect(launchFor('more-variants', undefined, record, DEFAULT_SETTINGS)).toEqual({ command: 'more-variants', prompt: 'Make it neon', size: '2048x1152', variants: 4 });
+    expect(launchFor('more-variants', undefined, record, { ...DEFAULT_SETTINGS, variants: 1, batchVariants: 6 })).toMatchObject({ variants: 4 });
+  });
+
+  it('opens "Generate variants" with 4 variants, or the last count above 1 the designer picked', () => {
+    expect(launchFor('generate-variants', undefined, undefined, DEFAULT_SETTINGS)).toEqual({ command: 'generate-variants', variants: 4 });
+    expect(launchFor('generate-variants', undefined, undefined, { ...DEFAULT_SETTINGS, variants: 1, batchVariants: 6 })).toEqual({
+      command: 'generate-variants', variants: 6,
+    });
   });
 
   it('falls back to the plain panel when a relaunch node has no record', () => {
     expect(launchFor('edit-again', undefined, undefined, DEFAULT_SETTINGS)).toEqual({ command: 'open' });
   });
 
-  it('runs Quick Actions with its prompt and size, or the remembered size', () => {
+  it('runs Quick Actions with its prompt and size, or the size the designer picked', () => {
     expect(launchFor('quick-edit', { prompt: ' Add snow ', size: '1536x1024' }, undefined, DEFAULT_SETTINGS)).toEqual({
       command: 'quick-edit', prompt: 'Add snow', size: '1536x1024',
     });
-    expect(launchFor('quick-edit', { prompt: 'Add snow' }, undefined, { ...DEFAULT_SETTINGS, size: '2048x2048' })).toMatchObject({ size: '2048x2048' });
+    const picked = { ...DEFAULT_SETTINGS, size: '2048x2048', sizeChosen: true } as const;
+    expect(launchFor('quick-edit', { prompt: 'Add snow' }, undefined, picked, [{ width: 1200, height: 400 }])).toMatchObject({ size: '2048x2048' });
+  });
+
+  it('runs Quick Actions without a size, before the designer picked one, at the size closest to the selection’s ratio', () => {
+    expect(launchFor('quick-edit', { prompt: 'Add snow' }, undefined, DEFAULT_SETTINGS, [{ width: 1920, height: 1080 }])).toMatchObject({ size: '2048x1152' });
+    expect(launchFor('quick-edit', { prompt: 'Add snow' }, undefined, DEFAULT_SETTINGS, [])).toMatchObject({ size: '1024x1024' });
   });
 
   it('opens menu commands as themselves', () => {
     expect(launchFor('settings', undefined, undefined, DEFAULT_SETTINGS)).toEqual({ command: 'settings' });
-    expect(launchFor('generate-variants', undefined, undefined, DEFAULT_SETTINGS)).toEqual({ command: 'generate-variants' });
     expect(launchFor('edit-selection', undefined, undefined, DEFAULT_SETTINGS)).toEqual({ command: 'open' });
   });
 

@@ -8,11 +8,27 @@ describe('settings merging', () => {
   });
 
   it('keeps stored values over the defaults', () => {
-    const stored = { relayUrl: 'https://relay.team.example', accessToken: 'rt_abc', size: '2048x1152', variants: 6 };
+    const stored = { relayUrl: 'https://relay.team.example', accessToken: 'rt_abc', size: '2048x1152', sizeChosen: true, variants: 1, batchVariants: 6 };
     expect(mergeSettings(stored)).toEqual(stored);
+    expect(mergeSettings({ ...stored, size: '1024x1024', sizeChosen: false })).toMatchObject({ size: '1024x1024', sizeChosen: false });
+  });
+
+  it('starts with no size picked, and 4 variants for "Generate variants"', () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({ size: '1024x1024', sizeChosen: false, variants: 1, batchVariants: 4 });
+  });
+
+  it('reads settings stored before the size choice was remembered: a size other than the default was picked', () => {
+    expect(mergeSettings({ relayUrl: 'https://relay.team.example', accessToken: '', size: '2048x1152', variants: 6 })).toMatchObject({
+      size: '2048x1152', sizeChosen: true, variants: 6, batchVariants: 6,
+    });
+    expect(mergeSettings({ relayUrl: 'https://relay.team.example', accessToken: '', size: '1024x1024', variants: 1 })).toMatchObject({
+      size: '1024x1024', sizeChosen: false, batchVariants: 4,
+    });
   });
 
   it('replaces values of the wrong shape with defaults and keeps the rest', () => {
-    expect(mergeSettings({ relayUrl: 42, accessToken: 'rt_abc', size: '999x1', variants: 9 })).toEqual({ ...DEFAULT_SETTINGS, accessToken: 'rt_abc' });
+    expect(mergeSettings({ relayUrl: 42, accessToken: 'rt_abc', size: '999x1', sizeChosen: true, variants: 9, batchVariants: 1 })).toEqual({
+      ...DEFAULT_SETTINGS, accessToken: 'rt_abc',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IMAGE_SIZES, isImageSize, requestedDimensions, sizeLabel } from '../../shared/sizes';
+import { closestSize, IMAGE_SIZES, isImageSize, requestedDimensions, sizeFor, sizeLabel } from '../../shared/sizes';
 
 describe('image sizes', () => {
   it('lists exactly the ten sizes LLMEasy documents, in its order', () => {
@@ -18,6 +18,25 @@ describe('image sizes', () => {
     expect(isImageSize('1536x1152')).toBe(true);
     expect(isImageSize('512x512')).toBe(false);
     expect(isImageSize(undefined)).toBe(false);
+  });
+
+  it('finds the size whose ratio is closest to a layer’s, the smaller of two with the same ratio', () => {
+    expect(closestSize({ width: 1200, height: 400 })).toBe('2048x1152');
+    expect(closestSize({ width: 540, height: 300 })).toBe('2048x1152');
+    expect(closestSize({ width: 160, height: 160 })).toBe('1024x1024');
+    expect(closestSize({ width: 320, height: 400 })).toBe('1152x1536');
+    expect(closestSize({ width: 1450, height: 1000 })).toBe('1536x1024');
+    expect(closestSize({ width: 1300, height: 1000 })).toBe('1536x1152');
+    expect(closestSize({ width: 390, height: 844 })).toBe('2160x3840');
+    expect(closestSize({ width: 0, height: 100 })).toBe('1024x1024');
+  });
+
+  it('uses the designer’s size once picked, else the one closest to the largest selected layer, else the default', () => {
+    const banner = { width: 1200, height: 400 };
+    const logo = { width: 160, height: 160 };
+    expect(sizeFor({ size: '1024x1536', sizeChosen: true }, [banner])).toBe('1024x1536');
+    expect(sizeFor({ size: '1024x1536', sizeChosen: false }, [logo, banner])).toBe('2048x1152');
+    expect(sizeFor({ size: '1024x1536', sizeChosen: false }, [])).toBe('1024x1024');
   });
 
   it('reads the requested pixels of a size, none for auto', () => {

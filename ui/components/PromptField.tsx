@@ -1,9 +1,12 @@
+import { useEffect, useRef } from 'preact/hooks';
 import type { SavedPrompt } from '../../shared/protocol';
 import { BUILT_IN_PRESETS } from '../prompt-presets';
 
 interface Props {
   prompt: string;
   savedPrompts: SavedPrompt[];
+  /** Whether the prompt takes the focus as the panel opens. */
+  focused?: boolean;
   onChange: (prompt: string) => void;
   onSubmit: () => void;
   onSave: (prompt: string) => void;
@@ -11,8 +14,12 @@ interface Props {
 }
 
 /** The prompt, with built-in presets and the user's own saved prompts. Cmd/Ctrl+Enter generates. */
-export function PromptField({ prompt, savedPrompts, onChange, onSubmit, onSave, onDelete }: Props) {
+export function PromptField({ prompt, savedPrompts, focused, onChange, onSubmit, onSave, onDelete }: Props) {
   const saved = savedPrompts.find((entry) => entry.prompt === prompt);
+  const field = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (focused) field.current?.focus();
+  }, [focused]);
   return (
     <div class="field">
       <div class="field-head">
@@ -45,6 +52,7 @@ export function PromptField({ prompt, savedPrompts, onChange, onSubmit, onSave, 
         </select>
       </div>
       <textarea
+        ref={field}
         id="prompt"
         rows={4}
         value={prompt}
