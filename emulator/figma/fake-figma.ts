@@ -1,6 +1,6 @@
 import type { FigmaApi } from '../../plugin/figma-api';
 import { decodePngRgba, type Rgba } from '../../shared/png-rgba';
-import { clientStorageOver } from './client-storage';
+import { clientStorageOver, seededLatency, type StorageLatency } from './client-storage';
 import { acceptedImageSize } from './image-check';
 import { FakeFrame, FakePage, FakeSceneNode, type Rgb, solidPaint } from './nodes';
 
@@ -9,7 +9,8 @@ import { FakeFrame, FakePage, FakeSceneNode, type Rgb, solidPaint } from './node
  * and for the emulator page in a browser (so it uses no Node-only API): exports are real PNGs of
  * the nodes' paints that honour the export constraint, createImage checks the bytes as Figma does
  * (rejecting non-images, cut-off files and images over 4096 px) and decodes them only when their
- * pixels are drawn, clientStorage keeps structured copies within 5 MB.
+ * pixels are drawn, clientStorage keeps structured copies within 5 MB and takes a few to tens of
+ * milliseconds a call.
  */
 
 const DEFAULT_RECTANGLE_FILL: Rgb = [217, 217, 217];
@@ -76,12 +77,13 @@ export class FakeFigma implements FigmaApi {
    * `storage` holds clientStorage's entries; the emulator passes one that persists itself, does
    * not keep `posted` (a long session would hold every exported image) and decodes images with
    * the browser's native decoder, off the page's thread, as Figma's own createImage is native.
+   * clientStorage's latency follows `storageLatency`, by default a fixed seed's sequence.
    */
   constructor(
     readonly storage: Map<string, unknown> = new Map(),
-    private readonly options: { keepPosted?: boolean; decodeImage?: ImageDecoder } = {},
+    private readonly options: { keepPosted?: boolean; decodeImage?: ImageDecoder; storageLatency?: StorageLatency } = {},
   ) {
-    this.clientStorage = clientStorageOver(storage);
+    this.clientStorage = clientStorageOver(storage, options.storageLatency ?? seededLatency(1));
     this.page = new FakePage('Page 1', () => this.selectionListeners.forEach((listener) => listener()));
     this.currentPage = this.page as unknown as PageNode;
   }
