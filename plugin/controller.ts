@@ -8,6 +8,7 @@ import { arrangeBatch, placeResult } from './place-result';
 import { exportReference, exportThumbnail, MAX_REFERENCES, selectionProblem } from './references';
 import { deletePrompt, loadSavedPrompts, savePrompt } from './saved-prompts';
 import { loadSettings, saveSettings } from './settings';
+import { storedValues } from './storage-queue';
 
 export const PANEL_WIDTH = 360;
 const MIN_PANEL_HEIGHT = 240;
@@ -29,6 +30,7 @@ export interface RunCommand {
 /** Wires the sandbox to the UI: selection updates, reference export, result placement, stored state. */
 export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }): void {
   const post = (message: PluginMessage) => figma.ui.postMessage(message);
+  const store = storedValues(figma.clientStorage);
   const batches = new Map<string, { nodeIds: Map<number, string>; sourceNodeIds: string[] }>();
   let selectionVersion = 0;
 
@@ -54,7 +56,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
 
   /** Reads the launch command; "More variants" also reselects the layers the node was made from. */
   async function prepareLaunch(): Promise<Launch> {
-    const settings = await loadSettings(figma);
+    const settings = await loadSettings(store);
     const [selected] = figma.currentPage.selection;
     const generated = selected ? parseGenerationRecord(selected.getPluginData(GENERATION_DATA_KEY)) : undefined;
     const launch = launchFor(run.command, run.parameters, generated, settings);
@@ -71,11 +73,11 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       const launch = await prepareLaunch();
       post({
         type: 'init',
-        settings: await loadSettings(figma),
+        settings: await loadSettings(store),
         launch,
-        history: await loadHistory(figma),
-        savedPrompts: await loadSavedPrompts(figma),
-        pendingJobs: await loadPendingJobs(figma),
+        history: await loadHistory(store),
+        savedPrompts: await loadSavedPrompts(store),
+        pendingJobs: await loadPendingJobs(store),
       });
       await sendSelection();
     },
@@ -96,7 +98,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
     },
 
     async 'place-result'({ requestId, bytes, generation, placement, jobId, batch, history, notify }) {
-      const alreadyPlaced = jobId ? await placedNodeId(figma, jobId) : undefined;
+      const alreadyPlaced = jobId ? await placedNodeId(store, jobId) : undefined;
       const existing = alreadyPlaced ? await figma.getNodeByIdAsync(alreadyPlaced) : null;
       if (existing && 'width' in existing) {
         return post({ type: 'result-placed', requestId, nodeId: existing.id, width: existing.width, height: existing.height });
@@ -109,7 +111,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
         return post({ type: 'result-failed', requestId, message, bytes });
       }
       const { node, width, height } = placed;
-      if (jobId) await markJobPlaced(figma, jobId, node.id);
+      if (jobId) await markJobPlaced(store, jobId, node.id);
       if (batch) {
         const entry = batches.get(batch.id) ?? { nodeIds: new Map(), sourceNodeIds: generation.sourceNodeIds };
         entry.nodeIds.set(batch.index, node.id);
@@ -119,7 +121,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       if (notify) figma.notify(notify);
       if (history) {
         const thumbnail = await exportThumbnail(node).catch(() => undefined);
-        const entries = await addHistoryEntry(figma, { ...history, id: newId(), createdAt: new Date().toISOString(), thumbnail });
+        const entries = await addHistoryEntry(store, { ...history, id: newId(), createdAt: new Date().toISOString(), thumbnail });
         post({ type: 'history', entries });
       }
     },
@@ -133,23 +135,23 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
     },
 
     async 'save-settings'({ settings }) {
-      await saveSettings(figma, settings);
+      await saveSettings(store, settings);
     },
 
     async 'job-submitted'({ job }) {
-      await addPendingJob(figma, job);
+      await addPendingJob(store, job);
     },
 
     async 'job-settled'({ jobId }) {
-      await removePendingJob(figma, jobId);
+      await removePendingJob(store, jobId);
     },
 
     async 'save-prompt'({ prompt }) {
-      post({ type: 'saved-prompts', prompts: await savePrompt(figma, prompt, newId()) });
+      post({ type: 'saved-prompts', prompts: await savePrompt(store, prompt, newId()) });
     },
 
     async 'delete-prompt'({ id }) {
-      post({ type: 'saved-prompts', prompts: await deletePrompt(figma, id) });
+      post({ type: 'saved-prompts', prompts: await deletePrompt(store, id) });
     },
 
     notify({ message, error }) {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startPlugin } from '../../plugin/controller';
 import { liveUpstream } from '../../relay/upstream';
 import { buildEditForm } from '../../shared/edit-form';
-import type { GenerationRecord } from '../../shared/protocol';
+import type { GenerationRecord, PluginMessage } from '../../shared/protocol';
 import { createLimiter } from '../../shared/concurrency';
 import { type JobClient, relayJobClient } from '../../ui/job-client';
 import { runVariant, type VariantSpec, type VariantState } from '../../ui/variant-run';
@@ -64,6 +64,35 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     const { width } = mappedSize('1024x1024');
     expect(results.map((node) => [node.x, node.y])).toEqual([[240, 0], [240 + width + 40, 0], [240 + 2 * (width + 40), 0]]);
     expect(new Set(results)).toEqual(new Set(figma.page.children.slice(1)));
+  });
+
+  it('keeps all four variants of a batch pending while they run, so closing the panel loses none', async () => {
+    await start({ apiKey: API_KEY, delayMs: 1500 });
+    const before = new FakeFigma();
+    startPlugin(before);
+    before.addFrame('Card', { x: 0, y: 0, width: 200, height: 200 });
+    const jobs = relayJobClient({ relayUrl: relay.url, accessToken: '' });
+    const closing = new AbortController();
+    const states = new Map<number, VariantState>();
+    for (const index of [0, 1, 2, 3]) {
+      void runVariant(jobs, sandboxOn(before), specFor(before, 'four', index), closing.signal, (state) => states.set(index, state));
+    }
+    await expect.poll(() => [...states.values()].filter((state) => state.phase === 'running').length).toBe(4);
+    await expect.poll(() => (before.storage.get('pending-jobs') as unknown[] | undefined)?.length, { timeout: 2000 }).toBe(4);
+
+    // The panel closes mid-batch; the file opens again with what clientStorage kept.
+    const after = new FakeFigma(new Map(before.storage));
+    after.page.appendChild(before.page.children[0]);
+    startPlugin(after);
+    await after.sendFromUi({ type: 'ready' });
+    const [init] = after.messagesOfType<Extract<PluginMessage, { type: 'init' }>>('init');
+    const finals = await Promise.all(
+      init.pendingJobs.map((job, index) => runVariant(jobs, sandboxOn(after), specFor(after, 'four', index, { job: { resumeId: job.jobId } }), new AbortController().signal, () => {})),
+    );
+    expect(finals.map((final) => final.phase)).toEqual(['placed', 'placed', 'placed', 'placed']);
+    expect(after.page.children).toHaveLength(5);
+    expect(provider.calls).toHaveLength(4);
+    expect(after.storage.get('pending-jobs')).toEqual([]);
   });
 
   it('keeps the other variants when one fails, and says why the failed one failed', async () => {
