@@ -101,6 +101,8 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       const alreadyPlaced = jobId ? await placedNodeId(store, jobId) : undefined;
       const existing = alreadyPlaced ? await figma.getNodeByIdAsync(alreadyPlaced) : null;
       if (existing && 'width' in existing) {
+        // Placed before but still pending (the plugin closed between the two writes): stop resuming it.
+        await removePendingJob(store, jobId!);
         return post({ type: 'result-placed', requestId, nodeId: existing.id, width: existing.width, height: existing.height });
       }
       let placed: Awaited<ReturnType<typeof placeResult>>;

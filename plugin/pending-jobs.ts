@@ -22,7 +22,10 @@ export async function removePendingJob(store: StoredValues, jobId: string): Prom
   await store.update(PENDING_KEY, (stored) => list<PendingJob>(stored).filter((job) => job.jobId !== jobId));
 }
 
-/** The node a job's image was already placed as, if it was. */
+/**
+ * The node a job's image was already placed as, if it was. The placed memory is written before the
+ * pending entry is removed, so a plugin closed between the two leaves a job that is both.
+ */
 export async function placedNodeId(store: StoredValues, jobId: string): Promise<string | undefined> {
   return list<[string, string]>(await store.read(PLACED_KEY)).find(([id]) => id === jobId)?.[1];
 }

@@ -95,6 +95,22 @@ describe('designer workflow in the sandbox', () => {
     expect(figma.storage.get('pending-jobs')).toEqual([]);
   });
 
+  it('stops resuming a job whose image turns out to be placed already', async () => {
+    const job: PendingJob = {
+      jobId: 'job-7', relayUrl: 'http://localhost:8787', generation: generation([]), placement: { kind: 'beside' },
+      referenceNames: [], submittedAt: '2026-11-25T10:00:00.000Z',
+    };
+    await figma.sendFromUi({ type: 'job-submitted', job });
+    const place = { type: 'place-result', bytes: solidPng(64, 64), generation: job.generation, placement: job.placement, jobId: 'job-7' };
+    await figma.sendFromUi({ ...place, requestId: 'first' });
+    // The plugin closed after remembering the placement but before the pending entry went.
+    await figma.sendFromUi({ type: 'job-submitted', job });
+
+    await figma.sendFromUi({ ...place, requestId: 'resumed' });
+    expect(figma.page.children).toHaveLength(1);
+    expect(figma.storage.get('pending-jobs')).toEqual([]);
+  });
+
   it('hands pending jobs to the UI when the plugin opens again', async () => {
     const job: PendingJob = {
       jobId: 'job-9', relayUrl: 'http://localhost:8787', generation: generation([]), placement: { kind: 'beside' },
