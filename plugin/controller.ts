@@ -3,7 +3,7 @@ import type { FigmaApi } from './figma-api';
 import { GENERATION_DATA_KEY, parseGenerationRecord } from './generation-record';
 import { addHistoryEntry, loadHistory } from './history';
 import { launchFor } from './launch';
-import { addPendingJob, loadPendingJobs, markJobPlaced, placedNodeId, removePendingJob } from './pending-jobs';
+import { confirmPendingJob, loadPendingJobs, markJobPlaced, placedNodeId, recordPendingJob, removePendingJob, removePlacedJob } from './pending-jobs';
 import { arrangeBatch, placeResult } from './place-result';
 import { exportReference, exportThumbnail, MAX_REFERENCES, selectionProblem } from './references';
 import { deletePrompt, loadSavedPrompts, savePrompt } from './saved-prompts';
@@ -33,6 +33,12 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
   const store = storedValues(figma.clientStorage);
   const batches = new Map<string, { nodeIds: Map<number, string>; sourceNodeIds: string[] }>();
   let selectionVersion = 0;
+
+  /** The layers with these ids, or undefined when one of them is gone. */
+  async function layersById(ids: string[]): Promise<SceneNode[] | undefined> {
+    const nodes = await Promise.all(ids.map((id) => figma.getNodeByIdAsync(id)));
+    return nodes.every((node): node is SceneNode => node !== null && 'absoluteBoundingBox' in node) ? nodes : undefined;
+  }
 
   async function sendSelection(): Promise<void> {
     const version = ++selectionVersion;
@@ -71,19 +77,21 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
   const handlers: MessageHandlers<UiMessage> = {
     async ready() {
       const launch = await prepareLaunch();
+      const settings = await loadSettings(store);
       post({
         type: 'init',
-        settings: await loadSettings(store),
+        settings,
         launch,
         history: await loadHistory(store),
         savedPrompts: await loadSavedPrompts(store),
-        pendingJobs: await loadPendingJobs(store),
+        pendingJobs: await loadPendingJobs(store, settings),
       });
       await sendSelection();
     },
 
-    async 'export-references'({ requestId }) {
-      const nodes = [...figma.currentPage.selection];
+    async 'export-references'({ requestId, nodeIds }) {
+      const nodes = nodeIds ? await layersById(nodeIds) : [...figma.currentPage.selection];
+      if (!nodes) return post({ type: 'references-failed', requestId, message: 'Some of the layers it was made from are no longer in this file.' });
       const problem = selectionProblem(nodes.length);
       if (problem) return post({ type: 'references-failed', requestId, message: problem });
       for (const [index, node] of nodes.entries()) {
@@ -102,7 +110,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       const existing = alreadyPlaced ? await figma.getNodeByIdAsync(alreadyPlaced) : null;
       if (existing && 'width' in existing) {
         // Placed before but still pending (the plugin closed between the two writes): stop resuming it.
-        await removePendingJob(store, jobId!);
+        await removePlacedJob(store, jobId!);
         return post({ type: 'result-placed', requestId, nodeId: existing.id, width: existing.width, height: existing.height });
       }
       let placed: Awaited<ReturnType<typeof placeResult>>;
@@ -140,12 +148,21 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       await saveSettings(store, settings);
     },
 
-    async 'job-submitted'({ job }) {
-      await addPendingJob(store, job);
+    async 'record-job'({ requestId, job }) {
+      try {
+        await recordPendingJob(store, job);
+        post({ type: 'job-recorded', requestId });
+      } catch (error) {
+        post({ type: 'job-recorded', requestId, problem: `Figma couldn't store a record of this image (${describeError(error)}), so it was not sent. Try again.` });
+      }
     },
 
-    async 'job-settled'({ jobId }) {
-      await removePendingJob(store, jobId);
+    async 'job-started'({ idempotencyKey, jobId }) {
+      await confirmPendingJob(store, idempotencyKey, jobId);
+    },
+
+    async 'job-settled'({ idempotencyKey }) {
+      await removePendingJob(store, idempotencyKey);
     },
 
     async 'save-prompt'({ prompt }) {

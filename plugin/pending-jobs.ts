@@ -1,4 +1,4 @@
-import type { PendingJob } from '../shared/protocol';
+import type { PendingJob, Settings } from '../shared/protocol';
 import type { StoredValues } from './storage-queue';
 
 const PENDING_KEY = 'pending-jobs';
@@ -10,16 +10,49 @@ function list<T>(stored: unknown): T[] {
   return Array.isArray(stored) ? (stored as T[]) : [];
 }
 
-export async function loadPendingJobs(store: StoredValues): Promise<PendingJob[]> {
-  return list<PendingJob>(await store.read(PENDING_KEY));
+/** The scheme and host of a URL, without the URL API (the sandbox has none). */
+function originOf(url: string): string | undefined {
+  return /^[a-z][a-z\d+.-]*:\/\/[^/?#]+/i.exec(url.trim())?.[0].toLowerCase();
 }
 
-export async function addPendingJob(store: StoredValues, job: PendingJob): Promise<void> {
-  await store.update(PENDING_KEY, (stored) => [...list<PendingJob>(stored).filter((pending) => pending.jobId !== job.jobId), job]);
+/**
+ * An earlier version stored a job only once the relay had answered, with its id and without a key
+ * or a token: it was polled with the token in Settings. That token stays its token only while
+ * Settings still point at the job's relay; otherwise it is polled without one.
+ */
+function upgraded(job: PendingJob, settings: Settings): PendingJob {
+  if (typeof job.idempotencyKey === 'string' && typeof job.accessToken === 'string') return job;
+  const sameRelay = originOf(job.relayUrl) !== undefined && originOf(job.relayUrl) === originOf(settings.relayUrl);
+  return { ...job, idempotencyKey: job.jobId ?? '', accessToken: sameRelay ? settings.accessToken : '' };
 }
 
-export async function removePendingJob(store: StoredValues, jobId: string): Promise<void> {
-  await store.update(PENDING_KEY, (stored) => list<PendingJob>(stored).filter((job) => job.jobId !== jobId));
+export async function loadPendingJobs(store: StoredValues, settings: Settings): Promise<PendingJob[]> {
+  return list<PendingJob>(await store.read(PENDING_KEY))
+    .map((job) => upgraded(job, settings))
+    .filter((job) => job.idempotencyKey !== '');
+}
+
+function updatePending(store: StoredValues, change: (jobs: PendingJob[]) => PendingJob[]): Promise<unknown> {
+  return store.update(PENDING_KEY, (stored) => change(list<PendingJob>(stored)));
+}
+
+/** Keeps a job before anything is sent for it (replacing one with the same key). */
+export function recordPendingJob(store: StoredValues, job: PendingJob): Promise<unknown> {
+  return updatePending(store, (jobs) => [...jobs.filter((pending) => pending.idempotencyKey !== job.idempotencyKey), job]);
+}
+
+/** Adds the relay's id to a recorded job, once the relay has answered its submit. */
+export function confirmPendingJob(store: StoredValues, idempotencyKey: string, jobId: string): Promise<unknown> {
+  return updatePending(store, (jobs) => jobs.map((job) => (job.idempotencyKey === idempotencyKey ? { ...job, jobId } : job)));
+}
+
+export function removePendingJob(store: StoredValues, idempotencyKey: string): Promise<unknown> {
+  return updatePending(store, (jobs) => jobs.filter((job) => job.idempotencyKey !== idempotencyKey));
+}
+
+/** Stops resuming the job whose image was placed. */
+export function removePlacedJob(store: StoredValues, jobId: string): Promise<unknown> {
+  return updatePending(store, (jobs) => jobs.filter((job) => job.jobId !== jobId));
 }
 
 /**
@@ -32,5 +65,5 @@ export async function placedNodeId(store: StoredValues, jobId: string): Promise<
 
 export async function markJobPlaced(store: StoredValues, jobId: string, nodeId: string): Promise<void> {
   await store.update(PLACED_KEY, (stored) => [[jobId, nodeId], ...list<[string, string]>(stored).filter(([id]) => id !== jobId)].slice(0, PLACED_MEMORY));
-  await removePendingJob(store, jobId);
+  await removePlacedJob(store, jobId);
 }

@@ -1,4 +1,4 @@
-import type { PlaceOptions, PluginMessage } from '../shared/protocol';
+import type { PendingJob, PlaceOptions, PluginMessage } from '../shared/protocol';
 import { onPluginMessage, postToPlugin, waitForPluginMessage } from './plugin-channel';
 import { PlacementError, type Sandbox } from './variant-run';
 
@@ -14,8 +14,8 @@ export function newRequestId(): string {
   return `${Date.now().toString(36)}-${requestCounter}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** Asks the sandbox to export the selection; resolves once every reference (one per message) arrived. */
-export function exportReferences(): Promise<Reference[]> {
+/** Asks the sandbox to export the selection (or these layers); resolves once every reference (one per message) arrived. */
+export function exportReferences(nodeIds?: string[]): Promise<Reference[]> {
   const requestId = newRequestId();
   return new Promise((resolve, reject) => {
     const references: Reference[] = [];
@@ -32,7 +32,7 @@ export function exportReferences(): Promise<Reference[]> {
         }
       }
     });
-    postToPlugin({ type: 'export-references', requestId });
+    postToPlugin({ type: 'export-references', requestId, nodeIds });
   });
 }
 
@@ -51,8 +51,19 @@ async function placeInFigma(bytes: Uint8Array, options: PlaceOptions) {
   return { nodeId: message.nodeId, width: message.width, height: message.height };
 }
 
+/** Resolves once the sandbox has the job in clientStorage. */
+async function recordJob(job: PendingJob): Promise<void> {
+  const requestId = newRequestId();
+  const reply = waitForPluginMessage((message) => (message.type === 'job-recorded' && message.requestId === requestId ? message : undefined));
+  postToPlugin({ type: 'record-job', requestId, job });
+  const { problem } = await reply;
+  if (problem) throw new SandboxError(problem);
+}
+
 export const figmaSandbox: Sandbox = {
   place: placeInFigma,
-  jobSubmitted: (job) => postToPlugin({ type: 'job-submitted', job }),
-  jobSettled: (jobId) => postToPlugin({ type: 'job-settled', jobId }),
+  recordJob,
+  jobStarted: (idempotencyKey, jobId) => postToPlugin({ type: 'job-started', idempotencyKey, jobId }),
+  jobSettled: (idempotencyKey) => postToPlugin({ type: 'job-settled', idempotencyKey }),
+  exportLayers: (nodeIds) => exportReferences(nodeIds),
 };

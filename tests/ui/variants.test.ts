@@ -5,6 +5,7 @@ import { buildEditForm } from '../../shared/edit-form';
 import type { GenerationRecord, PluginMessage } from '../../shared/protocol';
 import { createLimiter } from '../../shared/concurrency';
 import { type JobClient, relayJobClient } from '../../ui/job-client';
+import { resumedSpec } from '../../ui/resumed-job';
 import { runVariant, type VariantSpec, type VariantState } from '../../ui/variant-run';
 import { mappedSize, startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { FakeFigma } from '../../emulator/figma/fake-figma';
@@ -33,12 +34,13 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     const generation: GenerationRecord = { prompt: 'Neon', size: '1024x1024', sourceNodeIds: source ? [source.id] : [], createdAt: '2026-11-25T10:00:00.000Z' };
     const form = buildEditForm({ prompt: 'Neon', size: '1024x1024', images: [{ filename: 'reference-1.png', bytes: solidPng(32, 32) }] });
     return {
-      job: { request: { kind: 'edit', form }, idempotencyKey: `${batchId}-${index}` },
+      job: { kind: 'new', request: { kind: 'edit', form } },
+      idempotencyKey: `${batchId}-${index}`,
       generation,
       placement: { kind: 'beside' },
       batch: { id: batchId, index },
       referenceNames: ['Card'],
-      relayUrl: relay.url,
+      relay: { relayUrl: relay.url, accessToken: '' },
       startedAt: Date.now(),
       notifyOnPlace: () => undefined,
       ...overrides,
@@ -78,7 +80,7 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
       void runVariant(jobs, sandboxOn(before), specFor(before, 'four', index), closing.signal, (state) => states.set(index, state));
     }
     await expect.poll(() => [...states.values()].filter((state) => state.phase === 'running').length).toBe(4);
-    await expect.poll(() => (before.storage.get('pending-jobs') as unknown[] | undefined)?.length, { timeout: 2000 }).toBe(4);
+    await expect.poll(() => (before.storage.get('pending-jobs') as { jobId?: string }[] | undefined)?.filter((job) => job.jobId).length, { timeout: 2000 }).toBe(4);
 
     // The panel closes mid-batch; the file opens again with what clientStorage kept.
     const after = new FakeFigma(new Map(before.storage));
@@ -87,7 +89,7 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     await after.sendFromUi({ type: 'ready' });
     const [init] = after.messagesOfType<Extract<PluginMessage, { type: 'init' }>>('init');
     const finals = await Promise.all(
-      init.pendingJobs.map((job, index) => runVariant(jobs, sandboxOn(after), specFor(after, 'four', index, { job: { resumeId: job.jobId } }), new AbortController().signal, () => {})),
+      init.pendingJobs.map((job) => runVariant(jobs, sandboxOn(after), resumedSpec(job, sandboxOn(after), () => undefined), new AbortController().signal, () => {})),
     );
     expect(finals.map((final) => final.phase)).toEqual(['placed', 'placed', 'placed', 'placed']);
     expect(after.page.children).toHaveLength(5);
@@ -140,7 +142,8 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
       relayJobClient({ relayUrl: relay.url, accessToken: '' }),
       sandboxOn(figma),
       specFor(figma, 't', 0, {
-        job: { request: { kind: 'generate', prompt: 'A lighthouse at dawn', size: '1536x1024' }, idempotencyKey: 't-0' },
+        job: { kind: 'new', request: { kind: 'generate', prompt: 'A lighthouse at dawn', size: '1536x1024' } },
+        idempotencyKey: 't-0',
         generation: { prompt: 'A lighthouse at dawn', size: '1536x1024', sourceNodeIds: [], createdAt: '2026-11-25T10:00:00.000Z' },
       }),
       new AbortController().signal,
@@ -163,7 +166,7 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     const states: VariantState[] = [];
     // The panel closes as soon as the job is submitted: its wait is dropped, not cancelled on the relay.
     void runVariant(jobs, sandboxOn(before), specFor(before, 'r', 0), closing.signal, (s) => states.push(s)).catch(() => {});
-    await expect.poll(() => (before.storage.get('pending-jobs') as unknown[] | undefined)?.length).toBe(1);
+    await expect.poll(() => (before.storage.get('pending-jobs') as { jobId?: string }[] | undefined)?.[0]?.jobId).toBeDefined();
     const [pending] = before.storage.get('pending-jobs') as { jobId: string }[];
 
     const after = new FakeFigma();
@@ -171,10 +174,10 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     after.page.appendChild(before.page.children[0]);
     startPlugin(after);
     await after.sendFromUi({ type: 'ready' });
-    const [init] = after.messagesOfType<Extract<import('../../shared/protocol').PluginMessage, { type: 'init' }>>('init');
+    const [init] = after.messagesOfType<Extract<PluginMessage, { type: 'init' }>>('init');
     expect(init.pendingJobs.map((j) => j.jobId)).toEqual([pending.jobId]);
 
-    const resumed = specFor(after, 'r', 0, { job: { resumeId: pending.jobId } });
+    const resumed = resumedSpec(init.pendingJobs[0], sandboxOn(after), () => undefined);
     const first = await runVariant(jobs, sandboxOn(after), resumed, new AbortController().signal, () => {});
     const second = await runVariant(jobs, sandboxOn(after), resumed, new AbortController().signal, () => {});
     expect(first.phase).toBe('placed');
@@ -192,16 +195,18 @@ describe('a result Figma cannot place', () => {
     const cut = solidPng(64, 64).slice(0, 60);
     const jobs: JobClient = {
       submit: async () => ({ id: 'job-cut' }),
+      find: async () => undefined,
       wait: async () => ({ bytes: cut.slice(), width: 64, height: 64 }),
       cancel: async () => {},
     };
     const generation: GenerationRecord = { prompt: 'Neon', size: '1024x1024', sourceNodeIds: [], createdAt: '2026-11-25T10:00:00.000Z' };
     const spec: VariantSpec = {
-      job: { request: { kind: 'generate', prompt: 'Neon', size: '1024x1024' }, idempotencyKey: 'cut-0' },
+      job: { kind: 'new', request: { kind: 'generate', prompt: 'Neon', size: '1024x1024' } },
+      idempotencyKey: 'cut-0',
       generation,
       placement: { kind: 'beside' },
       referenceNames: [],
-      relayUrl: 'http://relay.test',
+      relay: { relayUrl: 'http://relay.test', accessToken: '' },
       startedAt: Date.now(),
       notifyOnPlace: () => undefined,
     };
