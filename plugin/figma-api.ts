@@ -6,7 +6,9 @@ export interface FigmaApi {
   readonly ui: Pick<UIAPI, 'postMessage' | 'onmessage' | 'resize'>;
   readonly clientStorage: Pick<ClientStorageAPI, 'getAsync' | 'setAsync'>;
   readonly viewport: Pick<ViewportAPI, 'center' | 'scrollAndZoomIntoView'>;
+  readonly root: DocumentNode;
   readonly currentPage: PageNode;
+  setCurrentPageAsync(page: PageNode): Promise<void>;
   readonly mixed: PluginAPI['mixed'];
   on(type: 'selectionchange', callback: () => void): void;
   createImage(data: Uint8Array): Image;

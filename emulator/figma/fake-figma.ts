@@ -2,7 +2,7 @@ import type { FigmaApi } from '../../plugin/figma-api';
 import { decodePngRgba, type Rgba } from '../../shared/png-rgba';
 import { clientStorageOver, seededLatency, type StorageLatency } from './client-storage';
 import { acceptedImageSize } from './image-check';
-import { FakeFrame, FakePage, FakeSceneNode, type Rgb, solidPaint } from './nodes';
+import { FakeDocument, FakeFile, FakeFrame, FakePage, FakeSceneNode, pageOf, type Rgb, solidPaint } from './nodes';
 
 /**
  * One fake of the Figma plugin API, behaving as Figma documents it, for the sandbox tests in Node
@@ -11,6 +11,10 @@ import { FakeFrame, FakePage, FakeSceneNode, type Rgb, solidPaint } from './node
  * (rejecting non-images, cut-off files and images over 4096 px) and decodes them only when their
  * pixels are drawn, clientStorage keeps structured copies within 5 MB and takes a few to tens of
  * milliseconds a call.
+ *
+ * One FakeFigma is one open file: a document with its pages and its own plugin data, whose node
+ * ids are unique within it and repeat in another file. Two instances over one clientStorage map
+ * are one designer with two files open. Pages load as under `documentAccess: "dynamic-page"`.
  */
 
 const DEFAULT_RECTANGLE_FILL: Rgb = [217, 217, 217];
@@ -57,6 +61,24 @@ interface HostEvents {
 type Listeners = { [K in keyof HostEvents]: HostEvents[K][] };
 type RunHandler = (event: RunEvent) => void;
 
+/** The id manifest.json gives the plugin; plugin data entries count it towards their 100 kB. */
+const PLUGIN_ID = 'reimage-gpt-image-2';
+
+export interface FakeFigmaOptions {
+  /** Keep every message posted to the UI in `posted` (the emulator page does not). */
+  keepPosted?: boolean;
+  decodeImage?: ImageDecoder;
+  pluginId?: string;
+  /** The manifest's `documentAccess`: "dynamic-page" (ours, the default) or the old full loading. */
+  documentAccess?: 'dynamic-page' | 'full';
+  /** The names of the file's pages; the first is the one the designer is on. */
+  pages?: string[];
+  /** Where the document's own plugin data lives (the emulator keeps it across reloads). */
+  rootPluginData?: Map<string, unknown>;
+  /** How long each clientStorage call takes; by default a fixed seed's sequence of a few to tens of milliseconds. */
+  storageLatency?: StorageLatency;
+}
+
 export class FakeFigma implements FigmaApi {
   /** Everything the sandbox posted to the UI, in order. */
   readonly posted: unknown[] = [];
@@ -67,25 +89,54 @@ export class FakeFigma implements FigmaApi {
   readonly clientStorage: ClientStorageAPI;
   panelSize = { width: 300, height: 200 };
   closedWith: string | undefined | null = null;
-  readonly currentPage: PageNode;
-  readonly page: FakePage;
+  /** The file's root, as the fake's own node (for tests and the emulator); the plugin reads `root`. */
+  readonly document: FakeDocument;
+  private readonly file: FakeFile;
+  private current: FakePage;
   private readonly host: Listeners = { post: [], notify: [], resize: [], showUI: [], close: [] };
   private selectionListeners: (() => void)[] = [];
+  private pageListeners: (() => void)[] = [];
   private runListeners: RunHandler[] = [];
 
   /**
    * `storage` holds clientStorage's entries; the emulator passes one that persists itself, does
    * not keep `posted` (a long session would hold every exported image) and decodes images with
    * the browser's native decoder, off the page's thread, as Figma's own createImage is native.
-   * clientStorage's latency follows `storageLatency`, by default a fixed seed's sequence.
    */
   constructor(
     readonly storage: Map<string, unknown> = new Map(),
-    private readonly options: { keepPosted?: boolean; decodeImage?: ImageDecoder; storageLatency?: StorageLatency } = {},
+    private readonly options: FakeFigmaOptions = {},
   ) {
     this.clientStorage = clientStorageOver(storage, options.storageLatency ?? seededLatency(1));
-    this.page = new FakePage('Page 1', () => this.selectionListeners.forEach((listener) => listener()));
-    this.currentPage = this.page as unknown as PageNode;
+    this.file = new FakeFile(options.pluginId ?? PLUGIN_ID, this.imagePixels, (options.documentAccess ?? 'dynamic-page') === 'dynamic-page');
+    this.document = new FakeDocument(this.file, 'Untitled', options.rootPluginData);
+    for (const name of options.pages ?? ['Page 1']) this.addPage(name);
+    this.current = this.document.children[0];
+    this.current.load();
+  }
+
+  get root(): DocumentNode {
+    return this.document as unknown as DocumentNode;
+  }
+
+  /** The page the designer is on, as the plugin sees it. */
+  get currentPage(): PageNode {
+    return this.current as unknown as PageNode;
+  }
+
+  /** Figma refuses this under dynamic-page: the page must be switched with setCurrentPageAsync. */
+  set currentPage(page: PageNode) {
+    if (this.file.dynamicPages) throw new Error('in set_currentPage: Cannot call with documentAccess: dynamic-page. Use figma.setCurrentPageAsync instead.');
+    this.showPage(page as unknown as FakePage);
+  }
+
+  /** The page the designer is on, as the fake's own node (for tests and the emulator). */
+  get page(): FakePage {
+    return this.current;
+  }
+
+  async setCurrentPageAsync(page: PageNode): Promise<void> {
+    this.showPage(page as unknown as FakePage);
   }
 
   readonly ui: FigmaApi['ui'] = {
@@ -142,13 +193,15 @@ export class FakeFigma implements FigmaApi {
   closePlugin(message?: string): void {
     this.closedWith = message;
     this.selectionListeners = [];
+    this.pageListeners = [];
     this.runListeners = [];
     this.ui.onmessage = undefined;
     this.emit('close', message);
   }
 
-  on(type: 'selectionchange' | 'run', callback: (() => void) | RunHandler): void {
+  on(type: 'selectionchange' | 'currentpagechange' | 'run', callback: (() => void) | RunHandler): void {
     if (type === 'selectionchange') this.selectionListeners.push(callback as () => void);
+    if (type === 'currentpagechange') this.pageListeners.push(callback as () => void);
     if (type === 'run') this.runListeners.push(callback as RunHandler);
   }
 
@@ -163,11 +216,16 @@ export class FakeFigma implements FigmaApi {
   createRectangle(): RectangleNode {
     const rectangle = this.node('RECTANGLE', 'Rectangle', { x: 0, y: 0, width: 100, height: 100 });
     rectangle.fills = [solidPaint(DEFAULT_RECTANGLE_FILL)];
-    this.page.appendChild(rectangle);
+    // Figma puts a new node on the current page.
+    this.current.appendChild(rectangle);
     return rectangle as unknown as RectangleNode;
   }
 
+  /** Finds a node on any page, loaded or not, as Figma's async lookup does. */
   async getNodeByIdAsync(id: string): Promise<BaseNode | null> {
+    if (id === this.document.id) return this.root as unknown as BaseNode;
+    const page = this.document.children.find((candidate) => candidate.id === id);
+    if (page) return page as unknown as BaseNode;
     return (this.findNode((node) => node.id === id) as unknown as BaseNode) ?? null;
   }
 
@@ -178,35 +236,66 @@ export class FakeFigma implements FigmaApi {
     this.runListeners.forEach((listener) => listener({ command, parameters } as RunEvent));
   }
 
-  addFrame(name: string, box: { x: number; y: number; width: number; height: number }, color: Rgb = [255, 255, 255], parent?: FakeFrame): FakeFrame {
-    const frame = new FakeFrame('FRAME', name, box.x, box.y, box.width, box.height, this.imagePixels);
+  /** A new page at the end of the document, not loaded until the plugin loads or shows it. */
+  addPage(name: string): FakePage {
+    const page = new FakePage(this.file, name, (changed) => {
+      if (changed === this.current) this.selectionListeners.forEach((listener) => listener());
+    });
+    this.document.appendChild(page);
+    return page;
+  }
+
+  /** Switches the designer to a page of this file (loading it), as clicking it in Figma does. */
+  showPage(page: FakePage): void {
+    if (!this.document.children.includes(page)) throw new Error('in setCurrentPageAsync: The page is not in this document');
+    page.load();
+    if (page === this.current) return;
+    const hadSelection = this.current.selection.length > 0 || page.selection.length > 0;
+    this.current = page;
+    queueMicrotask(() => {
+      this.pageListeners.forEach((listener) => listener());
+      if (hadSelection) this.selectionListeners.forEach((listener) => listener());
+    });
+  }
+
+  /** A frame on the current page, or in the given frame or page (loaded or not: the designer's own edit). */
+  addFrame(name: string, box: { x: number; y: number; width: number; height: number }, color: Rgb = [255, 255, 255], parent?: FakeFrame | FakePage): FakeFrame {
+    const frame = new FakeFrame(this.file, 'FRAME', name, box.x, box.y, box.width, box.height);
     frame.fills = [solidPaint(color)];
-    (parent ?? this.page).appendChild(frame);
+    this.put(frame, parent);
     return frame;
   }
 
-  /** A shape inside a frame (or on the page), painted with the given paints. */
-  addShape(type: 'RECTANGLE' | 'ELLIPSE', name: string, box: { x: number; y: number; width: number; height: number }, fills: Paint[], parent?: FakeFrame): FakeSceneNode {
+  /** A shape inside a frame (or on a page), painted with the given paints. */
+  addShape(type: 'RECTANGLE' | 'ELLIPSE', name: string, box: { x: number; y: number; width: number; height: number }, fills: Paint[], parent?: FakeFrame | FakePage): FakeSceneNode {
     const shape = this.node(type, name, box);
     shape.fills = fills;
-    (parent ?? this.page).appendChild(shape);
+    this.put(shape, parent);
     return shape;
   }
 
+  /** Selects nodes as the designer does: on their page, which becomes the current one. */
   select(...nodes: FakeSceneNode[]): void {
-    this.page.selection = nodes;
+    const page = nodes.length > 0 ? pageOf(nodes[0]) : this.current;
+    if (page && page !== this.current) this.showPage(page);
+    (page ?? this.current).selection = nodes;
   }
 
+  /** Searches every page, loaded or not. */
   findNode(match: (node: FakeSceneNode) => boolean): FakeSceneNode | undefined {
     const search = (nodes: readonly FakeSceneNode[]): FakeSceneNode | undefined => {
       for (const node of nodes) {
         if (match(node)) return node;
-        const inner = node instanceof FakeFrame ? search(node.children) : undefined;
+        const inner = node instanceof FakeFrame ? search(node.childNodes) : undefined;
         if (inner) return inner;
       }
       return undefined;
     };
-    return search(this.page.children);
+    for (const page of this.document.children) {
+      const found = search(page.childNodes);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** Delivers a message from the UI, as figma.ui.onmessage receives it. */
@@ -226,7 +315,13 @@ export class FakeFigma implements FigmaApi {
   readonly imagePixels = async (hash: string) => this.images.get(hash)?.pixels();
 
   private node(type: 'RECTANGLE' | 'ELLIPSE', name: string, box: { x: number; y: number; width: number; height: number }): FakeSceneNode {
-    return new FakeSceneNode(type, name, box.x, box.y, box.width, box.height, this.imagePixels);
+    return new FakeSceneNode(this.file, type, name, box.x, box.y, box.width, box.height);
+  }
+
+  /** The designer's own edits reach any page, loaded or not. */
+  private put(node: FakeSceneNode, parent: FakeFrame | FakePage = this.current): void {
+    if (parent instanceof FakePage) parent.addLayer(node);
+    else parent.appendChild(node);
   }
 
   private emit<K extends keyof HostEvents>(event: K, ...args: Parameters<HostEvents[K]>): void {
@@ -234,4 +329,4 @@ export class FakeFigma implements FigmaApi {
   }
 }
 
-export { FakeFrame, FakePage, FakeSceneNode };
+export { FakeDocument, FakeFrame, FakePage, FakeSceneNode };

@@ -47,6 +47,11 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     };
   }
 
+  /** The jobs of a panel that closes once its jobs are submitted: their waits are dropped, not cancelled on the relay. */
+  function closingPanel(jobs: JobClient): JobClient {
+    return { ...jobs, wait: () => new Promise(() => {}) };
+  }
+
   it('sends one n=1 request per variant with bounded concurrency and lines the results up together', async () => {
     await start();
     const figma = new FakeFigma();
@@ -74,17 +79,16 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     startPlugin(before);
     before.addFrame('Card', { x: 0, y: 0, width: 200, height: 200 });
     const jobs = relayJobClient({ relayUrl: relay.url, accessToken: '' });
-    const closing = new AbortController();
     const states = new Map<number, VariantState>();
     for (const index of [0, 1, 2, 3]) {
-      void runVariant(jobs, sandboxOn(before), specFor(before, 'four', index), closing.signal, (state) => states.set(index, state));
+      void runVariant(closingPanel(jobs), sandboxOn(before), specFor(before, 'four', index), new AbortController().signal, (state) => states.set(index, state));
     }
     await expect.poll(() => [...states.values()].filter((state) => state.phase === 'running').length).toBe(4);
     await expect.poll(() => (before.storage.get('pending-jobs') as { jobId?: string }[] | undefined)?.filter((job) => job.jobId).length, { timeout: 2000 }).toBe(4);
 
-    // The panel closes mid-batch; the file opens again with what clientStorage kept.
-    const after = new FakeFigma(new Map(before.storage));
-    after.page.appendChild(before.page.children[0]);
+    // The panel closes mid-batch; the plugin opens again in the same file, with what clientStorage kept.
+    before.closePlugin();
+    const after = before;
     startPlugin(after);
     await after.sendFromUi({ type: 'ready' });
     const [init] = after.messagesOfType<Extract<PluginMessage, { type: 'init' }>>('init');
@@ -161,17 +165,15 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     const before = new FakeFigma();
     startPlugin(before);
     before.addFrame('Card', { x: 0, y: 0, width: 200, height: 200 });
-    const closing = new AbortController();
     const jobs = relayJobClient({ relayUrl: relay.url, accessToken: '' });
     const states: VariantState[] = [];
-    // The panel closes as soon as the job is submitted: its wait is dropped, not cancelled on the relay.
-    void runVariant(jobs, sandboxOn(before), specFor(before, 'r', 0), closing.signal, (s) => states.push(s)).catch(() => {});
+    void runVariant(closingPanel(jobs), sandboxOn(before), specFor(before, 'r', 0), new AbortController().signal, (s) => states.push(s));
     await expect.poll(() => (before.storage.get('pending-jobs') as { jobId?: string }[] | undefined)?.[0]?.jobId).toBeDefined();
     const [pending] = before.storage.get('pending-jobs') as { jobId: string }[];
 
-    const after = new FakeFigma();
-    for (const [key, value] of before.storage) after.storage.set(key, value);
-    after.page.appendChild(before.page.children[0]);
+    // Opening the plugin again in the same file: its code starts afresh on the same document.
+    before.closePlugin();
+    const after = before;
     startPlugin(after);
     await after.sendFromUi({ type: 'ready' });
     const [init] = after.messagesOfType<Extract<PluginMessage, { type: 'init' }>>('init');
