@@ -3,7 +3,8 @@ import type { FigmaApi } from './figma-api';
 import { GENERATION_DATA_KEY, parseGenerationRecord } from './generation-record';
 import { addHistoryEntry, loadHistory } from './history';
 import { launchFor } from './launch';
-import { confirmPendingJob, loadPendingJobs, markJobPlaced, placedNodeId, recordPendingJob, removePendingJob, removePlacedJob } from './pending-jobs';
+import { fileIdOf } from './file-id';
+import { confirmPendingJob, markJobPlaced, openPendingJobs, placedNodeId, recordPendingJob, removePendingJob, removePlacedJob } from './pending-jobs';
 import { arrangeBatch, placeResult } from './place-result';
 import { exportReference, exportThumbnail, MAX_REFERENCES, selectionProblem } from './references';
 import { deletePrompt, loadSavedPrompts, savePrompt } from './saved-prompts';
@@ -78,13 +79,15 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
     async ready() {
       const launch = await prepareLaunch();
       const settings = await loadSettings(store);
+      const pending = await openPendingJobs(store, fileIdOf(figma.root), settings);
       post({
         type: 'init',
         settings,
         launch,
         history: await loadHistory(store),
         savedPrompts: await loadSavedPrompts(store),
-        pendingJobs: await loadPendingJobs(store, settings),
+        pendingJobs: pending.jobs,
+        waitingElsewhere: pending.elsewhere,
       });
       await sendSelection();
     },
@@ -106,7 +109,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
     },
 
     async 'place-result'({ requestId, bytes, generation, placement, jobId, batch, history, notify }) {
-      const alreadyPlaced = jobId ? await placedNodeId(store, jobId) : undefined;
+      const alreadyPlaced = jobId ? await placedNodeId(store, fileIdOf(figma.root), jobId) : undefined;
       const existing = alreadyPlaced ? await figma.getNodeByIdAsync(alreadyPlaced) : null;
       if (existing && 'width' in existing) {
         // Placed before but still pending (the plugin closed between the two writes): stop resuming it.
@@ -121,7 +124,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
         return post({ type: 'result-failed', requestId, message, bytes });
       }
       const { node, width, height } = placed;
-      if (jobId) await markJobPlaced(store, jobId, node.id);
+      if (jobId) await markJobPlaced(store, fileIdOf(figma.root), jobId, node.id);
       if (batch) {
         const entry = batches.get(batch.id) ?? { nodeIds: new Map(), sourceNodeIds: generation.sourceNodeIds };
         entry.nodeIds.set(batch.index, node.id);
@@ -150,7 +153,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
 
     async 'record-job'({ requestId, job }) {
       try {
-        await recordPendingJob(store, job);
+        await recordPendingJob(store, fileIdOf(figma.root), job);
         post({ type: 'job-recorded', requestId });
       } catch (error) {
         post({ type: 'job-recorded', requestId, problem: `Figma couldn't store a record of this image (${describeError(error)}), so it was not sent. Try again.` });

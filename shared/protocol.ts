@@ -74,7 +74,10 @@ export interface InitState {
   launch: Launch;
   history: HistoryEntry[];
   savedPrompts: SavedPrompt[];
+  /** This file's jobs: each is resumed and placed only in the file it was started in. */
   pendingJobs: PendingJob[];
+  /** How many jobs of other files wait, to be resumed when their file is opened. */
+  waitingElsewhere: number;
 }
 
 /** Messages from the sandbox to the UI. Images travel one per message. */

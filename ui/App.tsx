@@ -40,6 +40,13 @@ function imageUrl(bytes: Uint8Array): string {
   return url;
 }
 
+/** Jobs are resumed only in the file they were started in; the panel says how many wait elsewhere. */
+function waitingElsewhereText(count: number): string {
+  return count === 1
+    ? '1 result waits in another file: it lands there when you open that file and run Reimage.'
+    : `${count} results wait in other files: each lands in its own file when you open it and run Reimage.`;
+}
+
 function panelIsSmall(): boolean {
   return document.hidden || window.innerHeight < 200;
 }
@@ -373,6 +380,12 @@ export function App() {
       {problem && (
         <p class="error" role="alert">
           {problem}
+        </p>
+      )}
+
+      {state.waitingElsewhere > 0 && (
+        <p class="hint" role="note">
+          {waitingElsewhereText(state.waitingElsewhere)}
         </p>
       )}
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../emulator/main';
@@ -5,7 +6,7 @@ import { TokenStore } from '../../relay/tokens';
 import { type HoldingProxy, startHoldingProxy } from '../helpers/holding-proxy';
 import { temporaryDataDir } from '../helpers/relay-process';
 import { type RunningRelay, startRelay } from '../helpers/relay-server';
-import { clickLayer, configureRelay, layers, openPluginWithRelay, pluginUi, type Stack, startStack, upstreamTo } from './harness';
+import { ARTIFACTS, clickLayer, configureRelay, layers, openPluginWithRelay, pluginUi, type Stack, startStack, upstreamTo } from './harness';
 
 async function generate(page: Page, layer: string, prompt: string): Promise<void> {
   const ui = pluginUi(page);
@@ -27,6 +28,20 @@ async function resultCount(page: Page, prompt: string): Promise<number> {
 async function reopen(page: Page): Promise<void> {
   await page.reload();
   await pluginUi(page).getByRole('button', { name: 'Generate' }).waitFor();
+}
+
+/** Opens the other sample file of the playground, which closes the plugin as switching files in Figma does. */
+async function openFile(page: Page, key: string): Promise<void> {
+  await page.getByLabel('File').selectOption(key);
+  await page.waitForURL(new RegExp(`file=${key}`));
+  await pluginUi(page).getByRole('button', { name: 'Generate' }).waitFor();
+}
+
+function fillTypes(page: Page, id: string): Promise<string[] | undefined> {
+  return page.evaluate((nodeId) => {
+    const node = (window as unknown as { emulator: Emulator }).emulator.figma.findNode((candidate) => candidate.id === nodeId);
+    return node && (node.fills as Paint[]).map((paint) => paint.type);
+  }, id);
 }
 
 describe('jobs resumed when the plugin opens again', { timeout: 60_000 }, () => {
@@ -80,5 +95,27 @@ describe('jobs resumed when the plugin opens again', { timeout: 60_000 }, () => 
     const withToken = jobCalls(relayA).filter((line) => line.method !== 'OPTIONS');
     expect(new Set(withToken.map((line) => `${line.client} ${line.status}`))).toEqual(new Set(['ana-at-a 202', 'ana-at-a 200']));
     expect(jobCalls(relayB)).toEqual([]);
+  });
+
+  it('replaces a layer only in the file the job was started in, and the other file says a result waits elsewhere', async () => {
+    const { page, ui } = await openPluginWithRelay(stack, stack.relay.url);
+    await clickLayer(page, 'Product card');
+    await ui.getByRole('checkbox', { name: /Replace the selected layer/ }).check();
+    await ui.getByRole('textbox', { name: 'Prompt' }).fill('Card as a watercolor');
+    await ui.getByRole('button', { name: 'Generate' }).click();
+    await expect.poll(async () => (await pendingJobs(page)).some((job) => job.jobId !== undefined), { timeout: 10_000 }).toBe(true);
+    const card = (await layers(page)).find((layer) => layer.name === 'Product card')!;
+
+    await openFile(page, 'events');
+    const poster = (await layers(page)).find((layer) => layer.id === card.id)!;
+    expect(poster.name).toBe('Concert poster');
+    await ui.getByText('1 result waits in another file').waitFor({ timeout: 10_000 });
+    await page.getByRole('region', { name: 'Plugin window' }).screenshot({ path: resolve(ARTIFACTS, 'plugin-waiting-in-another-file.png') });
+    expect(await fillTypes(page, card.id)).toEqual(['GRADIENT_LINEAR']);
+
+    await openFile(page, 'shop');
+    await expect.poll(() => fillTypes(page, card.id), { timeout: 20_000 }).toEqual(['GRADIENT_LINEAR', 'IMAGE']);
+    await expect.poll(() => pendingJobs(page)).toEqual([]);
+    expect(await ui.getByText('waits in another file').count()).toBe(0);
   });
 });

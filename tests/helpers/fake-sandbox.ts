@@ -1,5 +1,8 @@
+import { startPlugin } from '../../plugin/controller';
 import type { PluginMessage, UiMessage } from '../../shared/protocol';
-import { PlacementError, type Sandbox } from '../../ui/variant-run';
+import { relayJobClient } from '../../ui/job-client';
+import { resumedSpec } from '../../ui/resumed-job';
+import { PlacementError, runVariant, type Sandbox, type VariantState } from '../../ui/variant-run';
 import type { FakeFigma } from '../../emulator/figma/fake-figma';
 
 let counter = 0;
@@ -35,4 +38,20 @@ export function sandboxOn(figma: FakeFigma): Sandbox {
       return (replies as Reply<'reference'>[]).sort((a, b) => a.index - b.index).map(({ name, bytes }) => ({ name, bytes }));
     },
   };
+}
+
+/** Opens the plugin again in this file and resumes every job it hands the panel, as the panel does. */
+export async function reopenAndResume(figma: FakeFigma): Promise<{ init: Reply<'init'>; finals: VariantState[] }> {
+  figma.closePlugin();
+  startPlugin(figma);
+  await figma.sendFromUi({ type: 'ready' });
+  const init = figma.messagesOfType<Reply<'init'>>('init').at(-1)!;
+  const sandbox = sandboxOn(figma);
+  const finals = await Promise.all(
+    init.pendingJobs.map((job) => {
+      const spec = resumedSpec(job, sandbox, () => undefined);
+      return runVariant(relayJobClient(spec.relay), sandbox, spec, new AbortController().signal, () => {});
+    }),
+  );
+  return { init, finals };
 }

@@ -86,9 +86,10 @@ describe('designer workflow in the sandbox', () => {
     const job = pendingJob();
     await figma.sendFromUi({ type: 'record-job', requestId: 'rec-1', job });
     expect(figma.messagesOfType<Of<'job-recorded'>>('job-recorded')).toEqual([{ type: 'job-recorded', requestId: 'rec-1' }]);
-    expect(figma.storage.get('pending-jobs')).toEqual([job]);
+    const fileId = figma.root.getPluginData('file-id');
+    expect(figma.storage.get('pending-jobs')).toEqual([{ ...job, fileId }]);
     await figma.sendFromUi({ type: 'job-started', idempotencyKey: 'batch-0-0', jobId: 'job-1' });
-    expect(figma.storage.get('pending-jobs')).toEqual([{ ...job, jobId: 'job-1' }]);
+    expect(figma.storage.get('pending-jobs')).toEqual([{ ...job, fileId, jobId: 'job-1' }]);
   });
 
   it('keeps every job of a batch recorded at the same moment', async () => {
@@ -134,20 +135,32 @@ describe('designer workflow in the sandbox', () => {
   });
 
   it('hands pending jobs to the UI when the plugin opens again, with the relay and token each was sent with', async () => {
-    const started = pendingJob({ jobId: 'job-9', relayUrl: 'https://old-relay.example', accessToken: 'rmg_old' });
+    const started = pendingJob({ relayUrl: 'https://old-relay.example', accessToken: 'rmg_old' });
     const unconfirmed = pendingJob({ idempotencyKey: 'batch-1-0' });
-    figma.storage.set('pending-jobs', [started, unconfirmed]);
+    await figma.sendFromUi({ type: 'record-job', requestId: 'a', job: started });
+    await figma.sendFromUi({ type: 'job-started', idempotencyKey: started.idempotencyKey, jobId: 'job-9' });
+    await figma.sendFromUi({ type: 'record-job', requestId: 'b', job: unconfirmed });
+    figma.closePlugin();
+    startPlugin(figma);
     await figma.sendFromUi({ type: 'ready' });
-    expect(figma.messagesOfType<Of<'init'>>('init')[0].pendingJobs).toEqual([started, unconfirmed]);
+    expect(figma.messagesOfType<Of<'init'>>('init')[0]).toMatchObject({ pendingJobs: [{ ...started, jobId: 'job-9' }, unconfirmed], waitingElsewhere: 0 });
   });
 
   it('keeps a job stored by an earlier version, with the token in Settings only while Settings point at its relay', async () => {
-    const legacy = (jobId: string, relayUrl: string) => ({ jobId, relayUrl, generation: generation([]), placement: { kind: 'beside' }, referenceNames: [], submittedAt: '2026-11-25T10:00:00.000Z' });
+    const legacy = (jobId: string, relayUrl: string) => ({
+      jobId, relayUrl, generation: generation([]), placement: { kind: 'replace', nodeId: '1:1' }, referenceNames: [], submittedAt: new Date().toISOString(),
+    });
     figma.storage.set('settings', { relayUrl: 'https://relay.team.example/', accessToken: 'rmg_team' });
     figma.storage.set('pending-jobs', [legacy('job-a', 'https://RELAY.team.example'), legacy('job-b', 'http://localhost:8787')]);
     await figma.sendFromUi({ type: 'ready' });
     const [init] = figma.messagesOfType<Of<'init'>>('init');
     expect(init.pendingJobs.map((job) => [job.jobId, job.idempotencyKey, job.accessToken])).toEqual([['job-a', 'job-a', 'rmg_team'], ['job-b', 'job-b', '']]);
+    // It predates file ids: the first file opened takes it, and places it beside, since layer 1:1 may be another file's.
+    expect(init.pendingJobs.map((job) => job.placement)).toEqual([{ kind: 'beside' }, { kind: 'beside' }]);
+    const other = new FakeFigma(figma.storage);
+    startPlugin(other);
+    await other.sendFromUi({ type: 'ready' });
+    expect(other.messagesOfType<Of<'init'>>('init')[0]).toMatchObject({ pendingJobs: [], waitingElsewhere: 2 });
   });
 
   it('exports the layers of a resumed job by their ids, and says so when one is gone', async () => {

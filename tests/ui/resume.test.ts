@@ -2,14 +2,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startPlugin } from '../../plugin/controller';
 import { TokenStore } from '../../relay/tokens';
 import { liveUpstream } from '../../relay/upstream';
-import type { PendingJob, PluginMessage } from '../../shared/protocol';
+import type { PendingJob } from '../../shared/protocol';
 import { type JobClient, jobRequestFor, relayJobClient } from '../../ui/job-client';
-import { resumedSpec } from '../../ui/resumed-job';
-import { runVariant, type VariantSpec, type VariantState } from '../../ui/variant-run';
+import { runVariant, type VariantSpec } from '../../ui/variant-run';
 import { FakeFigma } from '../../emulator/figma/fake-figma';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { solidPng } from '../fakes/png';
-import { sandboxOn } from '../helpers/fake-sandbox';
+import { reopenAndResume, sandboxOn } from '../helpers/fake-sandbox';
 import { temporaryDataDir } from '../helpers/relay-process';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
 
@@ -73,20 +72,7 @@ describe('a job recorded before it can cost anything', () => {
     };
   }
 
-  /** Opens the plugin again in the same file, and resumes what it finds pending, as the panel does. */
-  async function reopen(): Promise<VariantState[]> {
-    figma.closePlugin();
-    startPlugin(figma);
-    await figma.sendFromUi({ type: 'ready' });
-    const init = figma.messagesOfType<Extract<PluginMessage, { type: 'init' }>>('init').at(-1)!;
-    const sandbox = sandboxOn(figma);
-    return Promise.all(
-      init.pendingJobs.map((job) => {
-        const spec = resumedSpec(job, sandbox, () => undefined);
-        return runVariant(relayJobClient(spec.relay), sandbox, spec, new AbortController().signal, () => {});
-      }),
-    );
-  }
+  const reopen = async () => (await reopenAndResume(figma)).finals;
 
   const pending = () => (figma.storage.get('pending-jobs') ?? []) as PendingJob[];
 
@@ -105,7 +91,7 @@ describe('a job recorded before it can cost anything', () => {
     expect(storedAtUpload).toEqual([
       {
         idempotencyKey: 'before-upload', relayUrl: relay.url, accessToken: token, generation: spec.generation, placement: { kind: 'beside' },
-        referenceNames: ['Card'], submittedAt: new Date(spec.startedAt).toISOString(),
+        referenceNames: ['Card'], submittedAt: new Date(spec.startedAt).toISOString(), fileId: figma.root.getPluginData('file-id'),
       },
     ]);
     expect(pending()).toEqual([]);
