@@ -5,6 +5,7 @@ import { closeClients } from './clients';
 import { distSize } from './dist-size';
 import { describeMachine } from './machine';
 import { pluginPath } from './plugin-path';
+import { recordWrite } from './record-write';
 import { relayMemory } from './relay-memory';
 import { relayOverhead } from './relay-overhead';
 import { relayProfile } from './relay-profile';
@@ -18,6 +19,7 @@ const sections: Section[] = [];
 const measures: [string, () => Promise<Measured>][] = [
   ['Size of the built plugin', distSize],
   ['Relay overhead', relayOverhead],
+  ["Writing a job's record first", recordWrite],
   ["Where the relay's time goes", relayProfile],
   ['Relay memory', relayMemory],
   ["Plugin path: from the relay's answer to the node on the canvas", pluginPath],

@@ -1,5 +1,5 @@
 import type { FakeFigma, FakeSceneNode } from './figma/fake-figma';
-import { imagesOf, renderNode } from './figma/render';
+import { imagesOf, renderRegion } from './figma/render';
 
 const MAX_BITMAP_SIDE = 2048;
 const SELECTION_BLUE = '#0d99ff';
@@ -13,8 +13,16 @@ export interface ScreenBox {
 
 /** A node's look wherever it is, so its bitmap is drawn again only when that changes. */
 function signature(node: FakeSceneNode): string {
-  const children = 'children' in node ? (node.children as FakeSceneNode[]).map((child) => [child.x, child.y, signature(child)]) : [];
-  return JSON.stringify([node.type, node.width, node.height, node.visible, node.fills, children]);
+  const children = 'childNodes' in node ? (node.childNodes as FakeSceneNode[]).map((child) => [child.relativeTransform, signature(child)]) : [];
+  const fills = 'fills' in node ? node.fills : null;
+  const text = 'characters' in node ? node.characters : null;
+  const turn = 'rotation' in node ? node.rotation : 0;
+  return JSON.stringify([node.type, node.width, node.height, node.visible, turn, fills, node.drawnEffects, text, children]);
+}
+
+/** The part of the page a top-level node paints: its shadows too, and its box when it paints nothing. */
+function paintedArea(node: FakeSceneNode): Rect {
+  return node.paintedBounds() ?? node.absoluteBoundingBox;
 }
 
 /**
@@ -95,7 +103,7 @@ export class CanvasView {
 
   private select(event: MouseEvent): void {
     const point = this.toCanvas(event);
-    const hit = [...this.figma.page.children].reverse().find((node) => {
+    const hit = [...this.figma.page.childNodes].reverse().find((node) => {
       const box = node.absoluteBoundingBox;
       return node.visible && point.x >= box.x && point.x < box.x + box.width && point.y >= box.y && point.y < box.y + box.height;
     });
@@ -126,10 +134,11 @@ export class CanvasView {
     if (cached?.signature === current) return cached.bitmap;
     const entry: { signature: string; bitmap?: ImageBitmap } = { signature: current, bitmap: cached?.bitmap };
     this.bitmaps.set(node.id, entry);
-    const scale = Math.min(1, MAX_BITMAP_SIDE / Math.max(node.width, node.height));
+    const area = paintedArea(node);
+    const scale = Math.min(1, MAX_BITMAP_SIDE / Math.max(area.width, area.height));
     void imagesOf(node, this.figma.imagePixels)
       .then((images) => {
-        const pixels = renderNode(node, scale, images);
+        const pixels = renderRegion(node, area, scale, images);
         return createImageBitmap(new ImageData(new Uint8ClampedArray(pixels.rgba.buffer as ArrayBuffer), pixels.width, pixels.height));
       })
       .then((bitmap) => {
@@ -142,7 +151,7 @@ export class CanvasView {
   private drawIfChanged(): void {
     this.syncScreen();
     const { viewport, page } = this.figma;
-    const state = JSON.stringify([viewport.center, viewport.zoom, viewport.screen, page.selection.map((node) => node.id), page.children.map((node) => [node.name, node.x, node.y, signature(node)]), this.colours()]);
+    const state = JSON.stringify([viewport.center, viewport.zoom, viewport.screen, page.id, page.selection.map((node) => node.id), page.childNodes.map((node) => [node.name, node.x, node.y, signature(node)]), this.colours()]);
     if (state === this.drawn) return;
     this.drawn = state;
     this.draw();
@@ -159,15 +168,18 @@ export class CanvasView {
     c.font = '11px Inter, system-ui, sans-serif';
     c.textBaseline = 'bottom';
     const { zoom } = figma.viewport;
-    for (const node of figma.page.children) {
+    for (const node of figma.page.childNodes) {
       if (!node.visible) continue;
-      const { x, y } = this.toScreen(node.x, node.y);
+      const area = paintedArea(node);
+      const painted = this.toScreen(area.x, area.y);
       const bitmap = this.bitmapFor(node);
       c.imageSmoothingQuality = 'high';
-      if (bitmap) c.drawImage(bitmap, x, y, node.width * zoom, node.height * zoom);
+      if (bitmap) c.drawImage(bitmap, painted.x, painted.y, area.width * zoom, area.height * zoom);
+      const box = node.absoluteBoundingBox;
+      const { x, y } = this.toScreen(box.x, box.y);
       const selected = figma.page.selection.includes(node);
       c.fillStyle = selected ? SELECTION_BLUE : colours.label;
-      c.fillText(node.name, x, y - 4, Math.max(40, node.width * zoom));
+      c.fillText(node.name, x, y - 4, Math.max(40, box.width * zoom));
     }
     c.strokeStyle = SELECTION_BLUE;
     c.lineWidth = 1;

@@ -29,6 +29,7 @@ const file: SampleFile = SAMPLE_FILES.find((sample) => sample.key === params.get
 const figma = new FakeFigma(new PersistentMap(localStorage, `reimage-emulator:clientStorage:${manifest.id}:`), {
   keepPosted: false,
   decodeImage: decodeNatively,
+  pages: file.pages,
   rootPluginData: new PersistentMap(localStorage, `reimage-emulator:file-${file.key}:root-plugin-data:`),
 });
 figma.document.name = file.name;
@@ -54,14 +55,23 @@ function applyTheme(next: Theme): void {
 applyTheme(theme);
 $('#theme').addEventListener('click', () => applyTheme(theme === 'dark' ? 'light' : 'dark'));
 
-let toastTimer: ReturnType<typeof setTimeout> | undefined;
-figma.listen('notify', (message, options) => {
+/** Figma's toast: the latest notification, with its button; FakeFigma times it out. */
+let toastId: number | undefined;
+figma.listen('notify', (message, options, id) => {
   const toast = $('#toast');
-  toast.textContent = message;
+  const text = Object.assign(document.createElement('span'), { textContent: message });
+  toast.replaceChildren(text);
+  if (options.button) {
+    const button = Object.assign(document.createElement('button'), { type: 'button', textContent: options.button.text });
+    button.addEventListener('click', () => figma.pressNotificationButton(id));
+    toast.append(button);
+  }
   toast.classList.toggle('error', Boolean(options.error));
   toast.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => (toast.hidden = true), options.timeout ?? 4000);
+  toastId = id;
+});
+figma.listen('dismiss', (id) => {
+  if (id === toastId) $('#toast').hidden = true;
 });
 let pluginRunning = false;
 figma.listen('close', (message) => {
@@ -111,6 +121,19 @@ $<HTMLSelectElement>('#file').addEventListener('change', (event) => {
 });
 
 function renderPanels(): void {
+  $('#pages').replaceChildren(
+    ...figma.document.children.map((page) => {
+      const item = document.createElement('li');
+      const button = Object.assign(document.createElement('button'), { type: 'button', textContent: page.name });
+      button.setAttribute('aria-pressed', String(page === figma.page));
+      button.addEventListener('click', () => {
+        figma.showPage(page);
+        canvas.zoomToFit();
+      });
+      item.append(button);
+      return item;
+    }),
+  );
   const selection = figma.page.selection;
   $('#layers').replaceChildren(
     ...[...figma.page.children].reverse().map((node) => {
@@ -139,7 +162,7 @@ function renderPanels(): void {
 
 let panelState = '';
 setInterval(() => {
-  const state = JSON.stringify([figma.page.children.map((n) => [n.id, n.name]), figma.page.selection.map((n) => [n.id, n.relaunchData])]);
+  const state = JSON.stringify([figma.page.id, figma.page.childNodes.map((n) => [n.id, n.name]), figma.page.selection.map((n) => [n.id, n.relaunchData])]);
   if (state !== panelState) {
     panelState = state;
     renderPanels();
@@ -162,7 +185,7 @@ function describe(node: FakeSceneNode) {
     y: node.y,
     width: node.width,
     height: node.height,
-    fills: node.fills,
+    fills: 'fills' in node ? node.fills : undefined,
     pluginData: Object.fromEntries(node.getPluginDataKeys().map((key) => [key, node.getPluginData(key)])),
     relaunchData: node.relaunchData,
   };
@@ -172,6 +195,7 @@ const emulator = {
   figma,
   layers: () => figma.page.children.map(describe),
   selection: () => figma.page.selection.map((node) => node.name),
+  currentPage: () => figma.page.name,
   screenBox: (name: string) => {
     const node = figma.page.children.find((child) => child.name === name);
     return node ? canvas.screenBox(node) : undefined;

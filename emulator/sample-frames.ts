@@ -1,4 +1,4 @@
-import type { FakeFigma } from './figma/fake-figma';
+import type { FakeFigma, FakePage } from './figma/fake-figma';
 
 type Stop = [position: number, hex: string];
 
@@ -24,17 +24,33 @@ const CENTRED: Transform = [[1, 0, 0], [0, 1, 0]];
 export interface SampleFile {
   key: string;
   name: string;
+  pages: string[];
 }
 
 /** Two files to switch between: their layer ids repeat (1:1 is a layer of each), as in Figma. */
 export const SAMPLE_FILES: readonly SampleFile[] = [
-  { key: 'shop', name: 'Shop designs' },
-  { key: 'events', name: 'Event posters' },
+  { key: 'shop', name: 'Shop designs', pages: ['Page 1', 'Archive'] },
+  { key: 'events', name: 'Event posters', pages: ['Posters'] },
 ];
 
-/** A few frames with real pixel content, so the playground has something to edit. */
+const SOFT_SHADOW: DropShadowEffect = {
+  type: 'DROP_SHADOW',
+  color: { r: 0, g: 0, b: 0, a: 0.35 },
+  offset: { x: 0, y: 8 },
+  radius: 16,
+  spread: 0,
+  visible: true,
+  blendMode: 'NORMAL',
+};
+
+/** A few frames with real pixel content, so the playground has something to edit; an older page holds other kinds of layer. */
 export function addSampleFrames(figma: FakeFigma, file: SampleFile): void {
   if (file.key === 'events') return addPosterFrames(figma);
+  addShopFrames(figma);
+  addArchiveLayers(figma, figma.document.children[1]);
+}
+
+function addShopFrames(figma: FakeFigma): void {
   const card = figma.addFrame('Product card', { x: 0, y: 0, width: 320, height: 400 });
   card.fills = [gradient('GRADIENT_LINEAR', TOP_TO_BOTTOM, [[0, '#ffe3c9'], [1, '#ff9db4']])];
   figma.addShape('RECTANGLE', 'Photo', { x: 24, y: 24, width: 272, height: 220 }, [gradient('GRADIENT_RADIAL', CENTRED, [[0, '#fff7d6'], [0.6, '#ffb347'], [1, '#e9674a']])], card);
@@ -64,4 +80,18 @@ function addPosterFrames(figma: FakeFigma): void {
   const ticket = figma.addFrame('Ticket', { x: 420, y: 0, width: 320, height: 140 }, [255, 247, 230]);
   figma.addShape('RECTANGLE', 'Stub', { x: 240, y: 0, width: 80, height: 140 }, [solid('#d53369')], ticket);
   figma.addShape('ELLIPSE', 'Seal', { x: 24, y: 30, width: 80, height: 80 }, [solid('#2b1055')], ticket);
+}
+
+/** Layers of the kinds Figma has beyond frames: a turned sticker with a shadow, a group, a section with text. */
+function addArchiveLayers(figma: FakeFigma, page: FakePage): void {
+  const sticker = figma.addNode('FRAME', 'Sale sticker', { x: 40, y: 60, width: 220, height: 220 }, { fills: [solid('#ffd56b')], rotation: 12, effects: [SOFT_SHADOW], parent: page });
+  figma.addNode('TEXT', 'Sticker text', { x: 30, y: 90, width: 160, height: 40 }, { fills: [solid('#2f3b69')], characters: '-30% today', fontSize: 28, parent: sticker });
+
+  const dot = figma.addShape('ELLIPSE', 'Dot', { x: 360, y: 80, width: 80, height: 80 }, [solid('#7b61ff')], page);
+  const bar = figma.addShape('RECTANGLE', 'Bar', { x: 340, y: 190, width: 120, height: 24 }, [solid('#19e3b1')], page);
+  figma.addGroup('Badge', [dot, bar]);
+
+  const section = figma.addNode('SECTION', 'Old campaign', { x: 0, y: 360, width: 540, height: 260 }, { fills: [solid('#eef1f6')], parent: page });
+  figma.addNode('TEXT', 'Headline', { x: 32, y: 32, width: 420, height: 80 }, { fills: [solid('#1c1c28')], characters: 'Summer collection\nNew colours every week', fontSize: 24, parent: section });
+  figma.addShape('VECTOR', 'Arrow', { x: 440, y: 160, width: 64, height: 64 }, [solid('#e9674a')], section);
 }

@@ -1,14 +1,16 @@
-import { dispatch, type Launch, type MessageHandlers, type PluginMessage, type UiMessage } from '../shared/protocol';
+import { dispatch, type Launch, type MessageHandlers, type PluginMessage, type Settings, type UiMessage } from '../shared/protocol';
 import type { FigmaApi } from './figma-api';
 import { GENERATION_DATA_KEY, parseGenerationRecord } from './generation-record';
 import { addHistoryEntry, loadHistory } from './history';
 import { launchFor } from './launch';
 import { fileIdOf } from './file-id';
 import { confirmPendingJob, markJobPlaced, openPendingJobs, placedNodeId, recordPendingJob, removePendingJob, removePlacedJob } from './pending-jobs';
+import { pageOf, quotedPageName } from './pages';
 import { arrangeBatch, placeResult } from './place-result';
 import { exportReference, exportThumbnail, MAX_REFERENCES, selectionProblem } from './references';
 import { deletePrompt, loadSavedPrompts, savePrompt } from './saved-prompts';
-import { loadSettings, saveSettings } from './settings';
+import { createRevealer } from './reveal-result';
+import { DEFAULT_SETTINGS, loadSettings, saveSettings } from './settings';
 import { storedValues } from './storage-queue';
 
 export const PANEL_WIDTH = 360;
@@ -32,7 +34,9 @@ export interface RunCommand {
 export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }): void {
   const post = (message: PluginMessage) => figma.ui.postMessage(message);
   const store = storedValues(figma.clientStorage);
-  const batches = new Map<string, { nodeIds: Map<number, string>; sourceNodeIds: string[] }>();
+  /** Each batch's results by variant index, and whether each replaced a layer (those never move). */
+  const batches = new Map<string, { placed: Map<number, { nodeId: string; replaced: boolean }>; sourceNodeIds: string[] }>();
+  const revealer = createRevealer(figma);
   let selectionVersion = 0;
 
   /** The layers with these ids, or undefined when one of them is gone. */
@@ -61,33 +65,57 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
     }
   }
 
-  /** Reads the launch command; "More variants" also reselects the layers the node was made from. */
-  async function prepareLaunch(): Promise<Launch> {
-    const settings = await loadSettings(store);
+  /**
+   * Reads the launch command. "More variants" also reselects the layers the node was made from,
+   * on their page: a page's selection can hold only its own layers, so Reimage goes there first.
+   */
+  async function prepareLaunch(settings: Settings): Promise<Launch> {
     const [selected] = figma.currentPage.selection;
     const generated = selected ? parseGenerationRecord(selected.getPluginData(GENERATION_DATA_KEY)) : undefined;
     const launch = launchFor(run.command, run.parameters, generated, settings);
     if (launch.command === 'more-variants' && generated) {
-      const sources = await Promise.all(generated.sourceNodeIds.map((id) => figma.getNodeByIdAsync(id)));
-      const onPage = sources.filter((node): node is SceneNode => node !== null && 'absoluteBoundingBox' in node);
-      if (onPage.length > 0) figma.currentPage.selection = onPage;
+      const found = await Promise.all(generated.sourceNodeIds.map((id) => figma.getNodeByIdAsync(id)));
+      const sources = found.filter((node): node is SceneNode => node !== null && 'absoluteBoundingBox' in node);
+      const page = sources.length > 0 ? pageOf(sources[0]) : undefined;
+      if (page) {
+        if (page !== figma.currentPage) {
+          await figma.setCurrentPageAsync(page);
+          figma.notify(`Reimage: selected the source layers, on page ${quotedPageName(page)}`);
+        }
+        const onPage = sources.filter((node) => pageOf(node) === page);
+        page.selection = onPage;
+        revealer.selected(onPage);
+      }
     }
     return launch;
   }
 
+  /** One start-up step; a failure is reported in the panel rather than leaving it without its init. */
+  async function startUpStep<T>(problems: string[], what: string, step: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      problems.push(`Reimage couldn’t ${what}: ${describeError(error)}.`);
+      return fallback;
+    }
+  }
+
   const handlers: MessageHandlers<UiMessage> = {
     async ready() {
-      const launch = await prepareLaunch();
-      const settings = await loadSettings(store);
-      const pending = await openPendingJobs(store, fileIdOf(figma.root), settings);
+      const problems: string[] = [];
+      const settings = await startUpStep(problems, 'read your settings', () => loadSettings(store), DEFAULT_SETTINGS);
+      const launch = await startUpStep<Launch>(problems, 'prepare the command', () => prepareLaunch(settings), { command: 'open' });
+      const history = await startUpStep(problems, 'read your history', () => loadHistory(store), []);
+      const savedPrompts = await startUpStep(problems, 'read your saved prompts', () => loadSavedPrompts(store), []);
+      const pending = await startUpStep(
+        problems,
+        'read the images still in the making',
+        () => openPendingJobs(store, fileIdOf(figma.root), settings),
+        { jobs: [], elsewhere: 0 },
+      );
+      const problem = problems.length > 0 ? `${problems.join(' ')} Close and reopen Reimage to try again.` : undefined;
       post({
-        type: 'init',
-        settings,
-        launch,
-        history: await loadHistory(store),
-        savedPrompts: await loadSavedPrompts(store),
-        pendingJobs: pending.jobs,
-        waitingElsewhere: pending.elsewhere,
+        type: 'init', settings, launch, history, savedPrompts, pendingJobs: pending.jobs, waitingElsewhere: pending.elsewhere, ...(problem ? { problem } : {}),
       });
       await sendSelection();
     },
@@ -123,15 +151,15 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
         const message = `Figma couldn't place the image: ${describeError(error)}. Download it from the panel so it isn't lost.`;
         return post({ type: 'result-failed', requestId, message, bytes });
       }
-      const { node, width, height } = placed;
+      const { node, page, width, height, replaced } = placed;
       if (jobId) await markJobPlaced(store, fileIdOf(figma.root), jobId, node.id);
       if (batch) {
-        const entry = batches.get(batch.id) ?? { nodeIds: new Map(), sourceNodeIds: generation.sourceNodeIds };
-        entry.nodeIds.set(batch.index, node.id);
+        const entry = batches.get(batch.id) ?? { placed: new Map(), sourceNodeIds: generation.sourceNodeIds };
+        entry.placed.set(batch.index, { nodeId: node.id, replaced });
         batches.set(batch.id, entry);
       }
       post({ type: 'result-placed', requestId, nodeId: node.id, width, height });
-      if (notify) figma.notify(notify);
+      revealer.reveal({ page, nodes: [node], sourceNodeIds: generation.sourceNodeIds }, { notify, deferNotice: batch !== undefined });
       if (history) {
         const thumbnail = await exportThumbnail(node).catch(() => undefined);
         const entries = await addHistoryEntry(store, { ...history, id: newId(), createdAt: new Date().toISOString(), thumbnail });
@@ -143,8 +171,12 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       const batch = batches.get(batchId);
       if (!batch) return;
       batches.delete(batchId);
-      const ordered = [...batch.nodeIds.entries()].sort(([a], [b]) => a - b).map(([, id]) => id);
-      await arrangeBatch(figma, ordered, batch.sourceNodeIds);
+      const ordered = [...batch.placed.entries()].sort(([a], [b]) => a - b).map(([, result]) => result);
+      await arrangeBatch(figma, ordered.filter((result) => !result.replaced).map((result) => result.nodeId), batch.sourceNodeIds);
+      const found = await Promise.all(ordered.map((result) => figma.getNodeByIdAsync(result.nodeId)));
+      const nodes = found.filter((node): node is SceneNode => node !== null && !node.removed && 'absoluteBoundingBox' in node);
+      const page = nodes.length > 0 ? pageOf(nodes[0]) : undefined;
+      if (page) revealer.reveal({ page, nodes: nodes.filter((node) => pageOf(node) === page), sourceNodeIds: batch.sourceNodeIds });
     },
 
     async 'save-settings'({ settings }) {

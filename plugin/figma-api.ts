@@ -12,6 +12,7 @@ export interface FigmaApi {
   readonly mixed: PluginAPI['mixed'];
   on(type: 'selectionchange', callback: () => void): void;
   createImage(data: Uint8Array): Image;
+  commitUndo(): void;
   createRectangle(): RectangleNode;
   getNodeByIdAsync(id: string): Promise<BaseNode | null>;
   notify(message: string, options?: NotificationOptions): NotificationHandler;

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { type AccessPolicy, requireToken } from './auth';
+import { DEFAULT_BODY_IDLE_MS } from './body-idle';
 import type { RelayEnv } from './client';
 import { pluginCors } from './cors';
 import { RelayHttpError } from './errors';
@@ -21,6 +22,8 @@ export interface RelayOptions {
   limits?: RequestLimits;
   /** Who may call; without it the relay is open (tests, and callers that guard it themselves). */
   access?: AccessPolicy;
+  /** How long an upload may send nothing before it is cut with 408; 30 s when not given. */
+  bodyIdleMs?: number;
 }
 
 export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
@@ -34,7 +37,7 @@ export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
 
   app.get('/healthz', (c) => c.json({ status: 'ok', mode: options.mode, version: options.version }));
 
-  app.route('/', imageRoutes({ jobs: options.jobs, limits: options.limits ?? DEFAULT_REQUEST_LIMITS }));
+  app.route('/', imageRoutes({ jobs: options.jobs, limits: options.limits ?? DEFAULT_REQUEST_LIMITS, bodyIdleMs: options.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS }));
   app.route('/', jobRoutes(options.jobs));
 
   app.notFound(() => new RelayHttpError(404, 'not_found', 'No such endpoint on this Reimage relay. Check the Relay URL.').toResponse());

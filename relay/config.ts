@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_BODY_IDLE_MS } from './body-idle';
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from './client-limits';
 import { DEFAULT_JOB_TTL_HOURS } from './jobs';
 import { DEFAULT_REQUEST_LIMITS, MB, type RequestLimits } from './request-limits';
@@ -16,6 +17,10 @@ export interface RelayConfig {
   jobTtlMs: number;
   limits: RequestLimits;
   clientLimits: ClientLimits;
+  /** How long a stop signal waits for the images in progress before the relay exits anyway. */
+  drainTimeoutMs: number;
+  /** How long an upload may send nothing before it is cut with 408. */
+  bodyIdleMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -59,17 +64,21 @@ function clientLimits(env: NodeJS.ProcessEnv): ClientLimits {
 export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
   const baseUrl = env.LLMEASY_BASE_URL?.trim() || DEFAULT_BASE_URL;
   if (!/^https?:\/\//.test(baseUrl)) throw new ConfigError(`LLMEASY_BASE_URL must start with http:// or https://; it is "${baseUrl}".`);
+  const upstreamTimeoutMs =
+    integer(env, 'UPSTREAM_TIMEOUT_SECONDS', DEFAULT_UPSTREAM_TIMEOUT_MS / 1000, MIN_UPSTREAM_TIMEOUT_MS / 1000, 24 * 3600) * 1000;
   return {
     host: env.HOST?.trim() || '127.0.0.1',
     port: integer(env, 'PORT', 8787, 0, 65535),
     apiKey: env.LLMEASY_API_KEY?.trim() || undefined,
     baseUrl,
-    upstreamTimeoutMs:
-      integer(env, 'UPSTREAM_TIMEOUT_SECONDS', DEFAULT_UPSTREAM_TIMEOUT_MS / 1000, MIN_UPSTREAM_TIMEOUT_MS / 1000, 24 * 3600) * 1000,
+    upstreamTimeoutMs,
     dataDir: dataDirectory(env),
     jobTtlMs: integer(env, 'JOB_TTL_HOURS', DEFAULT_JOB_TTL_HOURS, 1, 24 * 365) * 3600_000,
     limits: requestLimits(env),
     clientLimits: clientLimits(env),
+    // By default as long as the slowest provider call the relay waits for.
+    drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_SECONDS', upstreamTimeoutMs / 1000, 0, 24 * 3600) * 1000,
+    bodyIdleMs: integer(env, 'BODY_IDLE_TIMEOUT_SECONDS', DEFAULT_BODY_IDLE_MS / 1000, 1, 3600) * 1000,
   };
 }
 

@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { watchBodyIdle } from './body-idle';
 import { clientOf, type RelayEnv } from './client';
 import { readEditRequest } from './edit-request';
 import { RelayHttpError } from './errors';
@@ -7,13 +8,15 @@ import { readGenerateRequest } from './generate-request';
 import type { ImageRequest } from './image-request';
 import type { JobRecord } from './job-record';
 import { jobPath, jobView } from './job-routes';
-import type { JobManager } from './jobs';
+import type { Admission, JobManager } from './jobs';
 import { openAiImageJson } from './provider';
 import { maxGenerateBodyBytes, type RequestLimits } from './request-limits';
 
 export interface ImageRouteOptions {
   jobs: JobManager;
   limits: RequestLimits;
+  /** How long an upload may send nothing before it is cut with 408. */
+  bodyIdleMs: number;
 }
 
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -50,22 +53,33 @@ export function imageRoutes(options: ImageRouteOptions): Hono<RelayEnv> {
     return c.json({ ...jobView(record), url }, 202, { Location: url, 'Preference-Applied': 'respond-async' });
   }
 
+  /** The body, read while it keeps arriving; a refused or stalled one gives its client's place back at once. */
+  async function readFor(c: Context<RelayEnv>, admission: Admission, read: () => Promise<ImageRequest>): Promise<ImageRequest> {
+    const watch = watchBodyIdle(c.env?.incoming, options.bodyIdleMs);
+    try {
+      return await Promise.race([read(), watch.idle]);
+    } catch (error) {
+      admission.release();
+      throw error;
+    } finally {
+      watch.stop();
+    }
+  }
+
   /**
    * The client is admitted (or refused with 429) before its body is read, and a retried
    * Idempotency-Key is answered without reading it at all.
    */
   async function answer(c: Context<RelayEnv>, read: () => Promise<ImageRequest>): Promise<Response> {
     const client = clientOf(c);
-    const asJob = wantsJob(c.req.header('prefer'));
-    const key = asJob ? idempotencyKey(c.req.header('idempotency-key')) : undefined;
-    const retried = key === undefined ? undefined : await options.jobs.started(client, key);
-    if (retried) return accepted(c, retried);
+    if (wantsJob(c.req.header('prefer'))) {
+      const admitted = await options.jobs.admitJob(client, idempotencyKey(c.req.header('idempotency-key')));
+      if ('job' in admitted) return accepted(c, admitted.job);
+      const request = await readFor(c, admitted.admission, read);
+      return accepted(c, await options.jobs.submit(admitted.admission, request));
+    }
     const admission = options.jobs.admit(client);
-    const request = await read().catch((error: unknown) => {
-      admission.release();
-      throw error;
-    });
-    if (asJob) return accepted(c, await options.jobs.submit(admission, request, key));
+    const request = await readFor(c, admission, read);
     const started = performance.now();
     const image = await options.jobs.generateNow(admission, request, c.req.raw.signal).finally(() => c.set('upstreamMs', Math.round(performance.now() - started)));
     const pieces = openAiImageJson(image);

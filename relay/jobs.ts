@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createLimiter } from '../shared/concurrency';
 import { readPngSize } from '../shared/png-size';
 import type { LogLine } from './app';
+import type { AdmissionRules } from './client-limits';
 import { RelayHttpError } from './errors';
 import type { ImageRequest } from './image-request';
 import { isFinished, type JobRecord } from './job-record';
 import type { JobStore } from './job-store';
 import { callProvider, imageAnswer, type ProviderImage, requestImage } from './provider';
 import type { Upstream } from './upstream';
+import { withRetries, WRITE_RETRY_DELAYS_MS } from './write-retry';
 
 export const DEFAULT_JOB_TTL_HOURS = 24;
 export const MAX_WAIT_SECONDS = 25;
@@ -16,6 +19,9 @@ export const MAX_WAIT_SECONDS = 25;
  * rest wait, unread, in their sockets, so memory stays flat however many jobs finish together.
  */
 const ANSWER_READS_AT_ONCE = 4;
+
+/** A restart takes seconds once the images in progress are done; they may take a few minutes. */
+const STOPPING_RETRY_SECONDS = 30;
 
 export const INTERRUPTED_MESSAGE = 'The relay restarted while this image was being made; it was not finished. Generate again.';
 
@@ -26,12 +32,14 @@ export interface JobManagerOptions {
   ttlMs: number;
   now?: () => number;
   /**
-   * Asked before a client starts a provider call (a job or a synchronous request), with how many it
-   * has in flight; throws a RelayHttpError (e.g. 429) to refuse. A retried Idempotency-Key is not asked.
+   * Per-client limits: asked before a request's body is read (a job or a synchronous request) and
+   * told when its provider call starts. A retried Idempotency-Key is not asked.
    */
-  admit?: (client: string, inFlight: number) => void;
-  /** Gets one line per job that ends, with the time its provider call took. */
+  rules?: AdmissionRules;
+  /** Gets one line per job that ends, with the time its provider call took, and the disk's failures. */
   log?: (line: LogLine) => void;
+  /** The waits between retries of a paid image's writes to disk. */
+  writeRetryDelaysMs?: readonly number[];
 }
 
 /**
@@ -41,7 +49,16 @@ export interface JobManagerOptions {
  */
 export interface Admission {
   readonly client: string;
+  /** The Idempotency-Key reserved for this submit, if it has one. */
+  readonly idempotencyKey?: string;
+  /** Its provider call starts now: only then does it count against the client's minute. */
+  start(): void;
   release(): void;
+}
+
+interface Places {
+  inFlight: number;
+  starting: number;
 }
 
 interface Job {
@@ -69,10 +86,19 @@ function errorOf(error: unknown): NonNullable<JobRecord['error']> {
 export class JobManager {
   private readonly jobs = new Map<string, Job>();
   private readonly byIdempotencyKey = new Map<string, Job>();
-  private readonly inFlight = new Map<string, number>();
+  /** Idempotency-Keys whose first submit is still coming in: it ends when its job is registered or it fails. */
+  private readonly reservedKeys = new Map<string, Promise<void>>();
+  private readonly reservations = new WeakMap<Admission, () => void>();
+  private readonly places = new Map<string, Places>();
+  /** Admissions not yet released, over all clients; a drain waits for none to be left. */
+  private held = 0;
+  private readonly whenNoneHeld: (() => void)[] = [];
   private readonly now: () => number;
   private readonly answerReads = createLimiter(ANSWER_READS_AT_ONCE);
+  private draining = false;
   private stopped = false;
+  /** Ends the waits between write retries when the relay stops. */
+  private readonly endWaits = new AbortController();
   /** How many jobs were unfinished when the relay last stopped (now failed). */
   interrupted = 0;
 
@@ -106,14 +132,23 @@ export class JobManager {
     return JSON.stringify([client, idempotencyKey]);
   }
 
+  /**
+   * Runs a write of something finished, retrying it while it fails: a finished job may hold a paid
+   * image, which a disk that is full for a moment must not lose.
+   */
+  private retried(write: () => Promise<void>): Promise<void> {
+    return withRetries(write, this.options.writeRetryDelaysMs ?? WRITE_RETRY_DELAYS_MS, (ms) => delay(ms, undefined, { signal: this.endWaits.signal }));
+  }
+
   /** Writes the job's record as it is now, after `before` (the image a succeeded record points to). */
   private save(job: Job, before?: Promise<void>): Promise<void> {
     if (this.stopped) return job.saved;
     const snapshot = { ...job.record };
+    const write = () => this.options.store.save(snapshot);
     job.saved = job.saved
       .catch(() => undefined)
       .then(() => before)
-      .then(() => this.options.store.save(snapshot));
+      .then(() => (isFinished(snapshot) ? this.retried(write) : write()));
     return job.saved;
   }
 
@@ -126,27 +161,77 @@ export class JobManager {
     return job && job.record.client === client && !this.expired(job.record) ? job : undefined;
   }
 
-  /** Asks `admit`, then counts a provider call against its client until the admission is released. */
-  admit(client: string): Admission {
-    const count = this.inFlight.get(client) ?? 0;
-    this.options.admit?.(client, count);
-    this.inFlight.set(client, count + 1);
+  /**
+   * Refuses a client over its limits (or everyone while the relay drains), else counts a provider
+   * call against the client until the admission is released.
+   */
+  admit(client: string, idempotencyKey?: string): Admission {
+    if (this.draining) throw restarting();
+    const places = this.places.get(client) ?? { inFlight: 0, starting: 0 };
+    this.options.rules?.check(client, { ...places });
+    places.inFlight++;
+    places.starting++;
+    this.places.set(client, places);
+    this.held++;
+    let started = false;
     let released = false;
-    return {
+    const endReservation = idempotencyKey === undefined ? () => {} : this.reserve(this.keyOf(client, idempotencyKey));
+    const admission: Admission = {
       client,
+      idempotencyKey,
+      start: () => {
+        if (started || released) return;
+        started = true;
+        places.starting--;
+        this.options.rules?.started(client);
+      },
       release: () => {
         if (released) return;
         released = true;
-        const left = (this.inFlight.get(client) ?? 1) - 1;
-        if (left === 0) this.inFlight.delete(client);
-        else this.inFlight.set(client, left);
+        endReservation();
+        if (!started) places.starting--;
+        if (--places.inFlight === 0) this.places.delete(client);
+        if (--this.held === 0) this.whenNoneHeld.splice(0).forEach((wake) => wake());
       },
     };
+    this.reservations.set(admission, endReservation);
+    return admission;
+  }
+
+  /** Reserves an Idempotency-Key; the function returned ends the reservation (once its job is registered, or it failed). */
+  private reserve(key: string): () => void {
+    let wake!: () => void;
+    const ended = new Promise<void>((resolve) => (wake = resolve));
+    this.reservedKeys.set(key, ended);
+    return () => {
+      if (this.reservedKeys.get(key) === ended) this.reservedKeys.delete(key);
+      wake();
+    };
+  }
+
+  /**
+   * For a job submit: the job this client already started with this Idempotency-Key, or else a
+   * place to start one, with the key reserved for it. A submit with a key whose first submit is
+   * still coming in waits for that one rather than reading its own body; it takes the key only if
+   * that one fails.
+   */
+  async admitJob(client: string, idempotencyKey?: string): Promise<{ job: JobRecord } | { admission: Admission }> {
+    if (idempotencyKey !== undefined) {
+      for (;;) {
+        const existing = this.byKey(client, idempotencyKey);
+        if (existing) return { job: await this.onDisk(existing) };
+        const reserved = this.reservedKeys.get(this.keyOf(client, idempotencyKey));
+        if (!reserved) break;
+        await reserved;
+      }
+    }
+    return { admission: this.admit(client, idempotencyKey) };
   }
 
   /** The synchronous path: one provider call for the client, answered in place, nothing kept. */
   async generateNow(admission: Admission, request: ImageRequest, signal: AbortSignal): Promise<ProviderImage> {
     try {
+      admission.start();
       return await requestImage(this.options.upstream, request, signal);
     } finally {
       admission.release();
@@ -165,25 +250,13 @@ export class JobManager {
     return job.record;
   }
 
-  /** The job this client started with this Idempotency-Key, once it is on disk; undefined if none. */
-  async started(client: string, idempotencyKey: string): Promise<JobRecord | undefined> {
-    const job = this.byKey(client, idempotencyKey);
-    return job && this.onDisk(job);
-  }
-
   /**
-   * Starts a job, or returns the one this client already started with the same Idempotency-Key
-   * (another request with the key may have started it while this one's body came in). The job is
-   * on disk before this resolves, so its id survives a restart.
+   * Starts a job with the admission's place (and Idempotency-Key). Its record is written first and
+   * only then is the provider called: an image the relay could not keep is never paid for, and
+   * the job's id survives a restart.
    */
-  async submit(admission: Admission, request: ImageRequest, idempotencyKey?: string): Promise<JobRecord> {
-    const { client } = admission;
-    const existing = idempotencyKey === undefined ? undefined : this.byKey(client, idempotencyKey);
-    if (existing) {
-      admission.release();
-      return this.onDisk(existing);
-    }
-    // Registered before anything is awaited, so a concurrent submit with the same key finds it.
+  async submit(admission: Admission, request: ImageRequest): Promise<JobRecord> {
+    const { client, idempotencyKey } = admission;
     const job = this.adopt({
       id: `job_${randomBytes(12).toString('base64url')}`,
       client,
@@ -192,17 +265,17 @@ export class JobManager {
       createdAt: new Date(this.now()).toISOString(),
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     });
-    // The provider call starts at once; the job is answered for only once its record is on disk.
-    void this.run(job, request, admission);
+    const saved = this.save(job);
+    // Submits waiting on the key now find this job, and wait for its record as this one does.
+    this.reservations.get(admission)?.();
     try {
-      await this.save(job);
+      await saved;
     } catch {
-      // Not finished: the record is never written again, and the call is ended before it costs.
-      job.record.status = 'cancelled';
-      job.controller.abort();
       this.forget(job);
+      admission.release();
       throw notSaved();
     }
+    void this.run(job, request, admission);
     return job.record;
   }
 
@@ -221,6 +294,7 @@ export class JobManager {
     try {
       if (record.status !== 'queued') return;
       record.status = 'running';
+      admission.start();
       const answer = await callProvider(this.options.upstream, request, job.controller.signal);
       await this.answerReads(async () => {
         const png = Buffer.from((await imageAnswer(answer)).base64.toString('latin1'), 'base64');
@@ -229,14 +303,18 @@ export class JobManager {
         if (record.status !== 'running' || this.stopped) return;
         // The job succeeds now and its PNG is served from memory; its record is saved once the PNG is on disk.
         job.png = png;
-        const written = this.options.store.saveImage(record.id, png).then(
+        const written = this.retried(() => this.options.store.saveImage(record.id, png)).then(
           () => {
             job.png = undefined;
           },
-          (error: unknown) => {
-            job.png = undefined;
-            Object.assign(record, { status: 'failed', error: errorOf(notSaved()), image: undefined });
-            void this.save(job).catch(() => undefined);
+          (error: Error) => {
+            // Paid for and already shown as succeeded: it stays so, served from memory until it expires.
+            this.options.log?.({
+              time: new Date().toISOString(),
+              level: 'error',
+              job: record.id,
+              message: `Could not write the image of ${record.id} to disk (${error.message}); it is served from memory until it expires or the relay stops. Free space in RELAY_DATA_DIR.`,
+            });
             throw error;
           },
         );
@@ -316,12 +394,29 @@ export class JobManager {
     return expired.length;
   }
 
+  /** Requests admitted and not yet ended, over all clients. */
+  get inFlight(): number {
+    return this.held;
+  }
+
+  /**
+   * Takes no new requests (503 to each), and resolves once every request admitted before has ended
+   * (its provider call answered, its body refused, its job finished) and every job's latest state,
+   * image first, is on disk.
+   */
+  async drain(): Promise<void> {
+    this.draining = true;
+    while (this.held > 0) await new Promise<void>((resolve) => this.whenNoneHeld.push(resolve));
+    await this.settled();
+  }
+
   /**
    * Ends every provider call and writes nothing more, as if the process ended here: unfinished
    * jobs stay unfinished on disk, and the next start reports them failed.
    */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.endWaits.abort();
     for (const job of this.jobs.values()) job.controller.abort();
     await this.settled();
   }
@@ -330,6 +425,16 @@ export class JobManager {
   async settled(): Promise<void> {
     await Promise.all([...this.jobs.values()].map((job) => job.saved.catch(() => undefined)));
   }
+}
+
+function restarting(): RelayHttpError {
+  return new RelayHttpError(
+    503,
+    'relay_stopping',
+    'The relay is restarting: it finishes the images in progress and takes no new ones. Try again in a minute.',
+    undefined,
+    { 'Retry-After': String(STOPPING_RETRY_SECONDS) },
+  );
 }
 
 function notSaved(): RelayHttpError {

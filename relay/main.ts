@@ -7,11 +7,15 @@ import { ConfigError, dataDirectory, isLoopback, loadConfig } from './config';
 import { demoUpstream } from './demo-upstream';
 import { JobStore } from './job-store';
 import { JobManager } from './jobs';
+import { gentleClose } from './server-close';
+import { SAME_SIGNAL_MS, stopSignals } from './stop-signals';
 import { runTokenCommand } from './token-cli';
 import { TokenStore } from './tokens';
 import { liveUpstream } from './upstream';
 
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
+/** Once the images are done, how long answers still going out (a download to a slow client) may take. */
+const LAST_ANSWERS_MS = 30_000;
 
 function fail(message: string): never {
   console.error(`Reimage relay: ${message}`);
@@ -46,8 +50,8 @@ const upstream = config.apiKey
   ? liveUpstream({ baseUrl: config.baseUrl, apiKey: config.apiKey, timeoutMs: config.upstreamTimeoutMs })
   : demoUpstream;
 const log = (line: LogLine) => console.log(JSON.stringify(line));
-const admit = clientAdmission(config.clientLimits);
-const jobs = await JobManager.open({ upstream, store: new JobStore(join(config.dataDir, 'jobs')), ttlMs: config.jobTtlMs, admit, log }).catch((error: Error) =>
+const rules = clientAdmission(config.clientLimits);
+const jobs = await JobManager.open({ upstream, store: new JobStore(join(config.dataDir, 'jobs')), ttlMs: config.jobTtlMs, rules, log }).catch((error: Error) =>
   fail(`cannot use the data directory ${config.dataDir} (${error.message}). Set RELAY_DATA_DIR to a writable folder.`),
 );
 if (jobs.interrupted > 0) {
@@ -56,7 +60,7 @@ if (jobs.interrupted > 0) {
 setInterval(() => {
   jobs.cleanup().catch((error: Error) => log({ time: new Date().toISOString(), level: 'error', message: `Job cleanup failed: ${error.message}` }));
 }, CLEANUP_INTERVAL_MS).unref();
-const app = createRelayApp({ jobs, mode, version, log, limits: config.limits, access: { tokens, loopback } });
+const app = createRelayApp({ jobs, mode, version, log, limits: config.limits, access: { tokens, loopback }, bodyIdleMs: config.bodyIdleMs });
 
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
   const url = `http://${config.host}:${info.port}`;
@@ -81,6 +85,37 @@ server.setTimeout(0);
 (server as import('node:http').Server).requestTimeout = config.upstreamTimeoutMs + 60_000;
 (server as import('node:http').Server).headersTimeout = 60_000;
 
+const closeServer = gentleClose(server as import('node:http').Server);
+const { drainTimeoutMs } = config;
+const drainSeconds = drainTimeoutMs / 1000;
+
+/** Finishes what clients are waiting for (their images on disk), answering polls and downloads meanwhile, then exits. */
+async function drainAndExit(): Promise<never> {
+  const inProgress = jobs.inFlight;
+  console.log(
+    `Reimage relay: stopping. New images are refused; ${inProgress === 1 ? 'the 1 image in progress is' : `the ${inProgress} images in progress are`} finished first, ` +
+      `for up to ${drainSeconds} s (DRAIN_TIMEOUT_SECONDS). Send the signal again (Ctrl-C) after ${SAME_SIGNAL_MS / 1000} s to stop at once.`,
+  );
+  const deadline = Date.now() + drainTimeoutMs;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const drained = await Promise.race([jobs.drain().then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), drainTimeoutMs)))]);
+  clearTimeout(timer);
+  if (!drained) {
+    console.log(`Reimage relay: ${jobs.inFlight} image(s) were not finished within ${drainSeconds} s; after the restart their clients are told to generate again.`);
+  }
+  await closeServer(drained ? Math.min(LAST_ANSWERS_MS, deadline - Date.now()) : 0);
+  await tokens.flush();
+  process.exit(drained ? 0 : 1);
+}
+
+const stopRequest = stopSignals();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => server.close(() => void tokens.flush().then(() => process.exit(0))));
+  process.on(signal, () => {
+    const request = stopRequest();
+    if (request === 'drain') void drainAndExit();
+    if (request === 'now') {
+      console.log('Reimage relay: stopping at once. Images still in progress are lost; after the restart their clients are told to generate again.');
+      void tokens.flush().finally(() => process.exit(1));
+    }
+  });
 }

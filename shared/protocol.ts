@@ -78,6 +78,8 @@ export interface InitState {
   pendingJobs: PendingJob[];
   /** How many jobs of other files wait, to be resumed when their file is opened. */
   waitingElsewhere: number;
+  /** What went wrong while opening (the panel opens all the same), in words that say what to do. */
+  problem?: string;
 }
 
 /** Messages from the sandbox to the UI. Images travel one per message. */

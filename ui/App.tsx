@@ -76,6 +76,7 @@ export function App() {
       if (message.type === 'init') {
         const { type: _type, ...init } = message;
         setState(init);
+        setProblem(init.problem);
         if ('prompt' in init.launch) setPrompt(init.launch.prompt);
         init.pendingJobs.forEach((job) => resume(job, init));
       }

@@ -2,7 +2,23 @@ import type { FigmaApi } from '../../plugin/figma-api';
 import { decodePngRgba, type Rgba } from '../../shared/png-rgba';
 import { clientStorageOver, seededLatency, type StorageLatency } from './client-storage';
 import { acceptedImageSize } from './image-check';
-import { FakeDocument, FakeFile, FakeFrame, FakePage, FakeSceneNode, pageOf, type Rgb, solidPaint } from './nodes';
+import { FakeDocument, FakePage } from './document';
+import { UndoHistory } from './undo';
+import {
+  type Box,
+  FakeContainer,
+  FakeFile,
+  FakeFrame,
+  FakeGroup,
+  type FakeNode,
+  FakeSceneNode,
+  FakeSection,
+  FakeShape,
+  FakeText,
+  pageOf,
+  type Rgb,
+  solidPaint,
+} from './nodes';
 
 /**
  * One fake of the Figma plugin API, behaving as Figma documents it, for the sandbox tests in Node
@@ -52,7 +68,10 @@ class FakeImage implements Image {
 /** What the host (the emulator page, or a test) hears from the plugin. */
 interface HostEvents {
   post: (message: unknown) => void;
-  notify: (message: string, options: NotificationOptions) => void;
+  /** A notification to show, as Figma shows it (cut to 100 characters); `id` is its index in `notifications`. */
+  notify: (message: string, options: NotificationOptions, id: number) => void;
+  /** The notification went: timed out, cancelled, its button pressed, or the plugin closed. */
+  dismiss: (id: number) => void;
   resize: (size: { width: number; height: number }) => void;
   showUI: (html: string, options: ShowUIOptions) => void;
   close: (message: string | undefined) => void;
@@ -61,8 +80,25 @@ interface HostEvents {
 type Listeners = { [K in keyof HostEvents]: HostEvents[K][] };
 type RunHandler = (event: RunEvent) => void;
 
+/** Figma cuts a notification's message to this many characters. */
+export const NOTIFY_MAX_CHARS = 100;
+const DEFAULT_NOTIFY_TIMEOUT_MS = 3000;
+
 /** The id manifest.json gives the plugin; plugin data entries count it towards their 100 kB. */
 const PLUGIN_ID = 'reimage-gpt-image-2';
+
+/** How the host sets up a node it adds; each applies only to node types that have it in Figma. */
+export interface NodeOptions {
+  fills?: Paint[];
+  parent?: FakeContainer | FakePage;
+  rotation?: number;
+  effects?: Effect[];
+  visible?: boolean;
+  characters?: string;
+  fontSize?: number;
+}
+
+type NodeOfType<T> = T extends 'FRAME' | 'COMPONENT' | 'INSTANCE' ? FakeFrame : T extends 'SECTION' ? FakeSection : T extends 'TEXT' ? FakeText : FakeShape;
 
 export interface FakeFigmaOptions {
   /** Keep every message posted to the UI in `posted` (the emulator page does not). */
@@ -84,7 +120,8 @@ export class FakeFigma implements FigmaApi {
   readonly posted: unknown[] = [];
   readonly images = new Map<string, FakeImage>();
   readonly scrolledTo: FakeSceneNode[][] = [];
-  readonly notifications: { message: string; error: boolean }[] = [];
+  /** Every notification, as shown: the message cut to Figma's length, and its button's text. */
+  readonly notifications: { message: string; error: boolean; button?: string }[] = [];
   readonly mixed: FigmaApi['mixed'] = Symbol('mixed') as FigmaApi['mixed'];
   readonly clientStorage: ClientStorageAPI;
   panelSize = { width: 300, height: 200 };
@@ -92,8 +129,11 @@ export class FakeFigma implements FigmaApi {
   /** The file's root, as the fake's own node (for tests and the emulator); the plugin reads `root`. */
   readonly document: FakeDocument;
   private readonly file: FakeFile;
+  private readonly history: UndoHistory;
   private current: FakePage;
-  private readonly host: Listeners = { post: [], notify: [], resize: [], showUI: [], close: [] };
+  private readonly host: Listeners = { post: [], notify: [], dismiss: [], resize: [], showUI: [], close: [] };
+  /** The notifications still showing, by id, with what their dismissal needs. */
+  private readonly showing = new Map<number, { options: NotificationOptions; timer?: ReturnType<typeof setTimeout> }>();
   private selectionListeners: (() => void)[] = [];
   private pageListeners: (() => void)[] = [];
   private runListeners: RunHandler[] = [];
@@ -113,6 +153,12 @@ export class FakeFigma implements FigmaApi {
     for (const name of options.pages ?? ['Page 1']) this.addPage(name);
     this.current = this.document.children[0];
     this.current.load();
+    this.history = new UndoHistory(this.document);
+    // The plugin's page listeners, and any notification's button, go with the plugin whose code they would call.
+    this.listen('close', () => {
+      this.pageListeners = [];
+      for (const [id, shown] of this.showing) if (shown.options.button) this.dismiss(id, 'dismiss');
+    });
   }
 
   get root(): DocumentNode {
@@ -183,17 +229,33 @@ export class FakeFigma implements FigmaApi {
     this.emit('showUI', html, options);
   }
 
+  /**
+   * Shows a notification as Figma does: the message cut to 100 characters, gone after `timeout`
+   * (3 s by default, never for Infinity), with an optional button whose action dismisses it
+   * unless it returns false. One with a button goes when the plugin closes.
+   */
   notify(message: string, options: NotificationOptions = {}): NotificationHandler {
-    this.notifications.push({ message, error: Boolean(options.error) });
-    this.emit('notify', message, options);
-    return { cancel: () => {} };
+    const shown = Array.from(String(message)).slice(0, NOTIFY_MAX_CHARS).join('');
+    const id = this.notifications.length;
+    this.notifications.push({ message: shown, error: Boolean(options.error), ...(options.button ? { button: options.button.text } : {}) });
+    const timeout = options.timeout ?? DEFAULT_NOTIFY_TIMEOUT_MS;
+    const timer = Number.isFinite(timeout) ? setTimeout(() => this.dismiss(id, 'timeout'), timeout) : undefined;
+    this.showing.set(id, { options, timer });
+    this.emit('notify', shown, options, id);
+    return { cancel: () => this.dismiss(id, 'dismiss') };
+  }
+
+  /** Presses a showing notification's button (the latest one with a button by default), as the designer would. */
+  pressNotificationButton(id = this.latestWithButton()): void {
+    const shown = id === undefined ? undefined : this.showing.get(id);
+    if (id === undefined || !shown?.options.button) throw new Error('No notification with a button is showing');
+    if (shown.options.button.action() !== false) this.dismiss(id, 'action_button_click');
   }
 
   /** Ends the plugin as Figma does: its listeners go with it. */
   closePlugin(message?: string): void {
     this.closedWith = message;
     this.selectionListeners = [];
-    this.pageListeners = [];
     this.runListeners = [];
     this.ui.onmessage = undefined;
     this.emit('close', message);
@@ -205,6 +267,16 @@ export class FakeFigma implements FigmaApi {
     if (type === 'run') this.runListeners.push(callback as RunHandler);
   }
 
+  /** Ends an undo step here, so what the plugin does next is undone on its own. */
+  commitUndo(): void {
+    this.history.commit();
+  }
+
+  /** Reverts to the last committed state (the designer's own edits are committed as they make them). */
+  triggerUndo(): void {
+    this.history.undo();
+  }
+
   createImage(data: Uint8Array): Image {
     const size = acceptedImageSize(data);
     const hash = `hash-${this.images.size + 1}`;
@@ -214,7 +286,7 @@ export class FakeFigma implements FigmaApi {
   }
 
   createRectangle(): RectangleNode {
-    const rectangle = this.node('RECTANGLE', 'Rectangle', { x: 0, y: 0, width: 100, height: 100 });
+    const rectangle = this.make('RECTANGLE', 'Rectangle', { x: 0, y: 0, width: 100, height: 100 }) as FakeShape;
     rectangle.fills = [solidPaint(DEFAULT_RECTANGLE_FILL)];
     // Figma puts a new node on the current page.
     this.current.appendChild(rectangle);
@@ -259,19 +331,38 @@ export class FakeFigma implements FigmaApi {
   }
 
   /** A frame on the current page, or in the given frame or page (loaded or not: the designer's own edit). */
-  addFrame(name: string, box: { x: number; y: number; width: number; height: number }, color: Rgb = [255, 255, 255], parent?: FakeFrame | FakePage): FakeFrame {
-    const frame = new FakeFrame(this.file, 'FRAME', name, box.x, box.y, box.width, box.height);
-    frame.fills = [solidPaint(color)];
-    this.put(frame, parent);
-    return frame;
+  addFrame(name: string, box: Box, color: Rgb = [255, 255, 255], parent?: FakeContainer | FakePage): FakeFrame {
+    return this.addNode('FRAME', name, box, { fills: [solidPaint(color)], parent });
   }
 
   /** A shape inside a frame (or on a page), painted with the given paints. */
-  addShape(type: 'RECTANGLE' | 'ELLIPSE', name: string, box: { x: number; y: number; width: number; height: number }, fills: Paint[], parent?: FakeFrame | FakePage): FakeSceneNode {
-    const shape = this.node(type, name, box);
-    shape.fills = fills;
-    this.put(shape, parent);
-    return shape;
+  addShape(type: 'RECTANGLE' | 'ELLIPSE' | 'VECTOR', name: string, box: Box, fills: Paint[], parent?: FakeContainer | FakePage): FakeShape {
+    return this.addNode(type, name, box, { fills, parent });
+  }
+
+  /** Any node the designer can make, as they would set it up; groups come from addGroup. */
+  addNode<T extends Exclude<FakeNode['type'], 'GROUP'>>(type: T, name: string, box: Box, options: NodeOptions = {}): NodeOfType<T> {
+    const node = this.make(type, name, box);
+    if (options.fills && 'fills' in node) node.fills = options.fills;
+    if (options.rotation !== undefined && 'rotation' in node) node.rotation = options.rotation;
+    if (options.effects && 'effects' in node) node.effects = options.effects;
+    if (options.visible === false) node.visible = false;
+    if (node instanceof FakeText) {
+      node.characters = options.characters ?? name;
+      node.fontSize = options.fontSize ?? node.fontSize;
+    }
+    this.put(node, options.parent);
+    return node as NodeOfType<T>;
+  }
+
+  /** Groups nodes where the first one is, as Figma's group command does: the group is their bounds. */
+  addGroup(name: string, nodes: FakeSceneNode[]): FakeGroup {
+    const parent = nodes[0].parent ?? this.current;
+    const group = new FakeGroup(this.file, 'GROUP', name, { x: 0, y: 0, width: 0, height: 0 });
+    this.put(group, parent);
+    for (const node of nodes) group.addLayer(node);
+    this.history.commit();
+    return group;
   }
 
   /** Selects nodes as the designer does: on their page, which becomes the current one. */
@@ -286,7 +377,7 @@ export class FakeFigma implements FigmaApi {
     const search = (nodes: readonly FakeSceneNode[]): FakeSceneNode | undefined => {
       for (const node of nodes) {
         if (match(node)) return node;
-        const inner = node instanceof FakeFrame ? search(node.childNodes) : undefined;
+        const inner = node instanceof FakeContainer ? search(node.childNodes) : undefined;
         if (inner) return inner;
       }
       return undefined;
@@ -314,14 +405,38 @@ export class FakeFigma implements FigmaApi {
   /** The decoded pixels of an image by its hash, for drawing and exporting. */
   readonly imagePixels = async (hash: string) => this.images.get(hash)?.pixels();
 
-  private node(type: 'RECTANGLE' | 'ELLIPSE', name: string, box: { x: number; y: number; width: number; height: number }): FakeSceneNode {
-    return new FakeSceneNode(this.file, type, name, box.x, box.y, box.width, box.height);
+  private make(type: Exclude<FakeNode['type'], 'GROUP'>, name: string, box: Box): FakeNode {
+    switch (type) {
+      case 'FRAME':
+      case 'COMPONENT':
+      case 'INSTANCE':
+        return new FakeFrame(this.file, type, name, box);
+      case 'SECTION':
+        return new FakeSection(this.file, type, name, box);
+      case 'TEXT':
+        return new FakeText(this.file, type, name, box);
+      default:
+        return new FakeShape(this.file, type, name, box);
+    }
   }
 
-  /** The designer's own edits reach any page, loaded or not. */
-  private put(node: FakeSceneNode, parent: FakeFrame | FakePage = this.current): void {
-    if (parent instanceof FakePage) parent.addLayer(node);
-    else parent.appendChild(node);
+  /** The designer's own edits reach any page, loaded or not, and are each an undo step. */
+  private put(node: FakeSceneNode, parent: FakeContainer | FakePage = this.current): void {
+    parent.addLayer(node);
+    this.history.commit();
+  }
+
+  private latestWithButton(): number | undefined {
+    return [...this.showing.keys()].reverse().find((id) => this.showing.get(id)?.options.button);
+  }
+
+  private dismiss(id: number, reason: NotifyDequeueReason): void {
+    const shown = this.showing.get(id);
+    if (!shown) return;
+    clearTimeout(shown.timer);
+    this.showing.delete(id);
+    shown.options.onDequeue?.(reason);
+    this.emit('dismiss', id);
   }
 
   private emit<K extends keyof HostEvents>(event: K, ...args: Parameters<HostEvents[K]>): void {
@@ -329,4 +444,4 @@ export class FakeFigma implements FigmaApi {
   }
 }
 
-export { FakeDocument, FakeFrame, FakePage, FakeSceneNode };
+export { FakeDocument, FakeFrame, FakeGroup, FakePage, FakeSceneNode, FakeSection, FakeShape, FakeText };

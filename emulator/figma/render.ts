@@ -1,15 +1,19 @@
 import type { Rgba } from '../../shared/png-rgba';
+import { apply, boundsOf, grown, invert, type Point } from './geometry';
 
-/** What the renderer needs of a node: its box relative to its parent, its paints and children. */
+/** What the renderer needs of a node: its size and place on the page, what it paints, its children. */
 export interface RenderableNode {
   readonly type: string;
-  readonly x: number;
-  readonly y: number;
   readonly width: number;
   readonly height: number;
-  readonly fills: readonly Paint[] | PluginAPI['mixed'];
   readonly visible: boolean;
+  readonly absoluteTransform: Transform;
+  readonly fills?: readonly Paint[] | PluginAPI['mixed'];
+  readonly drawnEffects: readonly Effect[];
+  readonly clips?: boolean;
   readonly children?: readonly RenderableNode[];
+  readonly characters?: string;
+  readonly fontSize?: number;
 }
 
 /** Finds the decoded pixels of an image fill by its hash. */
@@ -19,12 +23,6 @@ export type ImageLookup = (hash: string) => Rgba | undefined;
 export type ImageSource = (hash: string) => Promise<Rgba | undefined>;
 
 type Colour = [number, number, number, number];
-interface Clip {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
 
 const TRANSPARENT: Colour = [0, 0, 0, 0];
 
@@ -102,39 +100,152 @@ function blendOver(target: Uint8Array, at: number, [r, g, b, a]: Colour): void {
   target[at + 3] = Math.round(out * 255);
 }
 
-function drawNode(target: Rgba, node: RenderableNode, originX: number, originY: number, scale: number, clip: Clip, images: ImageLookup): void {
-  if (!node.visible) return;
-  const left = originX * scale;
-  const top = originY * scale;
-  const own: Clip = {
-    x0: Math.max(clip.x0, Math.floor(left)),
-    y0: Math.max(clip.y0, Math.floor(top)),
-    x1: Math.min(clip.x1, Math.ceil(left + node.width * scale)),
-    y1: Math.min(clip.y1, Math.ceil(top + node.height * scale)),
-  };
-  const fills = Array.isArray(node.fills) ? (node.fills as readonly Paint[]).filter((paint) => paint.visible !== false) : [];
-  for (let py = own.y0; py < own.y1; py++) {
-    const y = (py + 0.5) / scale - originY;
-    if (y < 0 || y >= node.height) continue;
-    for (let px = own.x0; px < own.x1; px++) {
-      const x = (px + 0.5) / scale - originX;
-      if (x < 0 || x >= node.width) continue;
-      if (node.type === 'ELLIPSE' && ((x / node.width - 0.5) ** 2 + (y / node.height - 0.5) ** 2) * 4 > 1) continue;
-      const at = (py * target.width + px) * 4;
-      for (const paint of fills) blendOver(target.rgba, at, paintColour(paint, images, x, y, node.width, node.height));
-    }
-  }
-  // Frames clip their content, as Figma's default "Clip content" does.
-  const childClip = node.type === 'FRAME' ? own : clip;
-  for (const child of node.children ?? []) drawNode(target, child, originX + child.x, originY + child.y, scale, childClip, images);
+/** Where the output's pixels lie on the page. */
+interface Frame {
+  target: Rgba;
+  region: Rect;
+  scale: number;
 }
 
-/** The node and its children as pixels, `scale` device pixels per canvas unit. */
-export function renderNode(node: RenderableNode, scale: number, images: ImageLookup): Rgba {
-  const width = Math.max(1, Math.round(node.width * scale));
-  const height = Math.max(1, Math.round(node.height * scale));
+/** A node's local shape: its box, an ellipse's oval, a text's lines as bars (no fonts here). */
+function covers(node: RenderableNode, { x, y }: Point, spread = 0): boolean {
+  if (x < -spread || y < -spread || x >= node.width + spread || y >= node.height + spread) return false;
+  if (node.type === 'ELLIPSE') {
+    const rx = node.width / 2 + spread;
+    const ry = node.height / 2 + spread;
+    return ((x - node.width / 2) / rx) ** 2 + ((y - node.height / 2) / ry) ** 2 <= 1;
+  }
+  if (node.type === 'TEXT') return textCovers(node, x, y);
+  return true;
+}
+
+function textCovers(node: RenderableNode, x: number, y: number): boolean {
+  const size = node.fontSize ?? 12;
+  const lineHeight = size * 1.2;
+  const line = Math.floor(y / lineHeight);
+  const within = y - line * lineHeight;
+  if (within < size * 0.3 || within > size * 0.9) return false;
+  const perLine = Math.max(1, Math.floor(node.width / (size * 0.55)));
+  const lines = (node.characters ?? '').split('\n').flatMap((text) => {
+    const out: number[] = [];
+    for (let left = text.length; left > 0; left -= perLine) out.push(Math.min(left, perLine));
+    return out.length > 0 ? out : [0];
+  });
+  return line < lines.length && x < lines[line] * size * 0.55;
+}
+
+/** A clip: the inverse transform of a clipping frame and the frame, to test a page point against. */
+interface Clip {
+  inverse: Transform;
+  node: RenderableNode;
+}
+
+function pageOfPixel({ region, scale }: Frame, px: number, py: number): Point {
+  return { x: region.x + (px + 0.5) / scale, y: region.y + (py + 0.5) / scale };
+}
+
+function insideClips(clips: readonly Clip[], point: Point): boolean {
+  return clips.every((clip) => covers(clip.node, apply(clip.inverse, point.x, point.y)));
+}
+
+/** The output pixels a page box touches, within the output. */
+function pixelsOf({ target, region, scale }: Frame, box: Rect): { x0: number; y0: number; x1: number; y1: number } {
+  return {
+    x0: Math.max(0, Math.floor((box.x - region.x) * scale)),
+    y0: Math.max(0, Math.floor((box.y - region.y) * scale)),
+    x1: Math.min(target.width, Math.ceil((box.x + box.width - region.x) * scale)),
+    y1: Math.min(target.height, Math.ceil((box.y + box.height - region.y) * scale)),
+  };
+}
+
+function pageBox(node: RenderableNode): Rect {
+  return boundsOf(node.absoluteTransform, { x: 0, y: 0, width: node.width, height: node.height });
+}
+
+/** Whether the node, or for a group any layer in it, paints at a page point. */
+function shapeAt(node: RenderableNode, point: Point, spread: number): boolean {
+  if (node.type === 'GROUP') return (node.children ?? []).some((child) => child.visible && shapeAt(child, point, spread));
+  return covers(node, apply(invert(node.absoluteTransform), point.x, point.y), spread);
+}
+
+/** Spreads a mask over about `radius` pixels: three box blurs, close to the Gaussian blur Figma draws shadows with. */
+function blurred(mask: Float32Array, width: number, height: number, radius: number): Float32Array {
+  const half = Math.round(radius / 2);
+  if (half < 1) return mask;
+  let current = mask;
+  for (let pass = 0; pass < 3; pass++) {
+    for (const horizontal of [true, false]) {
+      const next = new Float32Array(current.length);
+      const [lines, length] = horizontal ? [height, width] : [width, height];
+      for (let line = 0; line < lines; line++) {
+        const at = (i: number) => (horizontal ? line * width + i : i * width + line);
+        let sum = 0;
+        for (let i = -half; i <= half; i++) if (i >= 0 && i < length) sum += current[at(i)];
+        for (let i = 0; i < length; i++) {
+          next[at(i)] = sum / (2 * half + 1);
+          const leaving = i - half;
+          const entering = i + half + 1;
+          if (leaving >= 0) sum -= current[at(leaving)];
+          if (entering < length) sum += current[at(entering)];
+        }
+      }
+      current = next;
+    }
+  }
+  return current;
+}
+
+function drawShadow(frame: Frame, node: RenderableNode, shadow: DropShadowEffect, clips: readonly Clip[]): void {
+  const spread = shadow.spread ?? 0;
+  const area = pixelsOf(frame, grown(pageBox(node), spread + shadow.radius, shadow.offset));
+  const width = area.x1 - area.x0;
+  const height = area.y1 - area.y0;
+  if (width <= 0 || height <= 0) return;
+  const mask = new Float32Array(width * height);
+  for (let py = 0; py < height; py++) {
+    for (let px = 0; px < width; px++) {
+      const point = pageOfPixel(frame, area.x0 + px, area.y0 + py);
+      mask[py * width + px] = shapeAt(node, { x: point.x - shadow.offset.x, y: point.y - shadow.offset.y }, spread) ? 1 : 0;
+    }
+  }
+  const soft = blurred(mask, width, height, shadow.radius * frame.scale);
+  const { r, g, b, a } = shadow.color;
+  for (let py = 0; py < height; py++) {
+    for (let px = 0; px < width; px++) {
+      const strength = soft[py * width + px];
+      if (strength <= 0 || !insideClips(clips, pageOfPixel(frame, area.x0 + px, area.y0 + py))) continue;
+      blendOver(frame.target.rgba, ((area.y0 + py) * frame.target.width + area.x0 + px) * 4, [r * 255, g * 255, b * 255, a * 255 * strength]);
+    }
+  }
+}
+
+function drawNode(frame: Frame, node: RenderableNode, clips: readonly Clip[], images: ImageLookup): void {
+  if (!node.visible) return;
+  for (const effect of node.drawnEffects) if (effect.type === 'DROP_SHADOW' && effect.visible !== false) drawShadow(frame, node, effect, clips);
+  const inverse = invert(node.absoluteTransform);
+  const fills = Array.isArray(node.fills) ? (node.fills as readonly Paint[]).filter((paint) => paint.visible !== false) : [];
+  if (fills.length > 0) {
+    const area = pixelsOf(frame, pageBox(node));
+    for (let py = area.y0; py < area.y1; py++) {
+      for (let px = area.x0; px < area.x1; px++) {
+        const point = pageOfPixel(frame, px, py);
+        const local = apply(inverse, point.x, point.y);
+        if (!covers(node, local) || !insideClips(clips, point)) continue;
+        const at = (py * frame.target.width + px) * 4;
+        for (const paint of fills) blendOver(frame.target.rgba, at, paintColour(paint, images, local.x, local.y, node.width, node.height));
+      }
+    }
+  }
+  const childClips = node.clips ? [...clips, { inverse, node }] : clips;
+  for (const child of node.children ?? []) drawNode(frame, child, childClips, images);
+}
+
+/** What the node shows within a region of the page, `scale` device pixels per canvas unit. */
+export function renderRegion(node: RenderableNode, region: Rect, scale: number, images: ImageLookup): Rgba {
+  const width = Math.max(1, Math.round(region.width * scale));
+  const height = Math.max(1, Math.round(region.height * scale));
   const target: Rgba = { width, height, rgba: new Uint8Array(width * height * 4) };
-  drawNode(target, node, 0, 0, scale, { x0: 0, y0: 0, x1: width, y1: height }, images);
+  drawNode({ target, region, scale }, node, [], images);
   return target;
 }
 
@@ -144,7 +255,7 @@ function imageHashes(node: RenderableNode, into: Set<string>): Set<string> {
   return into;
 }
 
-/** The decoded pixels of every image the node and its children show, for renderNode. */
+/** The decoded pixels of every image the node and its children show, for renderRegion. */
 export async function imagesOf(node: RenderableNode, source: ImageSource): Promise<ImageLookup> {
   const decoded = await Promise.all([...imageHashes(node, new Set())].map(async (hash) => [hash, await source(hash)] as const));
   const pixels = new Map(decoded);

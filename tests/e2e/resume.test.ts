@@ -40,7 +40,7 @@ async function openFile(page: Page, key: string): Promise<void> {
 function fillTypes(page: Page, id: string): Promise<string[] | undefined> {
   return page.evaluate((nodeId) => {
     const node = (window as unknown as { emulator: Emulator }).emulator.figma.findNode((candidate) => candidate.id === nodeId);
-    return node && (node.fills as Paint[]).map((paint) => paint.type);
+    return node && (node as unknown as { fills: Paint[] }).fills.map((paint) => paint.type);
   }, id);
 }
 

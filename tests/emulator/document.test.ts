@@ -72,6 +72,16 @@ describe('the fake figma’s document, as Figma’s under documentAccess "dynami
     expect(heard).toEqual(['page']);
   });
 
+  it('stops telling a closed plugin about page changes', async () => {
+    const figma = new FakeFigma(new Map(), { pages: ['Design', 'Archive'] });
+    const heard: string[] = [];
+    figma.on('currentpagechange', () => heard.push('page'));
+    figma.closePlugin();
+    figma.showPage(figma.document.children[1]);
+    await Promise.resolve();
+    expect(heard).toEqual([]);
+  });
+
   it('lets a plugin with full document access assign figma.currentPage', () => {
     const figma = new FakeFigma(new Map(), { pages: ['Design', 'Archive'], documentAccess: 'full' });
     const archive = figma.root.children[1];

@@ -38,6 +38,8 @@ export interface FakeLlmEasy {
   /** The base URL, as LLMEASY_BASE_URL takes it. */
   baseUrl: string;
   calls: ProviderCall[];
+  /** Requests that reached it at all, valid or not, whole or cut short. */
+  received: number;
   /** Requests whose connection the client closed before the answer. */
   abandoned: number;
   close(): Promise<void>;
@@ -143,8 +145,9 @@ const ROUTES: Record<string, (req: IncomingMessage) => ReturnType<typeof readCal
 
 export async function startFakeLlmEasy(options: FakeLlmEasyOptions): Promise<FakeLlmEasy> {
   const calls: ProviderCall[] = [];
-  const state = { abandoned: 0 };
+  const state = { abandoned: 0, received: 0 };
   const server = createServer(async (req, res) => {
+    state.received++;
     const route = ROUTES[req.url ?? ''];
     if (req.method !== 'POST' || !route) return reject(res, 404, `Unknown route ${req.method} ${req.url}`);
     if (req.headers.authorization !== `Bearer ${options.apiKey}`) {
@@ -181,6 +184,9 @@ export async function startFakeLlmEasy(options: FakeLlmEasyOptions): Promise<Fak
     calls,
     get abandoned() {
       return state.abandoned;
+    },
+    get received() {
+      return state.received;
     },
     close: () =>
       new Promise<void>((resolve) => {

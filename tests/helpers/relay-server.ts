@@ -28,11 +28,11 @@ export interface RelayServerOptions extends Partial<Omit<RelayOptions, 'jobs'>>,
 
 /** The relay app served over real HTTP on a free loopback port, its log lines captured. */
 export async function startRelay(options: RelayServerOptions): Promise<RunningRelay> {
-  const { upstream, dataDir, port: fixedPort = 0, ttlMs, now, admit, ...relay } = options;
+  const { upstream, dataDir, port: fixedPort = 0, ttlMs, now, rules, writeRetryDelaysMs, ...relay } = options;
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'reimage-relay-')));
   const logs: string[] = [];
   const log = (line: LogLine) => logs.push(JSON.stringify(line));
-  const jobs = await JobManager.open({ upstream, store: new JobStore(dir), ttlMs: ttlMs ?? 24 * 3600_000, now, admit, log });
+  const jobs = await JobManager.open({ upstream, store: new JobStore(dir), ttlMs: ttlMs ?? 24 * 3600_000, now, rules, log, writeRetryDelaysMs });
   const app = createRelayApp({ mode: 'live', version: 'test', log, jobs, ...relay });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: fixedPort }) as Server;
   await once(server, 'listening');

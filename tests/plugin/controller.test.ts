@@ -87,7 +87,7 @@ describe('the sandbox against a fake figma', () => {
     expect(node.type).toBe('RECTANGLE');
     expect(node.name).toBe('Make it a watercolor');
     expect([node.x, node.y, node.width, node.height]).toEqual([750 + 40, 50, 1520, 1040]);
-    expect(node.fills).toEqual([{ type: 'IMAGE', imageHash: 'hash-1', scaleMode: 'FILL' }]);
+    expect('fills' in node && node.fills).toEqual([{ type: 'IMAGE', imageHash: 'hash-1', scaleMode: 'FILL' }]);
     expect(JSON.parse(node.getPluginData(GENERATION_DATA_KEY))).toEqual(record);
     expect(figma.page.selection).toEqual([node]);
     expect(figma.scrolledTo).toEqual([[node]]);

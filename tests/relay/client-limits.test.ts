@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientAdmission, DEFAULT_CLIENT_LIMITS } from '../../relay/client-limits';
 import { TokenStore } from '../../relay/tokens';
@@ -32,7 +33,7 @@ describe('per-token limits', () => {
     relay = await startRelay({
       upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }),
       access: { tokens, loopback: true },
-      admit: clientAdmission({ maxConcurrent: DEFAULT_CLIENT_LIMITS.maxConcurrent, maxPerMinute: 6 }, () => clock),
+      rules: clientAdmission({ maxConcurrent: DEFAULT_CLIENT_LIMITS.maxConcurrent, maxPerMinute: 6 }, () => clock),
     });
   });
 
@@ -104,6 +105,57 @@ describe('per-token limits', () => {
 
     clock += 30_000;
     expect((await submitEdit(relay.url, editForm(), as(alice))).status).toBe(202);
+  });
+
+  it('answers 20 submits sent together with one Idempotency-Key with the same job, none refused, one provider call', async () => {
+    const encoded = new Request('http://relay/', { method: 'POST', body: editForm() });
+    const body = Buffer.from(await encoded.arrayBuffer());
+    const headers = as(alice, { 'Idempotency-Key': 'burst-20', Prefer: 'respond-async', 'Content-Type': encoded.headers.get('content-type')!, 'Content-Length': String(body.length) });
+    // Every upload is under way before any has ended, as when a client retries while its first upload is still going.
+    const uploads = Array.from({ length: 20 }, () => {
+      const upload = request(`${relay.url}/v1/images/edits`, { method: 'POST', headers, agent: false });
+      const answer = new Promise<{ status: number; id: string }>((resolve, reject) => {
+        upload.on('error', reject);
+        upload.on('response', (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, id: (JSON.parse(text) as { id?: string }).id ?? text }));
+        });
+      });
+      upload.write(body.subarray(0, body.length / 2));
+      return { upload, answer };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const { upload } of uploads) upload.end(body.subarray(body.length / 2));
+    const answers = await Promise.all(uploads.map(({ answer }) => answer));
+
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(202));
+    expect(new Set(answers.map((answer) => answer.id)).size).toBe(1);
+    await expect.poll(() => provider.calls.length).toBe(1);
+    // The other three places are still free.
+    for (let i = 0; i < 3; i++) expect((await submitEdit(relay.url, editForm(), as(alice))).status).toBe(202);
+    await expect.poll(() => provider.calls.length).toBe(4);
+  });
+
+  it('counts only provider calls that started against the minute, not invalid, refused or duplicate requests', async () => {
+    const invalid = editForm();
+    invalid.set('size', '999x999');
+    for (let i = 0; i < 10; i++) expect((await submitEdit(relay.url, invalid, as(alice))).status).toBe(400);
+    const first = await Promise.all(Array.from({ length: 5 }, () => submitEdit(relay.url, editForm(), as(alice, { 'Idempotency-Key': 'dup' }))));
+    expect(first.map((answer) => answer.status)).toEqual(Array(5).fill(202));
+    for (let i = 0; i < 3; i++) await submittedJobId(await submitEdit(relay.url, editForm(), as(alice)));
+    expect((await submitEdit(relay.url, editForm(), as(alice))).status).toBe(429); // all four places busy
+    release();
+    await expect.poll(() => provider.calls.length).toBe(4);
+    await expect.poll(async () => (await submitEdit(relay.url, editForm(), as(alice))).status).toBe(202);
+    await submittedJobId(await submitEdit(relay.url, editForm(), as(alice)));
+
+    const refused = await submitEdit(relay.url, editForm(), as(alice));
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+      'You started 6 images in the last minute, the most the relay allows one person. Wait 60 s, then try again.',
+    );
+    expect(provider.calls).toHaveLength(6);
   });
 
   it('does not count a retried Idempotency-Key against the limits', async () => {

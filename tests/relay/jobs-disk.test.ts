@@ -1,9 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createRelayApp } from '../../relay/app';
-import type { JobRecord } from '../../relay/job-record';
+import { createRelayApp, type LogLine } from '../../relay/app';
 import { JobStore } from '../../relay/job-store';
 import { JobManager } from '../../relay/jobs';
 import type { Upstream } from '../../relay/upstream';
@@ -18,28 +17,40 @@ const answering: Upstream = async () => ({
 
 /** A store whose image writes wait until the test lets them end, well or badly. */
 class HeldImageStore extends JobStore {
-  private finishWrite!: (error?: Error) => void;
+  private finishWrite?: (error?: Error) => void;
+  imageWrites = 0;
 
   override saveImage(id: string, png: Uint8Array): Promise<void> {
+    this.imageWrites++;
     return new Promise<void>((resolve, reject) => {
       this.finishWrite = (error) => (error ? reject(error) : resolve(super.saveImage(id, png)));
     });
   }
 
+  get writing(): boolean {
+    return this.finishWrite !== undefined;
+  }
+
   endWrite(error?: Error): void {
-    this.finishWrite(error);
+    const finish = this.finishWrite!;
+    this.finishWrite = undefined;
+    finish(error);
   }
 }
+
+const FULL = new Error('ENOSPC: no space left on device');
 
 describe("a succeeded job's image while it is written to disk", () => {
   let dir: string;
   let store: HeldImageStore;
   let jobs: JobManager;
+  let logs: LogLine[];
 
   beforeEach(async () => {
+    logs = [];
     dir = await mkdtemp(join(tmpdir(), 'reimage-image-write-'));
     store = new HeldImageStore(dir);
-    jobs = await JobManager.open({ upstream: answering, store, ttlMs: 3600_000 });
+    jobs = await JobManager.open({ upstream: answering, store, ttlMs: 3600_000, writeRetryDelaysMs: [5, 10, 20], log: (line) => void logs.push(line) });
   });
 
   afterEach(async () => {
@@ -62,43 +73,61 @@ describe("a succeeded job's image while it is written to disk", () => {
     expect((await recordOnDisk(id)).status).toBe('succeeded');
   });
 
-  it('fails the job, saying to check the disk, when the PNG cannot be written', async () => {
+  it('writes the PNG again after a failed write, serving it from memory meanwhile, and never fails the paid job', async () => {
     const { id } = await jobs.submit(jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' });
     await jobs.wait('alice', id, 5000);
 
-    store.endWrite(new Error('ENOSPC: no space left on device'));
+    store.endWrite(FULL);
+    await expect.poll(() => store.writing).toBe(true);
+    store.endWrite(FULL);
+    await expect.poll(() => store.writing).toBe(true);
+    expect(jobs.get('alice', id)?.status).toBe('succeeded');
+    expect(jobs.image('alice', id)?.png).toEqual(Buffer.from(PNG));
+
+    store.endWrite();
     await jobs.settled();
-    expect(jobs.get('alice', id)).toMatchObject({ status: 'failed', error: { code: 'job_not_saved' } });
-    expect(jobs.image('alice', id)).toBeUndefined();
-    await expect.poll(() => recordOnDisk(id)).toMatchObject({ status: 'failed', error: { code: 'job_not_saved' } });
+    expect(store.imageWrites).toBe(3);
+    expect(await readFile(store.imagePath(id))).toEqual(Buffer.from(PNG));
+    expect((await recordOnDisk(id)).status).toBe('succeeded');
+  });
+
+  it('keeps a job succeeded, its PNG in memory, when every write fails, and logs it for the admin', async () => {
+    const { id } = await jobs.submit(jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' });
+    await jobs.wait('alice', id, 5000);
+
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await expect.poll(() => store.writing).toBe(true);
+      store.endWrite(FULL);
+    }
+    await jobs.settled();
+    expect(store.imageWrites).toBe(4);
+    expect(jobs.get('alice', id)?.status).toBe('succeeded');
+    expect(jobs.image('alice', id)?.png).toEqual(Buffer.from(PNG));
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'error', job: id, message: expect.stringContaining('ENOSPC') }));
   });
 });
 
 describe('a job whose record cannot be written', () => {
-  it('is refused with job_not_saved, and its provider call, already started, is ended', async () => {
+  it('is refused with job_not_saved before its provider call, and gives its place back', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'reimage-record-write-'));
-    const signals: AbortSignal[] = [];
-    const waiting: Upstream = (_request, signal) => {
-      signals.push(signal);
-      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    let calls = 0;
+    const counting: Upstream = async (request, signal) => {
+      calls++;
+      return answering(request, signal);
     };
-    const inFlightSeen: number[] = [];
+    const placesSeen: number[] = [];
     class FullDisk extends JobStore {
       override save(): Promise<void> {
-        return Promise.reject(new Error('ENOSPC: no space left on device'));
+        return Promise.reject(FULL);
       }
     }
-    const jobs = await JobManager.open({ upstream: waiting, store: new FullDisk(dir), ttlMs: 3600_000, admit: (_client, inFlight) => void inFlightSeen.push(inFlight) });
+    const rules = { check: (_client: string, held: { inFlight: number }) => void placesSeen.push(held.inFlight), started: () => undefined };
+    const jobs = await JobManager.open({ upstream: counting, store: new FullDisk(dir), ttlMs: 3600_000, rules });
     try {
-      const admission = jobs.admit('alice');
-      await expect(jobs.submit(admission, { kind: 'generate', prompt: 'p', size: 'auto' })).rejects.toMatchObject({ status: 507, code: 'job_not_saved' });
-      expect(signals).toHaveLength(1);
-      expect(signals[0].aborted).toBe(true);
-      // Its place among alice's provider calls is free again.
-      await expect.poll(() => {
-        jobs.admit('alice').release();
-        return inFlightSeen.at(-1);
-      }).toBe(0);
+      await expect(jobs.submit(jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' })).rejects.toMatchObject({ status: 507, code: 'job_not_saved' });
+      expect(calls).toBe(0);
+      jobs.admit('alice').release();
+      expect(placesSeen).toEqual([0, 0]);
     } finally {
       await jobs.stop();
       await rm(dir, { recursive: true, force: true });
@@ -106,17 +135,16 @@ describe('a job whose record cannot be written', () => {
   });
 });
 
-describe('a job that ends before its submit is answered', () => {
-  it('is answered 202 as it is then: succeeded, with its image', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'reimage-fast-job-'));
-    // The record's first write is slow; the provider answers at once, so the job ends before it.
-    class SlowRecords extends JobStore {
-      override async save(record: JobRecord): Promise<void> {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        return super.save(record);
-      }
-    }
-    const jobs = await JobManager.open({ upstream: answering, store: new SlowRecords(dir), ttlMs: 3600_000 });
+describe('a job submit', () => {
+  it('calls the provider only once the job is on disk, and answers 202 with the job as GET shows it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'reimage-record-first-'));
+    const onDiskAtCall: boolean[] = [];
+    const checking: Upstream = async (request, signal) => {
+      const names = await readdir(dir);
+      onDiskAtCall.push(names.some((name) => name.endsWith('.json')));
+      return answering(request, signal);
+    };
+    const jobs = await JobManager.open({ upstream: checking, store: new JobStore(dir), ttlMs: 3600_000 });
     const app = createRelayApp({ jobs, mode: 'live', version: 'test', log: () => undefined });
     try {
       const response = await app.request('/v1/images/generations', {
@@ -126,7 +154,9 @@ describe('a job that ends before its submit is answered', () => {
       });
       expect(response.status).toBe(202);
       const body = (await response.json()) as { id: string; url: string };
-      expect(body).toMatchObject({ status: 'succeeded', image: { url: `/v1/jobs/${body.id}/image`, width: 6, height: 4 }, url: `/v1/jobs/${body.id}` });
+      expect(body).toMatchObject({ id: expect.stringMatching(/^job_/), status: 'running', kind: 'generate', url: `/v1/jobs/${body.id}` });
+      await jobs.wait('anonymous', body.id, 5000);
+      expect(onDiskAtCall).toEqual([true]);
     } finally {
       await jobs.stop();
       await rm(dir, { recursive: true, force: true });

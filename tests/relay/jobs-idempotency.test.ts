@@ -61,8 +61,8 @@ describe('Idempotency-Key on a job submit', () => {
 
   it('keeps keys apart per client', async () => {
     const request = { kind: 'generate', prompt: 'p', size: 'auto' } as const;
-    const alice = await relay.jobs.submit(relay.jobs.admit('alice'), request, 'shared-key');
-    const bob = await relay.jobs.submit(relay.jobs.admit('bob'), request, 'shared-key');
+    const alice = await relay.jobs.submit(relay.jobs.admit('alice', 'shared-key'), request);
+    const bob = await relay.jobs.submit(relay.jobs.admit('bob', 'shared-key'), request);
 
     expect(bob.id).not.toBe(alice.id);
     expect(relay.jobs.get('bob', alice.id)).toBeUndefined();

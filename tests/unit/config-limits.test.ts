@@ -18,3 +18,15 @@ describe('limits from the environment', () => {
     expect(() => loadConfig({ MAX_IMAGES: '40' })).toThrow(new ConfigError('MAX_IMAGES must be a whole number from 1 to 16; it is "40".'));
   });
 });
+
+describe('stopping and stalled uploads from the environment', () => {
+  it('drains for as long as the upstream timeout and cuts an upload idle for 30 s by default', () => {
+    expect(loadConfig({})).toMatchObject({ drainTimeoutMs: 900_000, bodyIdleMs: 30_000 });
+    expect(loadConfig({ UPSTREAM_TIMEOUT_SECONDS: '1200' }).drainTimeoutMs).toBe(1_200_000);
+  });
+
+  it('takes DRAIN_TIMEOUT_SECONDS and BODY_IDLE_TIMEOUT_SECONDS, and says what is wrong with a bad one', () => {
+    expect(loadConfig({ DRAIN_TIMEOUT_SECONDS: '60', BODY_IDLE_TIMEOUT_SECONDS: '5' })).toMatchObject({ drainTimeoutMs: 60_000, bodyIdleMs: 5000 });
+    expect(() => loadConfig({ BODY_IDLE_TIMEOUT_SECONDS: '0' })).toThrow(new ConfigError('BODY_IDLE_TIMEOUT_SECONDS must be a whole number from 1 to 3600; it is "0".'));
+  });
+});

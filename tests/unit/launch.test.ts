@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGenerationRecord } from '../../plugin/generation-record';
+import { generationMark, MAX_RECORD_BYTES, parseGenerationRecord, utf8Length } from '../../plugin/generation-record';
 import { launchFor, sizeSuggestions } from '../../plugin/launch';
 import { fillsWithImageOnTop } from '../../plugin/replace-fill';
 import { DEFAULT_SETTINGS } from '../../plugin/settings';
@@ -47,6 +47,25 @@ describe('generation records', () => {
     expect(parseGenerationRecord('')).toBeUndefined();
     expect(parseGenerationRecord('{"prompt":1}')).toBeUndefined();
   });
+
+  it('counts UTF-8 bytes as Figma measures plugin data, without TextEncoder', () => {
+    for (const text of ['plain', 'café', '猫', '🎨 emoji', '\ud800 lone', 'mixed 猫🎨é']) expect(utf8Length(text)).toBe(Buffer.byteLength(text, 'utf8'));
+  });
+
+  it('stores a record whole when it fits, and the longest start of a longer prompt, cut at a character', () => {
+    expect(parseGenerationRecord(generationMark(record).data)).toEqual(record);
+    const long = { ...record, prompt: `${'"'.repeat(30_000)}🎨🎨🎨${'x'.repeat(40_000)}` };
+    const kept = parseGenerationRecord(generationMark(long).data)!;
+    expect(utf8Length(generationMark(long).data)).toBeLessThanOrEqual(MAX_RECORD_BYTES);
+    expect(utf8Length(JSON.stringify({ ...long, prompt: `${kept.prompt.slice(0, -1)}x…` }))).toBeGreaterThan(MAX_RECORD_BYTES);
+    expect(kept.prompt.endsWith('x…')).toBe(true);
+    expect({ ...kept, prompt: '' }).toEqual({ ...record, prompt: '' });
+  });
+
+  it('gives "Edit again" the prompt’s first 80 characters, never half an emoji', () => {
+    const { relaunch } = generationMark({ ...record, prompt: `${'a'.repeat(79)}🎨 more` });
+    expect(relaunch).toEqual({ 'edit-again': `${'a'.repeat(79)}🎨…`, 'more-variants': '' });
+  });
 });
 
 describe('replacing a layer’s fills', () => {
@@ -56,5 +75,14 @@ describe('replacing a layer’s fills', () => {
       { ...solid, visible: false },
       { type: 'IMAGE', imageHash: 'abc', scaleMode: 'FIT' },
     ]);
+  });
+
+  it('swaps only the image of a top image fill, so its scale mode, crop and filters stay', () => {
+    const solid: Paint = { type: 'SOLID', color: { r: 1, g: 0, b: 0 } };
+    const image: ImagePaint = { type: 'IMAGE', imageHash: 'old', scaleMode: 'CROP', imageTransform: [[0.5, 0, 0], [0, 0.5, 0]], filters: { exposure: 0.4 } };
+    const hiddenOnTop: Paint = { ...solid, visible: false };
+    expect(fillsWithImageOnTop([solid, image], 'new')).toEqual([solid, { ...image, imageHash: 'new' }]);
+    expect(fillsWithImageOnTop([solid, image, hiddenOnTop], 'new')).toEqual([solid, { ...image, imageHash: 'new' }, hiddenOnTop]);
+    expect(fillsWithImageOnTop([image, solid], 'new')).toHaveLength(3);
   });
 });
