@@ -1,7 +1,11 @@
+import { DEFAULT_SETTINGS, SETTINGS_KEY } from '../plugin/settings';
 import { CanvasView } from './canvas-view';
 import { FakeFigma, type FakeSceneNode } from './figma/fake-figma';
+import { enterParameters, type ManifestParameter, type Suggestion } from './figma/quick-actions';
 import { decodeNatively } from './native-image-decoder';
+import { contentSecurityPolicy, type NetworkAccess } from './network-policy';
 import { PersistentMap } from './persistent-map';
+import { type PlaygroundConfig, seededSettings } from './playground-config';
 import { PluginWindow } from './plugin-window';
 import { addSampleFrames, SAMPLE_FILES, type SampleFile } from './sample-frames';
 import type { Theme } from './theme';
@@ -9,11 +13,13 @@ import type { Theme } from './theme';
 interface Manifest {
   id: string;
   name: string;
-  menu?: { name?: string; command?: string; parameters?: { name: string; key: string; description?: string; optional?: boolean }[]; separator?: boolean }[];
+  menu?: { name?: string; command?: string; parameters?: ManifestParameter[]; separator?: boolean }[];
   relaunchButtons?: { command: string; name: string }[];
+  networkAccess?: NetworkAccess;
 }
 
 const THEME_KEY = 'reimage-emulator:theme';
+const SEEDED_KEY = 'reimage-emulator:playground-relay';
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
 
 async function fetchText(path: string): Promise<string> {
@@ -35,6 +41,18 @@ const figma = new FakeFigma(new PersistentMap(localStorage, `reimage-emulator:cl
 figma.document.name = file.name;
 addSampleFrames(figma, file);
 
+/** Under `npm start`, points the plugin at the relay it started, with its token, unless the designer set their own. */
+async function seedPlaygroundRelay(): Promise<void> {
+  const response = await fetch('/playground-config', { cache: 'no-store' }).catch(() => undefined);
+  if (response?.status !== 200) return;
+  const config = (await response.json()) as PlaygroundConfig;
+  const previous = JSON.parse(localStorage.getItem(SEEDED_KEY) ?? '{}') as Partial<PlaygroundConfig>;
+  const settings = seededSettings(await figma.clientStorage.getAsync(SETTINGS_KEY), config, previous, DEFAULT_SETTINGS.relayUrl);
+  if (settings) await figma.clientStorage.setAsync(SETTINGS_KEY, settings);
+  localStorage.setItem(SEEDED_KEY, JSON.stringify(config));
+}
+await seedPlaygroundRelay();
+
 let theme: Theme = (params.get('theme') ?? localStorage.getItem(THEME_KEY)) === 'dark' ? 'dark' : 'light';
 const canvas = new CanvasView($('#canvas'), figma, () =>
   theme === 'dark' ? { canvas: '#1e1e1e', label: '#ffffffb3' } : { canvas: '#f5f5f5', label: '#00000080' },
@@ -43,7 +61,7 @@ const canvas = new CanvasView($('#canvas'), figma, () =>
     return panel.hidden ? 0 : $('#canvas').getBoundingClientRect().right - panel.getBoundingClientRect().left;
   },
 );
-const pluginWindow = new PluginWindow($('#plugin'), figma, manifest.id, theme);
+const pluginWindow = new PluginWindow($('#plugin'), figma, manifest.id, theme, contentSecurityPolicy(manifest.networkAccess));
 
 function applyTheme(next: Theme): void {
   theme = next;
@@ -79,37 +97,37 @@ figma.listen('close', (message) => {
   if (message) figma.notify(message);
 });
 
-/** Loads the built plugin as Figma does: its code with `figma` and `__html__` globals, then the run event. */
-async function runPlugin(command: string, parameters?: ParameterValues): Promise<void> {
+const commands = (manifest.menu ?? []).filter((item) => item.command);
+
+/**
+ * Loads the built plugin as Figma does: its code with this run's `figma` and `__html__` globals,
+ * then the run event, after Quick Actions has the command's parameters when it has any.
+ */
+async function runPlugin(command: string): Promise<void> {
   const [code, html] = await Promise.all([fetchText('/dist/plugin.js'), fetchText('/dist/ui.html')]);
   // Figma runs one instance of a plugin: starting it again ends the running one.
   if (pluginRunning) figma.closePlugin();
   pluginRunning = true;
-  Object.assign(globalThis, { figma, __html__: html });
+  Object.assign(globalThis, { figma: figma.openPlugin(), __html__: html });
   new Function(code)();
-  figma.run(command, parameters);
+  const parameters = commands.find((item) => item.command === command)?.parameters ?? [];
+  if (parameters.length === 0) return figma.run(command);
+  const values = await enterParameters(figma, parameters, askParameter);
+  // Escape in Quick Actions ends the plugin.
+  if (values === undefined) return figma.closePlugin();
+  figma.run(command, values);
 }
 
-const commands = (manifest.menu ?? []).filter((item) => item.command);
-
-/** Quick Actions' parameters, asked for one by one as Figma's command palette does; undefined when cancelled. */
-function askParameters(command: string): ParameterValues | undefined {
-  const values: ParameterValues = {};
-  for (const parameter of commands.find((item) => item.command === command)?.parameters ?? []) {
-    const answer = prompt(`${parameter.name}${parameter.description ? ` (${parameter.description})` : ''}${parameter.optional ? ', optional' : ''}:`);
-    if (answer === null || (answer.trim() === '' && !parameter.optional)) return undefined;
-    if (answer.trim() !== '') values[parameter.key] = answer.trim();
-  }
-  return values;
+/** One parameter as Quick Actions asks for it, in a dialog: the plugin's suggestions listed, and why a value was refused. */
+function askParameter(parameter: ManifestParameter, shown: Suggestion[], refused?: string): string | null {
+  const title = `${parameter.name}${parameter.description ? ` (${parameter.description})` : ''}${parameter.optional ? ', optional' : ''}:`;
+  const suggestions = shown.slice(0, 10).map((suggestion) => `• ${suggestion.name}`);
+  return prompt([refused, title, ...suggestions].filter(Boolean).join('\n'));
 }
 $<HTMLSelectElement>('#command').replaceChildren(
   ...commands.map((item) => Object.assign(document.createElement('option'), { value: item.command, textContent: item.name })),
 );
-$('#run').addEventListener('click', () => {
-  const command = $<HTMLSelectElement>('#command').value;
-  const parameters = askParameters(command);
-  if (parameters) void runPlugin(command, Object.keys(parameters).length > 0 ? parameters : undefined);
-});
+$('#run').addEventListener('click', () => void runPlugin($<HTMLSelectElement>('#command').value));
 $('#fit').addEventListener('click', () => canvas.zoomToFit());
 $<HTMLSelectElement>('#file').replaceChildren(
   ...SAMPLE_FILES.map((sample) => Object.assign(document.createElement('option'), { value: sample.key, textContent: sample.name, selected: sample === file })),

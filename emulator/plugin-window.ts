@@ -1,10 +1,12 @@
 import type { FakeFigma } from './figma/fake-figma';
+import { withContentSecurityPolicy } from './network-policy';
 import { type Theme, themedHtml, themeMessage } from './theme';
 
 /**
  * The plugin's panel as Figma hosts it: the UI in `<iframe sandbox="allow-scripts" srcdoc>` (so its
- * origin is "null"), messages relayed both ways as `{ pluginMessage }`, resized by figma.ui.resize,
- * themed by Figma's class and variables when showUI asked for themeColors.
+ * origin is "null"), under the content security policy from the manifest's networkAccess, messages
+ * relayed both ways as `{ pluginMessage }`, resized by figma.ui.resize, themed by Figma's class and
+ * variables when showUI asked for themeColors.
  */
 export class PluginWindow {
   private iframe: HTMLIFrameElement | undefined;
@@ -15,6 +17,7 @@ export class PluginWindow {
     private readonly figma: FakeFigma,
     pluginId: string,
     private theme: Theme,
+    private readonly policy: string | undefined,
   ) {
     figma.listen('showUI', (html, options) => this.open(html, options));
     figma.listen('post', (message) => this.iframe?.contentWindow?.postMessage({ pluginMessage: message, pluginId }, '*'));
@@ -39,7 +42,7 @@ export class PluginWindow {
     const iframe = document.createElement('iframe');
     iframe.setAttribute('sandbox', 'allow-scripts');
     iframe.title = options.title ?? 'Plugin';
-    iframe.srcdoc = this.themed ? themedHtml(html, this.theme) : html;
+    iframe.srcdoc = withContentSecurityPolicy(this.themed ? themedHtml(html, this.theme) : html, this.policy);
     this.iframe = iframe;
     (this.panel.querySelector('[data-title]') as HTMLElement).textContent = options.title ?? 'Plugin';
     (this.panel.querySelector('[data-body]') as HTMLElement).replaceChildren(iframe);

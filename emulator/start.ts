@@ -1,31 +1,57 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { loadConfig } from '../relay/config';
+import { isRelayListening, PLAYGROUND_ENV, type RelayListening } from '../relay/playground-link';
+import type { PlaygroundConfig } from './playground-config';
 import { DEFAULT_EMULATOR_PORT, startEmulator } from './serve';
 
 /**
  * `npm start`: the relay (its own process, configured by the environment as the README says) and,
- * beside it, the Figma host emulator, so the plugin can be tried in a browser without Figma.
+ * beside it, the Figma host emulator, so the plugin can be tried in a browser without Figma. The
+ * relay tells this process, over an IPC channel, where it listens and this machine's token, which
+ * the playground page then puts in the plugin's settings: it works with no setup, on any PORT.
  */
 const root = resolve(import.meta.dirname, '..');
-const relay = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'relay/main.ts')], { stdio: 'inherit', env: process.env });
-relay.on('exit', (code) => process.exit(code ?? 1));
+const relay = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'relay/main.ts')], {
+  stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+  env: { ...process.env, [PLAYGROUND_ENV]: '1' },
+});
+const listening = new Promise<RelayListening | undefined>((done) => {
+  relay.on('message', (message) => {
+    if (isRelayListening(message)) done(message);
+  });
+  relay.once('exit', () => done(undefined));
+});
 
 const port = Number(process.env.EMULATOR_PORT || DEFAULT_EMULATOR_PORT);
-const emulator = await startEmulator({ port }).catch((error: Error) => {
+const playground = async (): Promise<PlaygroundConfig | undefined> => {
+  const link = await listening;
+  return link && { relayUrl: link.url, ...(link.accessToken ? { accessToken: link.accessToken } : {}) };
+};
+const emulator = await startEmulator({ port, playground }).catch((error: Error) => {
   console.error(`Reimage playground: could not serve the emulator on port ${port} (${error.message}). Set EMULATOR_PORT to a free port.`);
   relay.kill();
   process.exit(1);
 });
-// Say where to go once the relay answers, so the line comes after the relay's own.
-const health = `http://127.0.0.1:${loadConfig(process.env).port}/healthz`;
-for (let attempt = 0; attempt < 100 && !(await fetch(health).then((r) => r.ok, () => false)); attempt++) {
-  await new Promise((done) => setTimeout(done, 100));
-}
-console.log(`Try it without Figma: open ${emulator.url.replace('127.0.0.1', 'localhost')} (an emulated Figma canvas running the built plugin).`);
+const pageUrl = emulator.url.replace('127.0.0.1', 'localhost');
+
+// A relay that never started has said why; without it the playground has nothing to show.
+const link = await listening;
+if (!link) process.exit(relay.exitCode ?? 1);
+console.log(`Try it without Figma: open ${pageUrl} (an emulated Figma canvas running the built plugin, talking to the relay at ${link.url}).`);
+
+let stopping = false;
+// The page stays up when the relay stops, so the designer sees the panel say the relay is down.
+relay.once('exit', (code, signal) => {
+  if (stopping) return;
+  console.log(
+    `Reimage playground: the relay stopped (${signal ?? `exit code ${code}`}). The playground stays open at ${pageUrl}; ` +
+      'start the relay again with `npm run relay` (same PORT), or stop the playground with Ctrl+C.',
+  );
+});
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    stopping = true;
     relay.kill(signal);
     void emulator.close();
   });

@@ -1,3 +1,4 @@
+import { fitNotification } from '../shared/notification-text';
 import { dispatch, type Launch, type MessageHandlers, type PluginMessage, type Settings, type UiMessage } from '../shared/protocol';
 import type { FigmaApi } from './figma-api';
 import { GENERATION_DATA_KEY, parseGenerationRecord } from './generation-record';
@@ -7,7 +8,7 @@ import { fileIdOf } from './file-id';
 import { confirmPendingJob, markJobPlaced, openPendingJobs, placedNodeId, recordPendingJob, removePendingJob, removePlacedJob } from './pending-jobs';
 import { pageOf, quotedPageName } from './pages';
 import { arrangeBatch, placeResult } from './place-result';
-import { exportReference, exportThumbnail, MAX_REFERENCES, selectionProblem } from './references';
+import { exportReference, exportThumbnail, MAX_REFERENCES, referencePixels, referenceSizeProblem, selectionProblem } from './references';
 import { deletePrompt, loadSavedPrompts, savePrompt } from './saved-prompts';
 import { createRevealer } from './reveal-result';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings } from './settings';
@@ -16,6 +17,8 @@ import { storedValues } from './storage-queue';
 export const PANEL_WIDTH = 360;
 const MIN_PANEL_HEIGHT = 240;
 const MAX_PANEL_HEIGHT = 900;
+/** An error notification says what to do, so it stays longer than Figma's 3-second default. */
+const ERROR_NOTIFICATION_MS = 10_000;
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -37,6 +40,8 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
   /** Each batch's results by variant index, and whether each replaced a layer (those never move). */
   const batches = new Map<string, { placed: Map<number, { nodeId: string; replaced: boolean }>; sourceNodeIds: string[] }>();
   const revealer = createRevealer(figma);
+  /** Message handlers still at work: closing waits for them, as figma.closePlugin stops their callbacks at once. */
+  const working = new Set<Promise<void>>();
   let selectionVersion = 0;
 
   /** The layers with these ids, or undefined when one of them is gone. */
@@ -120,19 +125,25 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       await sendSelection();
     },
 
-    async 'export-references'({ requestId, nodeIds }) {
+    async 'export-references'({ requestId, limits, nodeIds }) {
       const nodes = nodeIds ? await layersById(nodeIds) : [...figma.currentPage.selection];
       if (!nodes) return post({ type: 'references-failed', requestId, message: 'Some of the layers it was made from are no longer in this file.' });
-      const problem = selectionProblem(nodes.length);
+      const problem = selectionProblem(nodes.length, limits?.maxImages);
       if (problem) return post({ type: 'references-failed', requestId, message: problem });
+      const progress = { layers: nodes.length, totalPixels: nodes.reduce((sum, node) => sum + referencePixels(node), 0), exportedPixels: 0, exportedBytes: 0 };
       for (const [index, node] of nodes.entries()) {
+        let bytes: Uint8Array;
         try {
-          const bytes = await exportReference(node);
-          post({ type: 'reference', requestId, index, total: nodes.length, nodeId: node.id, name: node.name, bytes });
+          bytes = await exportReference(node);
         } catch (error) {
           const message = `Couldn't export “${node.name}”: ${describeError(error)}. Try another layer or hide its effects.`;
           return post({ type: 'references-failed', requestId, message });
         }
+        progress.exportedPixels += referencePixels(node);
+        progress.exportedBytes += bytes.byteLength;
+        const tooLarge = limits && referenceSizeProblem({ name: node.name, bytes: bytes.byteLength }, progress, limits);
+        if (tooLarge) return post({ type: 'references-failed', requestId, message: tooLarge });
+        post({ type: 'reference', requestId, index, total: nodes.length, nodeId: node.id, name: node.name, bytes });
       }
     },
 
@@ -209,18 +220,25 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
     },
 
     notify({ message, error }) {
-      figma.notify(message, { error: Boolean(error) });
+      figma.notify(fitNotification(message), error ? { error: true, timeout: ERROR_NOTIFICATION_MS } : {});
     },
 
     resize({ height }) {
       figma.ui.resize(PANEL_WIDTH, Math.round(Math.min(MAX_PANEL_HEIGHT, Math.max(MIN_PANEL_HEIGHT, height))));
     },
 
-    close({ message }) {
-      figma.closePlugin(message);
+    // What the UI asked for before it asked to close (a result's history, its placed-job record) is written first.
+    async close({ message, error }) {
+      await Promise.allSettled(working);
+      if (message && error) figma.notify(fitNotification(message), { error: true, timeout: ERROR_NOTIFICATION_MS });
+      figma.closePlugin(message && !error ? fitNotification(message) : undefined);
     },
   };
 
   figma.on('selectionchange', () => void sendSelection());
-  figma.ui.onmessage = (message: UiMessage) => dispatch(handlers, message);
+  figma.ui.onmessage = (message: UiMessage) => {
+    const handled = Promise.resolve(dispatch(handlers, message));
+    working.add(handled);
+    return handled.finally(() => working.delete(handled));
+  };
 }

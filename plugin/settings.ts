@@ -2,7 +2,7 @@ import type { Settings } from '../shared/protocol';
 import { DEFAULT_SIZE, isImageSize } from '../shared/sizes';
 import type { StoredValues } from './storage-queue';
 
-const SETTINGS_KEY = 'settings';
+export const SETTINGS_KEY = 'settings';
 export const MAX_VARIANTS = 8;
 
 export const DEFAULT_SETTINGS: Settings = {

@@ -7,6 +7,7 @@ import { RelayHttpError } from './errors';
 import { imageRoutes } from './image-routes';
 import { jobRoutes } from './job-routes';
 import type { JobManager } from './jobs';
+import { meRoute } from './me-route';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits';
 import { requestLog } from './request-log';
 
@@ -33,11 +34,14 @@ export function createRelayApp(options: RelayOptions): Hono<RelayEnv> {
 
   app.use('*', pluginCors());
 
-  if (options.access) app.use('/v1/*', requireToken(options.access));
+  if (options.access) app.use('/v1/*', requireToken(options.access, options.mode));
 
-  app.get('/healthz', (c) => c.json({ status: 'ok', mode: options.mode, version: options.version }));
+  const limits = options.limits ?? DEFAULT_REQUEST_LIMITS;
+  // The limits are public so the plugin can refuse a selection before it uploads it.
+  app.get('/healthz', (c) => c.json({ status: 'ok', mode: options.mode, version: options.version, limits }));
+  app.route('/', meRoute());
 
-  app.route('/', imageRoutes({ jobs: options.jobs, limits: options.limits ?? DEFAULT_REQUEST_LIMITS, bodyIdleMs: options.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS }));
+  app.route('/', imageRoutes({ jobs: options.jobs, limits, bodyIdleMs: options.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS }));
   app.route('/', jobRoutes(options.jobs));
 
   app.notFound(() => new RelayHttpError(404, 'not_found', 'No such endpoint on this Reimage relay. Check the Relay URL.').toResponse());

@@ -1,17 +1,18 @@
 import type { MiddlewareHandler } from 'hono';
+import type { RelayMode } from './app';
 import { ANONYMOUS_CLIENT, type RelayEnv } from './client';
 import { RelayHttpError } from './errors';
 import type { TokenStore } from './tokens';
 
 export interface AccessPolicy {
   tokens: TokenStore;
-  /** Whether only this machine can reach the relay: then, and only then, it may run without tokens. */
+  /** Whether only this machine can reach the relay: then, and only in demo mode, it may run without tokens. */
   loopback: boolean;
 }
 
 function rejected(missing: boolean): RelayHttpError {
   const message = missing
-    ? 'The relay needs an access token: ask your admin for one and paste it in Settings.'
+    ? 'The relay needs an access token: paste yours in Settings → Access token. Your admin hands them out; a relay on your own machine printed one when it first started.'
     : 'The relay rejected your access token: ask your admin for a new one and paste it in Settings.';
   return new RelayHttpError(401, missing ? 'missing_access_token' : 'invalid_access_token', message, undefined, { 'WWW-Authenticate': 'Bearer' });
 }
@@ -30,13 +31,15 @@ function proxiedWithoutTokens(): RelayHttpError {
 
 /**
  * Lets a request through only with a valid `Authorization: Bearer` token, and names the client
- * after the token. A loopback relay with no tokens at all is open to this machine, but not to
- * requests that a proxy forwarded.
+ * after the token. A demo relay on loopback with no tokens at all spends nothing, so it is open to
+ * this machine, but not to requests that a proxy forwarded. A live relay always asks for a token:
+ * any web page open on this machine can send requests to loopback, and no origin check can tell
+ * the plugin from such a page (sandboxed iframes on any site share the plugin's "null" origin).
  */
-export function requireToken(policy: AccessPolicy): MiddlewareHandler<RelayEnv> {
+export function requireToken(policy: AccessPolicy, mode: RelayMode): MiddlewareHandler<RelayEnv> {
   return async (c, next) => {
     if (c.req.method === 'OPTIONS') return next();
-    if (policy.loopback && !policy.tokens.hasTokens()) {
+    if (mode === 'demo' && policy.loopback && !policy.tokens.hasTokens()) {
       // A proxy on this machine would expose an open relay to everyone it serves.
       if (PROXY_HEADERS.some((name) => c.req.header(name) !== undefined)) throw proxiedWithoutTokens();
       c.set('client', ANONYMOUS_CLIENT);

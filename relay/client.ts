@@ -17,6 +17,16 @@ export interface RelayEnv {
 
 export const ANONYMOUS_CLIENT = 'anonymous';
 
+/**
+ * Client names the relay gives itself, so no token may take them: a token named "anonymous" would
+ * see the jobs made while the relay was open, and read as no token at all in the log.
+ */
+export const RESERVED_CLIENT_NAMES: readonly string[] = [ANONYMOUS_CLIENT];
+
+export function isReservedClientName(name: string): boolean {
+  return RESERVED_CLIENT_NAMES.includes(name.toLowerCase());
+}
+
 export function clientOf(c: Context<RelayEnv>): string {
   return c.get('client') ?? ANONYMOUS_CLIENT;
 }

@@ -21,6 +21,8 @@ export interface RelayConfig {
   drainTimeoutMs: number;
   /** How long an upload may send nothing before it is cut with 408. */
   bodyIdleMs: number;
+  /** How long the demo upstream waits before answering, so the panel can be seen waiting as it does for a real call. */
+  demoDelayMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     // By default as long as the slowest provider call the relay waits for.
     drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_SECONDS', upstreamTimeoutMs / 1000, 0, 24 * 3600) * 1000,
     bodyIdleMs: integer(env, 'BODY_IDLE_TIMEOUT_SECONDS', DEFAULT_BODY_IDLE_MS / 1000, 1, 3600) * 1000,
+    demoDelayMs: integer(env, 'DEMO_DELAY_SECONDS', 0, 0, 3600) * 1000,
   };
 }
 

@@ -12,7 +12,8 @@ export interface GenerateRequest {
  * fixes are set by the relay, and other OpenAI options are ignored.
  */
 export async function readGenerateRequest(request: Request, maxPromptChars: number): Promise<GenerateRequest> {
-  if (!request.headers.get('content-type')?.startsWith('application/json')) {
+  // Media types are case-insensitive (RFC 9110, 8.3.1): Application/JSON is JSON too.
+  if (!/^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) {
     throw new RelayHttpError(400, 'invalid_content_type', 'Send the generation as JSON (Content-Type: application/json), as the OpenAI images API does.');
   }
   const body = (await request.json().catch(() => undefined)) as Record<string, unknown> | undefined;

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import type { JobRecord } from './job-record';
 
 const JOB_FILE = /^(job_[A-Za-z0-9_-]+)\.json$/;
+/** Prompts and images are the designers' work: only the relay's own user may read them. */
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
 
 /**
  * Jobs on disk: one JSON file per job and, once it succeeded, its PNG beside it. Every file is
@@ -19,7 +22,7 @@ export class JobStore {
   private async writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
     const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await writeFile(temporary, data);
+      await writeFile(temporary, data, { mode: FILE_MODE });
       await rename(temporary, path);
     } catch (error) {
       await rm(temporary, { force: true });
@@ -45,7 +48,7 @@ export class JobStore {
 
   /** Every job saved here; clears leftovers of interrupted writes, unreadable records and images no job owns. */
   async loadAll(): Promise<JobRecord[]> {
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
     const names = await readdir(this.dir);
     const records: JobRecord[] = [];
     const unreadable: string[] = [];

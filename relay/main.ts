@@ -9,6 +9,8 @@ import { JobStore } from './job-store';
 import { JobManager } from './jobs';
 import { gentleClose } from './server-close';
 import { SAME_SIGNAL_MS, stopSignals } from './stop-signals';
+import { localToken, localTokenPath, machineUser } from './local-token';
+import { localRelayUrl, tellPlayground } from './playground-link';
 import { runTokenCommand } from './token-cli';
 import { TokenStore } from './tokens';
 import { liveUpstream } from './upstream';
@@ -46,9 +48,16 @@ if (!loopback && !tokens.hasTokens()) {
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const mode = config.apiKey ? 'live' : 'demo';
+// A live relay spends the key, so even on loopback it serves no request without a token.
+let local;
+try {
+  local = localToken(tokens, config.dataDir, { create: mode === 'live', username: machineUser() });
+} catch (error) {
+  fail(`cannot keep access tokens in the data directory ${config.dataDir} (${(error as Error).message}). Set RELAY_DATA_DIR to a writable folder.`);
+}
 const upstream = config.apiKey
   ? liveUpstream({ baseUrl: config.baseUrl, apiKey: config.apiKey, timeoutMs: config.upstreamTimeoutMs })
-  : demoUpstream;
+  : demoUpstream({ delayMs: config.demoDelayMs });
 const log = (line: LogLine) => console.log(JSON.stringify(line));
 const rules = clientAdmission(config.clientLimits);
 const jobs = await JobManager.open({ upstream, store: new JobStore(join(config.dataDir, 'jobs')), ttlMs: config.jobTtlMs, rules, log }).catch((error: Error) =>
@@ -73,12 +82,21 @@ const server = serve({ fetch: app.fetch, hostname: config.host, port: config.por
   } else {
     console.log(`Forwarding edits to ${config.baseUrl}/images/edits`);
   }
-  console.log(
-    tokens.hasTokens()
-      ? 'Access: each request needs one of the tokens made with `npm run relay -- token create <name>`.'
-      : 'Access: open to this machine (no tokens yet; create them with `npm run relay -- token create <name>`).',
-  );
+  if (local?.created) {
+    console.log(
+      `Access: a live relay needs an access token, even on this machine. Made the token "${local.name}" for you:\n\n    ${local.token}\n\n` +
+        'Paste it in Figma: Reimage → Settings → Access token. The playground (npm start) uses it by itself: the relay keeps it for that in ' +
+        `${localTokenPath(config.dataDir)}, readable only by you. Make one per person with \`npm run relay -- token create <name>\`; stop this one with \`npm run relay -- token revoke ${local.name}\`.`,
+    );
+  } else {
+    console.log(
+      tokens.hasTokens()
+        ? 'Access: each request needs one of the tokens made with `npm run relay -- token create <name>`.'
+        : 'Access: open to this machine, as a demo relay spends nothing (no tokens yet; create them with `npm run relay -- token create <name>`).',
+    );
+  }
   console.log('In Figma desktop: Plugins → Development → Import plugin from manifest… and choose manifest.json in this folder.');
+  tellPlayground({ type: 'relay-listening', url: localRelayUrl(config.host, info.port), accessToken: local?.token });
 });
 // Generations take minutes: keep Node from cutting the synchronous request at its 300 s default.
 server.setTimeout(0);

@@ -63,14 +63,17 @@ function readAnswer(raw: Buffer): { body: AnswerBody; base64: Buffer | undefined
   return { body, base64: BASE64_TEXT.test(plain) ? Buffer.from(plain, 'latin1') : undefined };
 }
 
+function mappedTimeout(error: unknown): unknown {
+  if (!(error instanceof UpstreamTimeoutError)) return error;
+  return new RelayHttpError(504, 'provider_timeout', 'The image provider took too long to answer. Try again, perhaps with a smaller size.');
+}
+
 /** The provider's answer, once its headers are in; failures to get one mapped for the client. */
 export async function callProvider(upstream: Upstream, request: ImageRequest, signal: AbortSignal): Promise<ProviderAnswer> {
   try {
     return await upstream(request, signal);
   } catch (error) {
-    if (error instanceof UpstreamTimeoutError) {
-      throw new RelayHttpError(504, 'provider_timeout', 'The image provider took too long to answer. Try again, perhaps with a smaller size.');
-    }
+    if (error instanceof UpstreamTimeoutError) throw mappedTimeout(error);
     if (signal.aborted) throw error;
     throw new RelayHttpError(502, 'provider_unreachable', 'The relay could not reach the image provider. Try again in a minute; if it keeps failing, tell your admin.');
   }
@@ -78,7 +81,11 @@ export async function callProvider(upstream: Upstream, request: ImageRequest, si
 
 /** Reads the provider's answer, checks it holds a PNG and keeps only the documented shape. */
 export async function imageAnswer(answer: ProviderAnswer): Promise<ProviderImage> {
-  const { body, base64 } = readAnswer(await answer.read());
+  const { body, base64 } = readAnswer(
+    await answer.read().catch((error: unknown) => {
+      throw mappedTimeout(error);
+    }),
+  );
   if (answer.status < 200 || answer.status >= 300) throw providerError(answer.status, body, answer.retryAfter);
   if (!base64 || !isPng(Buffer.from(base64.toString('latin1', 0, 64), 'base64'))) {
     throw new RelayHttpError(502, 'provider_bad_answer', 'The image provider answered without a PNG image. Try again in a minute.');

@@ -1,14 +1,7 @@
-/** What one request may hold. All are set by environment variables (see config.ts). */
-export interface RequestLimits {
-  maxImages: number;
-  maxImageBytes: number;
-  maxTotalImageBytes: number;
-  maxPromptChars: number;
-}
+import type { RequestLimits } from '../shared/request-limits';
 
-export const MB = 1024 * 1024;
-
-export const DEFAULT_REQUEST_LIMITS: RequestLimits = { maxImages: 16, maxImageBytes: 50 * MB, maxTotalImageBytes: 64 * MB, maxPromptChars: 32_000 };
+// The limits are shared with the plugin, which reads them from /healthz.
+export { amount, DEFAULT_REQUEST_LIMITS, MB, type RequestLimits } from '../shared/request-limits';
 
 /** A text field can take up to 4 bytes per character in UTF-8, more escaped in JSON. */
 const MAX_BYTES_PER_PROMPT_CHAR = 6;
@@ -23,11 +16,4 @@ export function maxEditBodyBytes(limits: RequestLimits): number {
 /** The most bytes a valid generation body (JSON, a prompt and a size) can have. */
 export function maxGenerateBodyBytes(limits: RequestLimits): number {
   return limits.maxPromptChars * MAX_BYTES_PER_PROMPT_CHAR + FRAMING_BYTES;
-}
-
-/** A byte count as a person reads it: "50 MB", "64 KB". */
-export function amount(bytes: number): string {
-  if (bytes >= MB) return `${Number((bytes / MB).toFixed(1))} MB`;
-  if (bytes >= 1024) return `${Number((bytes / 1024).toFixed(1))} KB`;
-  return `${bytes} bytes`;
 }

@@ -11,7 +11,7 @@ function listing(store: TokenStore): string {
   const tokens = store.list();
   if (tokens.length === 0) {
     return 'No tokens yet. Create one per person with: npm run relay -- token create <name>\n' +
-      'Without tokens the relay only accepts requests when it listens on this machine alone (127.0.0.1).';
+      'Without tokens only a demo relay listening on this machine alone (127.0.0.1) accepts requests; a live relay makes a token for this machine\'s user on its first start.';
   }
   const rows = tokens.map((t) => [t.name, t.createdAt, String(t.requests), t.lastUsedAt ?? 'never']);
   const table = [['name', 'created', 'requests', 'last used'], ...rows];

@@ -2,10 +2,11 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isReservedClientName } from './client';
 
 export const TOKEN_PREFIX = 'rmg_';
 const TOKEN_BYTES = 32;
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 interface TokenRecord {
   name: string;
@@ -52,9 +53,10 @@ function writeJsonAtomically(file: string, value: unknown): void {
 /**
  * The relay's access tokens, kept in the data directory as SHA-256 hashes only.
  *
- * Two files, each with one writer: `tokens.json` is written only by the `token` command, and
- * `token-usage.json` only by the running relay. So a token revoked while the relay runs can never
- * be written back by the relay, and the relay picks up created and revoked tokens without a restart.
+ * Two files, each with one writer: `tokens.json` is written only by the `token` command (and by a
+ * live relay's first start, before it serves: see local-token.ts), and `token-usage.json` only by
+ * the running relay. So a token revoked while the relay runs can never be written back by the relay,
+ * and the relay picks up created and revoked tokens without a restart.
  */
 export class TokenStore {
   private readonly tokensFile: string;
@@ -78,6 +80,9 @@ export class TokenStore {
   create(name: string): string {
     if (!NAME_PATTERN.test(name)) {
       throw new TokenError(`"${name}" is not a usable token name: use 1 to 64 letters, digits, dots, dashes, underscores or @, starting with a letter or digit.`);
+    }
+    if (isReservedClientName(name)) {
+      throw new TokenError(`"${name}" is a name the relay uses itself. Pick another name for the token.`);
     }
     const tokens = this.load();
     if (tokens.some((t) => t.name === name)) {
@@ -106,13 +111,24 @@ export class TokenStore {
     return this.load().length > 0;
   }
 
-  /** The name of the token presented, or undefined. Compares every stored hash in constant time. */
-  verify(presented: string): string | undefined {
+  /** The stored token presented, or undefined. Compares every stored hash in constant time. */
+  private find(presented: string): TokenRecord | undefined {
     const digest = sha256(presented);
     let match: TokenRecord | undefined;
     for (const token of this.load()) {
       if (timingSafeEqual(digest, Buffer.from(token.sha256, 'hex'))) match = token;
     }
+    return match;
+  }
+
+  /** The name of a token, or undefined when it is not (or no longer) valid; not counted as a use. */
+  nameOf(presented: string): string | undefined {
+    return this.find(presented)?.name;
+  }
+
+  /** The name of the token a request presented, or undefined; counted as a use. */
+  verify(presented: string): string | undefined {
+    const match = this.find(presented);
     if (!match) return undefined;
     const usage = (this.usage[match.sha256] ??= { requests: 0, lastUsedAt: '' });
     usage.requests++;

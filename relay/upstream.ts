@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Agent, request as undiciRequest } from 'undici';
 import { generationBody, type ImageRequest } from './image-request';
+import { redactKey } from './key-redaction';
 import { encodeEditBody } from './multipart-body';
 
 /** The provider's answer, its headers in and its body still waiting in the socket. */
@@ -9,7 +10,8 @@ export interface ProviderAnswer {
   retryAfter: string | null;
   /**
    * The whole body, read once. A body cut short reads as empty: the answer is then no image
-   * (502, a bad answer), not a failure to reach the provider, which was reached.
+   * (502, a bad answer), not a failure to reach the provider, which was reached. A body still
+   * coming when the upstream timeout ends throws UpstreamTimeoutError.
    */
   read(): Promise<Buffer>;
 }
@@ -20,6 +22,9 @@ export type Upstream = (request: ImageRequest, signal: AbortSignal) => Promise<P
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 15 * 60_000;
 
 export class UpstreamTimeoutError extends Error {}
+
+/** undici's own give-up on a body that stops moving: the same timeout, seen first. */
+const isBodyTimeout = (error: unknown) => (error as { code?: unknown } | null)?.code === 'UND_ERR_BODY_TIMEOUT';
 
 interface ProviderCall {
   path: string;
@@ -46,6 +51,7 @@ export function liveUpstream(options: { baseUrl: string; apiKey: string; timeout
   const timeoutMs = options.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
   const dispatcher = new Agent({ headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: 30_000 });
   const base = options.baseUrl.replace(/\/+$/, '');
+  const timedOut = () => new UpstreamTimeoutError(`No answer from the provider within ${Math.round(timeoutMs / 1000)} s`);
   return async (request, signal) => {
     const deadline = AbortSignal.timeout(timeoutMs);
     const call = providerCall(request);
@@ -60,15 +66,18 @@ export function liveUpstream(options: { baseUrl: string; apiKey: string; timeout
       const status = response.statusCode;
       const retryAfter = response.headers['retry-after'];
       const read = async () => {
-        const bytes = await response.body.bytes().catch(() => new Uint8Array(0));
+        const bytes = await response.body.bytes().catch((error: unknown) => {
+          // A provider that sent its headers and then stalled has not answered in time.
+          if (deadline.aborted || isBodyTimeout(error)) throw timedOut();
+          return new Uint8Array(0);
+        });
         const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
         if (status >= 200 && status < 300) return body;
-        // Some providers quote the key in an error, and the relay passes some error messages on.
-        return Buffer.from(body.toString('utf8').replaceAll(options.apiKey, '[the relay key]'));
+        return Buffer.from(redactKey(body.toString('utf8'), options.apiKey));
       };
       return { status, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, read };
     } catch (error) {
-      if (deadline.aborted) throw new UpstreamTimeoutError(`No answer from the provider within ${Math.round(timeoutMs / 1000)} s`);
+      if (deadline.aborted) throw timedOut();
       throw error;
     }
   };

@@ -1,3 +1,4 @@
+import type { ReferenceLimits } from './request-limits';
 import type { ImageSize } from './sizes';
 
 /** What the designer configures once; kept per user in figma.clientStorage, never in the file. */
@@ -111,8 +112,11 @@ export interface PlaceOptions {
 /** Messages from the UI to the sandbox. */
 export type UiMessage =
   | { type: 'ready' }
-  /** Exports the selection, or the given layers (a resumed job's sources) when `nodeIds` is set. */
-  | { type: 'export-references'; requestId: string; nodeIds?: string[] }
+  /**
+   * Exports the selection, or the given layers (a resumed job's sources) when `nodeIds` is set. With
+   * the relay's limits, the export stops at the first layer that shows the selection is too large.
+   */
+  | { type: 'export-references'; requestId: string; limits?: ReferenceLimits; nodeIds?: string[] }
   | ({ type: 'place-result'; requestId: string; bytes: Uint8Array } & PlaceOptions)
   | { type: 'arrange-batch'; batchId: string }
   | { type: 'save-settings'; settings: Settings }
@@ -123,7 +127,8 @@ export type UiMessage =
   | { type: 'delete-prompt'; id: string }
   | { type: 'notify'; message: string; error?: boolean }
   | { type: 'resize'; height: number }
-  | { type: 'close'; message?: string };
+  /** Ends the plugin once the sandbox finished what was asked before; with `error`, `message` shows as an error notification. */
+  | { type: 'close'; message?: string; error?: boolean };
 
 export type MessageHandlers<M extends { type: string }> = {
   [K in M['type']]: (message: Extract<M, { type: K }>) => void | Promise<void>;

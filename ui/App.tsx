@@ -10,12 +10,13 @@ import { createLimiter } from '../shared/concurrency';
 import { expectedSeconds, formatDuration } from './expected-time';
 import { jobRequestFor, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
+import { quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditSelectionProblem } from './quick-edit';
 import { fetchRelayHealth, type RelayHealth } from './relay-client';
+import { maxLayers, requestProblem } from './request-check';
 import { resumedSpec } from './resumed-job';
 import { exportReferences, figmaSandbox, newRequestId } from './sandbox-requests';
 import { isSettled, PlacementError, runVariant, type VariantSpec, type VariantState } from './variant-run';
 
-const MAX_SELECTION = 16;
 const MAX_VARIANTS = 8;
 /** The relay runs at most 4 jobs at once per access token by default. */
 const PARALLEL_REQUESTS = 4;
@@ -60,7 +61,9 @@ export function App() {
   const [rows, setRows] = useState<Row[]>([]);
   const [problem, setProblem] = useState<string>();
   const [exporting, setExporting] = useState(false);
-  const [health, setHealth] = useState<RelayHealth | 'unreachable'>();
+  const [health, setHealth] = useState<RelayHealth | { problem: string }>();
+  /** The relay's health as it will be known: Generate waits for it, for the relay's limits. */
+  const healthCheck = useRef<Promise<RelayHealth | undefined>>(Promise.resolve(undefined));
   const [now, setNow] = useState(Date.now());
   const limiter = useRef(createLimiter(PARALLEL_REQUESTS));
   const unsettled = useRef(new Map<string, number>());
@@ -94,7 +97,9 @@ export function App() {
 
   useEffect(() => {
     if (!settings) return;
-    fetchRelayHealth(settings).then(setHealth, () => setHealth('unreachable'));
+    const check = fetchRelayHealth(settings);
+    healthCheck.current = check.catch(() => undefined);
+    check.then(setHealth, (error: Error) => setHealth({ problem: error.message }));
   }, [settings?.relayUrl, settings?.accessToken]);
 
   useEffect(() => {
@@ -114,7 +119,12 @@ export function App() {
   useEffect(() => {
     if (launch?.command !== 'quick-edit' || selection === undefined || quickEditStarted.current) return;
     quickEditStarted.current = true;
-    void generate(launch.prompt, launch.size, 1);
+    void (async () => {
+      const relayLimits = (await healthCheck.current)?.limits;
+      const problem = quickEditSelectionProblem(selection.length, maxLayers(relayLimits)) ?? requestProblem(selection.length, launch.prompt, relayLimits);
+      if (problem) return endQuickEdit(quickEditFailed(problem));
+      await generate(launch.prompt, launch.size, 1);
+    })().catch((error: Error) => endQuickEdit(quickEditFailed(`something went wrong: ${error.message}. Try again, or open Reimage to see more.`)));
   }, [launch, selection]);
 
   useEffect(() => {
@@ -130,18 +140,13 @@ export function App() {
   if (!state || !settings) return <main class="loading">Loading…</main>;
 
   const items = selection ?? [];
+  const limits = health && 'limits' in health ? health.limits : undefined;
   const mode = items.length === 0 ? 'generate' : 'edit';
   const canReplace = items.length === 1 && items[0].fillable;
   const replacing = replace && canReplace;
   const variants = replacing ? 1 : settings.variants;
-  const blocker =
-    items.length > MAX_SELECTION
-      ? `Select at most 16 layers: ${items.length} are selected.`
-      : prompt.trim() === ''
-        ? mode === 'edit'
-          ? 'Describe the edit in the prompt.'
-          : 'Describe the image to create in the prompt.'
-        : undefined;
+  const emptyPrompt = mode === 'edit' ? 'Describe the edit in the prompt.' : 'Describe the image to create in the prompt.';
+  const blocker = requestProblem(items.length, prompt.trim(), limits) ?? (prompt.trim() === '' ? emptyPrompt : undefined);
 
   function saveSettings(next: Settings) {
     setState((current) => current && { ...current, settings: next });
@@ -152,16 +157,23 @@ export function App() {
     setRows((current) => current.map((row) => (row.key === key ? { ...row, ...change } : row)));
   }
 
+  /** Ends a Quick edit run; the sandbox finishes what it was asked first (history, the placed-job record). */
+  function endQuickEdit(ending: QuickEditEnding) {
+    postToPlugin({ type: 'close', ...ending });
+  }
+
+  /** Says what stops a generation: in the panel, or, with the panel hidden for Quick edit, in the notification that ends the run. */
+  function reportProblem(message: string) {
+    if (launch?.command === 'quick-edit') endQuickEdit(quickEditFailed(message));
+    else setProblem(message);
+  }
+
   function batchSettled(batchId: string, finalState: VariantState) {
     const left = (unsettled.current.get(batchId) ?? 1) - 1;
     unsettled.current.set(batchId, left);
     if (left > 0) return;
     postToPlugin({ type: 'arrange-batch', batchId });
-    if (launch?.command === 'quick-edit') {
-      const failed = finalState.phase === 'failed' ? finalState.message : undefined;
-      if (failed) postToPlugin({ type: 'notify', message: `Reimage: ${failed}`, error: true });
-      postToPlugin({ type: 'close', message: failed ? undefined : 'Reimage: the image is on the canvas.' });
-    }
+    if (launch?.command === 'quick-edit') endQuickEdit(quickEditEnding(finalState));
   }
 
   /** Runs a row's job at the relay the job belongs to, with the token kept with it. */
@@ -199,7 +211,10 @@ export function App() {
   }
 
   async function generate(promptText = prompt.trim(), size: ImageSize = settings!.size, count = variants) {
-    if (!settings || blocker || exporting) return;
+    if (!settings || exporting) return;
+    // The panel shows the blocker beside a disabled Generate; Quick edit has no panel to show it in.
+    if (blocker) return launch?.command === 'quick-edit' ? reportProblem(blocker) : undefined;
+    const relayLimits = (await healthCheck.current)?.limits;
     setProblem(undefined);
     const batchId = newRequestId();
     const createdAt = new Date().toISOString();
@@ -207,10 +222,9 @@ export function App() {
     if (mode === 'edit') {
       setExporting(true);
       try {
-        references = await exportReferences();
+        references = await exportReferences({ limits: relayLimits });
       } catch (error) {
-        setProblem((error as Error).message);
-        return;
+        return reportProblem((error as Error).message);
       } finally {
         setExporting(false);
       }
@@ -296,9 +310,9 @@ export function App() {
   }
 
   const healthBanner =
-    health === 'unreachable' ? (
+    health && 'problem' in health ? (
       <p class="banner warning" role="note">
-        The relay at {settings.relayUrl} is not answering. Start it with npm start, or fix the Relay URL in Settings.
+        {health.problem}
       </p>
     ) : health?.mode === 'demo' ? (
       <p class="banner" role="note">

@@ -2,7 +2,7 @@ import { buildEditForm } from '../shared/edit-form';
 import type { GenerationRecord } from '../shared/protocol';
 import type { ImageSize } from '../shared/sizes';
 import { readBody } from './read-body';
-import { callRelay, isAbort, type RelayConnection, RelayError, relayErrorOf } from './relay-client';
+import { callRelay, isAbort, RelayBlockedError, type RelayConnection, RelayError, relayErrorOf } from './relay-client';
 import { retryDelayMs } from './retry-delay';
 
 export type JobRequest = { kind: 'edit'; form: FormData } | { kind: 'generate'; prompt: string; size: ImageSize };
@@ -83,7 +83,7 @@ export function relayJobClient(connection: RelayConnection, timing: PollTiming =
     try {
       return await callRelay(connection, path, init);
     } catch (error) {
-      if (isAbort(error) || !(error instanceof RelayError)) throw error;
+      if (isAbort(error) || !(error instanceof RelayError) || error instanceof RelayBlockedError) throw error;
       throw new TransientFailure(error.message);
     }
   }

@@ -1,5 +1,11 @@
+import type { RequestLimits } from '../shared/request-limits';
+import { blockedByFigma, inPluginFrame, listedInManifest } from './network-access';
+
 /** An error whose message a designer can act on. */
 export class RelayError extends Error {}
+
+/** Figma's content security policy stopped the request: trying again cannot help until the manifest lists the relay. */
+export class RelayBlockedError extends RelayError {}
 
 export interface RelayConnection {
   relayUrl: string;
@@ -9,6 +15,8 @@ export interface RelayConnection {
 export interface RelayHealth {
   mode: 'demo' | 'live';
   version: string;
+  /** What one request may hold; a relay older than the plugin does not say. */
+  limits?: RequestLimits;
 }
 
 export function relayEndpoint(relayUrl: string, path: string): string {
@@ -40,26 +48,35 @@ function statusMessage(status: number, relayUrl: string): string {
   return `The relay refused the request (HTTP ${status}).`;
 }
 
-function unreachableMessage(relayUrl: string): string {
-  return `Can't reach the relay at ${relayUrl}. Check that it is running (npm start) and that the Relay URL in Settings is right.`;
+function unreachableMessage(relayUrl: string, url: string): string {
+  // The manifest list in the build may be stale, so it only adds a hint; blockedByFigma has the proof.
+  const unlisted = inPluginFrame() && !listedInManifest(url) ? ` If it is running, Figma may be blocking it: manifest.json's networkAccess does not list ${new URL(url).origin}.` : '';
+  return `Can't reach the relay at ${relayUrl}. Check that it is running (npm start) and that the Relay URL in Settings is right.${unlisted}`;
+}
+
+function blockedMessage(url: string): string {
+  const { origin } = new URL(url);
+  return (
+    `Figma blocked ${origin}: manifest.json's networkAccess must list it. ` +
+    'Add it (to allowedDomains, or devAllowedDomains while developing) and run the plugin again, or fix the Relay URL in Settings.'
+  );
 }
 
 export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
 
-/** Calls the relay with the designer's token; a network failure becomes a RelayError that says what to check. */
+/** Calls the relay with the designer's token; a network failure becomes a RelayError that says what to check, a block by Figma's policy a RelayBlockedError. */
 export async function callRelay(connection: RelayConnection, path: string, init: RequestInit = {}): Promise<Response> {
   const problem = relayUrlProblem(connection.relayUrl);
   if (problem) throw new RelayError(problem);
+  const url = relayEndpoint(connection.relayUrl, path);
   try {
-    return await fetch(relayEndpoint(connection.relayUrl, path), {
-      ...init,
-      headers: { ...authorization(connection.accessToken), ...init.headers },
-    });
+    return await fetch(url, { ...init, headers: { ...authorization(connection.accessToken), ...init.headers } });
   } catch (error) {
     if (isAbort(error)) throw error;
-    throw new RelayError(unreachableMessage(connection.relayUrl));
+    if (await blockedByFigma(url)) throw new RelayBlockedError(blockedMessage(url));
+    throw new RelayError(unreachableMessage(connection.relayUrl, url));
   }
 }
 

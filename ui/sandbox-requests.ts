@@ -1,4 +1,5 @@
 import type { PendingJob, PlaceOptions, PluginMessage } from '../shared/protocol';
+import type { ReferenceLimits } from '../shared/request-limits';
 import { onPluginMessage, postToPlugin, waitForPluginMessage } from './plugin-channel';
 import { PlacementError, type Sandbox } from './variant-run';
 
@@ -14,8 +15,12 @@ export function newRequestId(): string {
   return `${Date.now().toString(36)}-${requestCounter}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** Asks the sandbox to export the selection (or these layers); resolves once every reference (one per message) arrived. */
-export function exportReferences(nodeIds?: string[]): Promise<Reference[]> {
+/**
+ * Asks the sandbox to export the selection, or these layers; resolves once every reference (one per
+ * message) arrived. With the relay's limits, the sandbox stops at the first layer that shows the
+ * selection is too large.
+ */
+export function exportReferences({ limits, nodeIds }: { limits?: ReferenceLimits; nodeIds?: string[] } = {}): Promise<Reference[]> {
   const requestId = newRequestId();
   return new Promise((resolve, reject) => {
     const references: Reference[] = [];
@@ -32,7 +37,7 @@ export function exportReferences(nodeIds?: string[]): Promise<Reference[]> {
         }
       }
     });
-    postToPlugin({ type: 'export-references', requestId, nodeIds });
+    postToPlugin({ type: 'export-references', requestId, limits, nodeIds });
   });
 }
 
@@ -65,5 +70,5 @@ export const figmaSandbox: Sandbox = {
   recordJob,
   jobStarted: (idempotencyKey, jobId) => postToPlugin({ type: 'job-started', idempotencyKey, jobId }),
   jobSettled: (idempotencyKey) => postToPlugin({ type: 'job-settled', idempotencyKey }),
-  exportLayers: (nodeIds) => exportReferences(nodeIds),
+  exportLayers: (nodeIds) => exportReferences({ nodeIds }),
 };

@@ -19,6 +19,8 @@ import {
   type Rgb,
   solidPaint,
 } from './nodes';
+import { apiOfRun, type PluginRun } from './plugin-run';
+import { FakeParameters } from './quick-actions';
 
 /**
  * One fake of the Figma plugin API, behaving as Figma documents it, for the sandbox tests in Node
@@ -137,6 +139,7 @@ export class FakeFigma implements FigmaApi {
   private selectionListeners: (() => void)[] = [];
   private pageListeners: (() => void)[] = [];
   private runListeners: RunHandler[] = [];
+  private pluginRun: PluginRun = { closed: false };
 
   /**
    * `storage` holds clientStorage's entries; the emulator passes one that persists itself, does
@@ -221,8 +224,8 @@ export class FakeFigma implements FigmaApi {
     },
   };
 
-  /** Quick Actions are not emulated: suggestions are never asked for. */
-  readonly parameters = { on: () => {} };
+  /** Quick Actions' input events; the host fires them (see quick-actions.ts). */
+  readonly parameters = new FakeParameters();
 
   showUI(html: string, options: ShowUIOptions = {}): void {
     this.panelSize = { width: options.width ?? 300, height: options.height ?? 200 };
@@ -252,11 +255,14 @@ export class FakeFigma implements FigmaApi {
     if (shown.options.button.action() !== false) this.dismiss(id, 'action_button_click');
   }
 
-  /** Ends the plugin as Figma does: its listeners go with it. */
+  /** Ends the plugin as Figma does: its UI and listeners go, and the API its run was given stops working. */
   closePlugin(message?: string): void {
+    if (this.pluginRun.closed) return;
+    this.pluginRun.closed = true;
     this.closedWith = message;
     this.selectionListeners = [];
     this.runListeners = [];
+    this.parameters.clear();
     this.ui.onmessage = undefined;
     this.emit('close', message);
   }
@@ -302,6 +308,13 @@ export class FakeFigma implements FigmaApi {
   }
 
   // Host controls, not part of Figma's API.
+
+  /** Starts a run of the plugin, as Figma does on launch: returns the `figma` its code must be given. */
+  openPlugin(): FakeFigma {
+    this.pluginRun = { closed: false };
+    this.closedWith = null;
+    return apiOfRun(this, this.pluginRun);
+  }
 
   /** Starts the plugin's "run" event, as Figma does after loading its code. */
   run(command = '', parameters?: ParameterValues): void {
@@ -391,6 +404,7 @@ export class FakeFigma implements FigmaApi {
 
   /** Delivers a message from the UI, as figma.ui.onmessage receives it. */
   async sendFromUi(message: unknown): Promise<void> {
+    if (this.pluginRun.closed) return;
     await (this.ui.onmessage as ((message: unknown, props: OnMessageProperties) => unknown) | undefined)?.(message, { origin: 'null' });
   }
 

@@ -9,7 +9,7 @@ import { DEFAULT_REQUEST_LIMITS, MB } from '../../relay/request-limits';
 import { TokenStore } from '../../relay/tokens';
 import { temporaryDataDir } from '../helpers/relay-process';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
-import { clickLayer, openPluginWithRelay, pluginUi, type Stack, startStack, upstreamTo } from './harness';
+import { clickLayer, openPluginWithRelay, pluginUi, type Stack, refusing, startStack, upstreamTo } from './harness';
 
 const REFUSED_PROMPT = 'Put a real celebrity in this ad';
 const MODERATION_MESSAGE = 'Your request was rejected as a result of our safety system.';
@@ -40,17 +40,11 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
 
   beforeAll(async () => {
     stack = await startStack({
-      provider: {
-        respond: (call, res) => {
-          if (call.fields.prompt[0] !== REFUSED_PROMPT) return false;
-          res.writeHead(400, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { message: MODERATION_MESSAGE, type: 'image_generation_user_error', param: null, code: 'moderation_blocked' } }));
-          return true;
-        },
-      },
+      provider: { respond: refusing(REFUSED_PROMPT, MODERATION_MESSAGE) },
       relay: { limits: { ...DEFAULT_REQUEST_LIMITS, maxTotalImageBytes: 2 * MB } },
     });
     guardedRelay = await startRelay({ upstream: upstreamTo(stack.provider), access: { tokens, loopback: true } });
+    stack.emulator.allowDevDomain(guardedRelay.url);
   });
 
   afterAll(async () => {
@@ -61,6 +55,7 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
 
   it('says the relay is not answering and how to start it or fix its address', async () => {
     const relayUrl = `http://127.0.0.1:${await closedPort()}`;
+    stack.emulator.allowDevDomain(relayUrl);
     const { page } = await openPluginWithRelay(stack, relayUrl);
     const message = await generate(page, 'Logo', 'Make it chrome');
     expect(message).toContain(`Can't reach the relay at ${relayUrl}`);
@@ -76,20 +71,50 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
     expect(message).toMatch(/ask your admin for a new one and paste it in Settings/);
   });
 
-  it('says the references are too large and to select fewer or smaller layers', async () => {
-    const { page } = await openPluginWithRelay(stack, stack.relay.url);
+  it('refuses references too large for the relay while exporting them, with the numbers, before any upload', async () => {
+    const { page, ui } = await openPluginWithRelay(stack, stack.relay.url);
     await page.evaluate((base64) => {
       const { figma } = (window as unknown as { emulator: Emulator }).emulator;
       const image = figma.createImage(Uint8Array.from(atob(base64), (char) => char.charCodeAt(0)));
-      const photo = figma.addFrame('Big photo', { x: 700, y: 0, width: 1024, height: 1024 });
-      photo.fills = [{ type: 'IMAGE', imageHash: image.hash, scaleMode: 'FILL' }];
+      for (const [name, x] of [['Big photo', 700], ['Other photo', 1800]] as const) {
+        const photo = figma.addFrame(name, { x, y: 0, width: 1024, height: 1024 });
+        photo.fills = [{ type: 'IMAGE', imageHash: image.hash, scaleMode: 'FILL' }];
+      }
     }, Buffer.from(noisePng(1024, 1024)).toString('base64'));
     await page.getByRole('button', { name: 'Zoom to fit' }).click();
-    const calls = stack.provider.calls.length;
-    const message = await generate(page, 'Big photo', 'Make it a poster');
-    expect(message).toMatch(/at most 2 MB/);
-    expect(message).toMatch(/Select fewer or smaller layers/);
-    expect(stack.provider.calls.length).toBe(calls);
+    const uploads = () => stack.relay.logs.filter((line) => JSON.parse(line).path === '/v1/images/edits').length;
+    const before = uploads();
+    await clickLayer(page, 'Big photo');
+    await clickLayer(page, 'Other photo', true);
+    await ui.getByRole('textbox', { name: 'Prompt' }).fill('Make them a diptych');
+    await ui.getByRole('button', { name: 'Generate' }).click();
+    const alert = ui.getByRole('alert');
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.innerText()).toMatch(/^These 2 layers come to about \d+(\.\d)? MB as PNGs; the relay takes at most 2 MB\. Select fewer or smaller layers\.$/);
+    expect(uploads()).toBe(before);
+  });
+
+  it('says a prompt is longer than the relay takes before anything is sent', async () => {
+    const { page, ui } = await openPluginWithRelay(stack, stack.relay.url);
+    await clickLayer(page, 'Logo');
+    await ui.getByRole('textbox', { name: 'Prompt' }).fill('a'.repeat(DEFAULT_REQUEST_LIMITS.maxPromptChars + 1));
+    await expect.poll(() => ui.getByText('The prompt is 32,001 characters; the relay takes at most 32,000. Shorten it.').isVisible()).toBe(true);
+    expect(await ui.getByRole('button', { name: 'Generate' }).isDisabled()).toBe(true);
+  });
+
+  it('says Figma blocked a relay that manifest.json does not list, and that networkAccess must list it', async () => {
+    const unlisted = await startRelay({ upstream: upstreamTo(stack.provider) });
+    try {
+      const { page, ui } = await openPluginWithRelay(stack, unlisted.url);
+      const blocked = `Figma blocked ${unlisted.url}: manifest.json's networkAccess must list it.`;
+      await expect.poll(() => ui.getByRole('note').first().innerText(), { timeout: 10_000 }).toContain(blocked);
+      const message = await generate(page, 'Logo', 'Make it chrome');
+      expect(message).toContain(blocked);
+      expect(message).toMatch(/to allowedDomains, or devAllowedDomains while developing/);
+      expect(unlisted.logs).toEqual([]);
+    } finally {
+      await unlisted.close();
+    }
   });
 
   it('shows the provider’s refusal and says to change the prompt or references', async () => {

@@ -24,9 +24,12 @@ export interface Playground {
   close(): Promise<void>;
 }
 
-/** The emulator and Chromium, for a caller that brings its own relay (the benchmark does). */
-export async function startPlayground(): Promise<Playground> {
-  const [emulator, browser] = await Promise.all([startEmulator({ port: 0 }), launchChromium()]);
+/**
+ * The emulator and Chromium, for a caller that brings its own relay (the benchmark does). The plugin
+ * may reach the origins given, as if manifest.json's devAllowedDomains listed them.
+ */
+export async function startPlayground(devAllowedDomains: string[] = []): Promise<Playground> {
+  const [emulator, browser] = await Promise.all([startEmulator({ port: 0, devAllowedDomains }), launchChromium()]);
   await mkdir(ARTIFACTS, { recursive: true });
   return {
     emulator,
@@ -50,11 +53,21 @@ export interface Stack extends Playground {
   relay: RunningRelay;
 }
 
-/** The strict fake provider, the real relay in front of it, the emulator and Chromium: all on loopback. */
+/** A fake provider answer that refuses `prompt` as the provider's safety system does, with `message`. */
+export function refusing(prompt: string, message: string): FakeLlmEasyOptions['respond'] {
+  return (call, res) => {
+    if (call.fields.prompt[0] !== prompt) return false;
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message, type: 'image_generation_user_error', param: null, code: 'moderation_blocked' } }));
+    return true;
+  };
+}
+
+/** The strict fake provider, the real relay in front of it (which the manifest lets the plugin reach), the emulator and Chromium: all on loopback. */
 export async function startStack(options: { provider?: Omit<FakeLlmEasyOptions, 'apiKey'>; relay?: Omit<RelayServerOptions, 'upstream'> } = {}): Promise<Stack> {
   const provider = await startFakeLlmEasy({ apiKey: PROVIDER_KEY, ...options.provider });
   const relay = await startRelay({ upstream: upstreamTo(provider), ...options.relay });
-  const playground = await startPlayground();
+  const playground = await startPlayground([relay.url]);
   return {
     ...playground,
     provider,

@@ -31,21 +31,21 @@ export async function submittedJobId(response: Response): Promise<string> {
   return ((await response.json()) as { id: string }).id;
 }
 
-export async function getJob(relayUrl: string, id: string, waitSeconds = 0): Promise<{ status: number; body: JobView & ErrorBody }> {
-  const response = await fetch(`${relayUrl}/v1/jobs/${id}?wait=${waitSeconds}`);
+export async function getJob(relayUrl: string, id: string, waitSeconds = 0, headers: Record<string, string> = {}): Promise<{ status: number; body: JobView & ErrorBody }> {
+  const response = await fetch(`${relayUrl}/v1/jobs/${id}?wait=${waitSeconds}`, { headers });
   return { status: response.status, body: (await response.json()) as JobView & ErrorBody };
 }
 
 /** Long-polls until the job has ended, as a client behind a proxy would. */
-export async function waitForJob(relayUrl: string, id: string, waitSeconds: number): Promise<JobView> {
+export async function waitForJob(relayUrl: string, id: string, waitSeconds: number, headers: Record<string, string> = {}): Promise<JobView> {
   for (;;) {
-    const { status, body } = await getJob(relayUrl, id, waitSeconds);
+    const { status, body } = await getJob(relayUrl, id, waitSeconds, headers);
     if (status !== 200) throw new Error(`GET job answered ${status}: ${JSON.stringify(body)}`);
     if (body.status !== 'queued' && body.status !== 'running') return body;
   }
 }
 
-export async function fetchBytes(url: string): Promise<{ response: Response; bytes: Uint8Array }> {
-  const response = await fetch(url);
+export async function fetchBytes(url: string, headers: Record<string, string> = {}): Promise<{ response: Response; bytes: Uint8Array }> {
+  const response = await fetch(url, { headers });
   return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
 }

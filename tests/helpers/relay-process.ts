@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** An access token as the relay prints it. */
+export const TOKEN_PATTERN = /rmg_[A-Za-z0-9_-]{43}/;
+
 const MAIN = fileURLToPath(new URL('../../relay/main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -39,6 +42,25 @@ export interface ServerProcess {
   /** Everything it printed so far, stdout and stderr. */
   output(): string;
   stop(): Promise<void>;
+}
+
+/** Everything the relay prints as it starts, once its last line (how to import the plugin) is out. */
+export async function startupOutput(relay: ServerProcess): Promise<string> {
+  for (let waited = 0; !relay.output().includes('Import plugin from manifest'); waited += 20) {
+    if (waited > 10_000) throw new Error(`The relay did not finish starting: ${relay.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return relay.output();
+}
+
+/**
+ * The token a live relay made for this machine on its first start, as it printed it, and the
+ * header that presents it.
+ */
+export async function firstStartToken(relay: ServerProcess): Promise<{ token: string; auth: Record<string, string> }> {
+  const token = TOKEN_PATTERN.exec(await startupOutput(relay))?.[0];
+  if (!token) throw new Error(`The relay printed no access token: ${relay.output()}`);
+  return { token, auth: { Authorization: `Bearer ${token}` } };
 }
 
 /** The relay as `npm run relay` starts it (its memory its own), waited for until it says where it listens. */

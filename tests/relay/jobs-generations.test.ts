@@ -91,6 +91,15 @@ describe('text to image through /v1/images/generations', () => {
     expect(((await response.json()) as ErrorBody).error.message).toContain('one image per request');
   });
 
+  it('takes the JSON media type in any case, as media types are case-insensitive', async () => {
+    await start();
+
+    const response = await generate(relay, { prompt: 'A lighthouse', size: '1024x1024' }, { 'Content-Type': 'Application/JSON; charset=UTF-8' });
+
+    expect(response.status).toBe(200);
+    expect(provider!.calls).toHaveLength(1);
+  });
+
   it('refuses a body that is not JSON', async () => {
     await start();
 
@@ -110,7 +119,7 @@ describe('text to image through /v1/images/generations', () => {
   });
 
   it('answers in demo mode with a picture at the requested size', async () => {
-    relay = await startRelay({ upstream: demoUpstream, mode: 'demo' });
+    relay = await startRelay({ upstream: demoUpstream(), mode: 'demo' });
 
     const response = await generate(relay, { prompt: 'A lighthouse', size: '1152x1536' });
     const body = (await response.json()) as { data: { b64_json: string }[] };

@@ -5,7 +5,7 @@ import { encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { fetchBytes, submitEdit, submittedJobId, waitForJob } from '../helpers/job-client';
-import { startRelayProcess, temporaryDataDir, type ServerProcess } from '../helpers/relay-process';
+import { firstStartToken, startRelayProcess, temporaryDataDir, type ServerProcess } from '../helpers/relay-process';
 
 const API_KEY = 'sk-test-load';
 const JOBS = 200;
@@ -49,12 +49,13 @@ describe(`${JOBS} jobs in flight against a slow provider`, () => {
 
   it('completes every job and keeps the relay within its memory bound', { timeout: 120_000 }, async () => {
     const url = `http://127.0.0.1:${relay.port}`;
+    const { auth } = await firstStartToken(relay);
     const before = await memory(relay.child.pid!);
 
-    const ids = await Promise.all(Array.from({ length: JOBS }, async () => submittedJobId(await submitEdit(url))));
+    const ids = await Promise.all(Array.from({ length: JOBS }, async () => submittedJobId(await submitEdit(url, undefined, auth))));
     await expect.poll(() => provider.calls.length, { timeout: 30_000 }).toBe(JOBS);
-    const jobs = await Promise.all(ids.map((id) => waitForJob(url, id, 25)));
-    const images = await Promise.all(ids.map((id) => fetchBytes(`${url}/v1/jobs/${id}/image`)));
+    const jobs = await Promise.all(ids.map((id) => waitForJob(url, id, 25, auth)));
+    const images = await Promise.all(ids.map((id) => fetchBytes(`${url}/v1/jobs/${id}/image`, auth)));
     const after = await memory(relay.child.pid!);
 
     expect(jobs.every((job) => job.status === 'succeeded')).toBe(true);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { INTERRUPTED_MESSAGE } from '../../relay/jobs';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { fetchBytes, getJob, submitEdit, submittedJobId, waitForJob } from '../helpers/job-client';
-import { startRelayProcess, temporaryDataDir, type ServerProcess } from '../helpers/relay-process';
+import { firstStartToken, startRelayProcess, temporaryDataDir, type ServerProcess } from '../helpers/relay-process';
 
 const API_KEY = 'sk-test-process';
 
@@ -33,18 +33,19 @@ describe('the relay process, killed and started again on the same data directory
     provider = await startFakeLlmEasy({ apiKey: API_KEY, gate: () => (held ? new Promise<void>(() => undefined) : Promise.resolve()) });
     relay = await startRelay();
     const url = () => `http://127.0.0.1:${relay.port}`;
-    const finished = await submittedJobId(await submitEdit(url()));
-    await waitForJob(url(), finished, 10);
+    const { auth } = await firstStartToken(relay);
+    const finished = await submittedJobId(await submitEdit(url(), undefined, auth));
+    await waitForJob(url(), finished, 10, auth);
     held = true;
-    const running = await submittedJobId(await submitEdit(url()));
+    const running = await submittedJobId(await submitEdit(url(), undefined, auth));
     await expect.poll(() => provider.calls.length).toBe(2);
 
     await kill(relay);
     relay = await startRelay();
 
-    expect((await getJob(url(), running)).body).toMatchObject({ status: 'failed', error: { message: INTERRUPTED_MESSAGE } });
-    expect((await getJob(url(), finished)).body.status).toBe('succeeded');
-    const image = await fetchBytes(`${url()}/v1/jobs/${finished}/image`);
+    expect((await getJob(url(), running, 0, auth)).body).toMatchObject({ status: 'failed', error: { message: INTERRUPTED_MESSAGE } });
+    expect((await getJob(url(), finished, 0, auth)).body.status).toBe('succeeded');
+    const image = await fetchBytes(`${url()}/v1/jobs/${finished}/image`, auth);
     expect(image.response.headers.get('content-type')).toBe('image/png');
   });
 });

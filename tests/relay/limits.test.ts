@@ -44,6 +44,11 @@ describe('request limits, over real HTTP', () => {
     relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), limits: LIMITS });
   });
 
+  it('publishes its limits in /healthz, without a token, so the plugin can check a selection before uploading it', async () => {
+    const health = await (await fetch(`${relay.url}/healthz`)).json();
+    expect(health.limits).toEqual({ maxImages: 3, maxImageBytes: 64 * KB, maxTotalImageBytes: 100 * KB, maxPromptChars: 500 });
+  });
+
   afterAll(async () => {
     await relay.close();
     await provider.close();

@@ -133,6 +133,30 @@ describe('provider failures, mapped honestly and never retried', () => {
     expect(provider.calls).toHaveLength(1);
   });
 
+  /** Headers and the start of a body, then nothing: a provider that stalls after it began answering. */
+  const stallsAfterHeaders: Failure = {
+    ...failures[0],
+    answer: (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"created":1,"data":[{"b64_json":"iVBORw0KGgo');
+    },
+  };
+  const TOO_LONG = 'The image provider took too long to answer. Try again, perhaps with a smaller size.';
+
+  it('answers 504 provider_timeout when the provider sends its headers and then stalls', async () => {
+    await start(stallsAfterHeaders, 300);
+    const response = await fetch(`${relay.url}/v1/images/edits`, { method: 'POST', body: form() });
+    expect(response.status).toBe(504);
+    expect((await response.json()) as { error: { code: string; message: string } }).toMatchObject({ error: { code: 'provider_timeout', message: TOO_LONG } });
+    expect(provider.calls).toHaveLength(1);
+  });
+
+  it('fails the job with provider_timeout when the provider sends its headers and then stalls', async () => {
+    await start(stallsAfterHeaders, 300);
+    const job = await waitForJob(relay.url, await submittedJobId(await submitEdit(relay.url, form())), 5);
+    expect(job).toMatchObject({ status: 'failed', error: { code: 'provider_timeout', message: TOO_LONG } });
+  });
+
   it('never blames the user for the provider key, even with a valid token', async () => {
     await start(failures[0]);
     const response = await fetch(`${relay.url}/v1/images/edits`, { method: 'POST', body: form(), headers: { Authorization: 'Bearer rmg_whatever' } });

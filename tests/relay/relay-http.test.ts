@@ -112,7 +112,7 @@ describe('relay against a strict fake LLMEasy', () => {
 
   it('reports live mode in /healthz', async () => {
     const response = await fetch(`${relay.url}/healthz`);
-    expect(await response.json()).toEqual({ status: 'ok', mode: 'live', version: 'test' });
+    expect(await response.json()).toMatchObject({ status: 'ok', mode: 'live', version: 'test' });
   });
 
   it('answers an unknown path with a JSON 404', async () => {
@@ -160,7 +160,7 @@ describe('relay against a strict fake LLMEasy', () => {
 
 describe('relay in demo mode', () => {
   it('answers with a transformed reference at the requested size and says it is a demo', async () => {
-    const relay = await startRelay({ upstream: demoUpstream, mode: 'demo' });
+    const relay = await startRelay({ upstream: demoUpstream(), mode: 'demo' });
     try {
       expect(await (await fetch(`${relay.url}/healthz`)).json()).toMatchObject({ mode: 'demo' });
       const { response, body } = await postEdit(relay, buildEditForm({ prompt: 'p', size: '1152x1536', images: references(2) }));

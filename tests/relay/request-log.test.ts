@@ -1,4 +1,12 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RelayEnv } from '../../relay/client';
+import { requestLog } from '../../relay/request-log';
 import { TokenStore } from '../../relay/tokens';
 import { liveUpstream } from '../../relay/upstream';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
@@ -15,7 +23,7 @@ describe('the relay log', () => {
   let token: string;
 
   beforeEach(async () => {
-    provider = await startFakeLlmEasy({ apiKey: API_KEY, image: () => solidPng(8, 8) });
+    provider = await startFakeLlmEasy({ apiKey: API_KEY, image: () => solidPng(8, 8), gate: (call) => (call.fields.prompt[0] === 'slow' ? new Promise((resolve) => setTimeout(resolve, 2000)) : Promise.resolve()) });
     const tokens = new TokenStore(temporaryDataDir());
     token = tokens.create('alice');
     relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), access: { tokens, loopback: true } });
@@ -82,5 +90,57 @@ describe('the relay log', () => {
     const [refused] = lines().filter((line) => line.status === 401);
     expect(refused.client).toBeUndefined();
     expect(relay.logs.join('\n')).not.toContain(token);
+  });
+
+  it('logs a synchronous call whose client left while the provider worked, as 499', async () => {
+    const left = new AbortController();
+    const pending = fetch(`${relay.url}/v1/images/edits`, { method: 'POST', body: editForm('slow'), headers: { Authorization: `Bearer ${token}` }, signal: left.signal });
+    await expect.poll(() => provider.calls.length).toBe(1);
+    left.abort();
+    await pending.catch(() => undefined);
+    await expect.poll(() => lines().filter((line) => line.path === '/v1/images/edits')).toHaveLength(1);
+    expect(lines().find((line) => line.path === '/v1/images/edits')).toMatchObject({ client: 'alice', method: 'POST', status: 499, bytesOut: 0 });
+  });
+
+  it('logs a long poll whose client left before the job ended, as 499', async () => {
+    const id = await submittedJobId(await submitEdit(relay.url, editForm('slow'), { Authorization: `Bearer ${token}` }));
+    const left = new AbortController();
+    const pending = fetch(`${relay.url}/v1/jobs/${id}?wait=25`, { headers: { Authorization: `Bearer ${token}` }, signal: left.signal });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    left.abort();
+    await pending.catch(() => undefined);
+    await expect.poll(() => lines().filter((line) => line.path === `/v1/jobs/${id}`)).toHaveLength(1);
+    expect(lines().find((line) => line.path === `/v1/jobs/${id}`)).toMatchObject({ client: 'alice', method: 'GET', status: 499 });
+  });
+});
+
+describe('the relay log under a middleware that answers on its own', () => {
+  it('logs the status written straight onto the connection, as a timeout does, not the one Hono holds', async () => {
+    const logs: Record<string, unknown>[] = [];
+    const app = new Hono<RelayEnv>();
+    app.use('*', requestLog((line) => logs.push(line)));
+    // Like a body idle timeout: the upload stalls, so the answer is written and the connection closed
+    // while the handler is still waiting for the body.
+    app.post('/upload', async (c) => {
+      setTimeout(() => {
+        c.env.outgoing.writeHead(408, { 'content-type': 'text/plain', connection: 'close' }).end('Request Timeout');
+        c.env.incoming.destroy();
+      }, 100);
+      await new Promise((resolve) => c.env.incoming.once('close', resolve));
+      return RESPONSE_ALREADY_SENT;
+    });
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const stalled = new ReadableStream({ start: (controller) => controller.enqueue(new Uint8Array(10)) });
+      const response = await fetch(`http://127.0.0.1:${port}/upload`, { method: 'POST', body: stalled, duplex: 'half' } as RequestInit);
+      expect(response.status).toBe(408);
+      await expect.poll(() => logs).toHaveLength(1);
+      expect(logs[0]).toMatchObject({ method: 'POST', path: '/upload', status: 408 });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -136,3 +136,50 @@ describe('the provider key and the access tokens stay secret', () => {
     }
   });
 });
+
+describe('a provider that quotes the key JSON-escaped', () => {
+  /** With a `/`, which PHP-style encoders write as `\/`, and a letter any encoder may write as `\u0073`. */
+  const SLASHED_KEY = `sk-planted/${randomUUID()}`;
+  const ESCAPED_FORMS: Record<string, string> = {
+    'slash escaped': SLASHED_KEY.replaceAll('/', '\\/'),
+    'unicode escaped': SLASHED_KEY.replace('s', '\\u0073'),
+  };
+  let provider: FakeLlmEasy;
+  let relay: RunningRelay;
+  let quote = '';
+
+  beforeAll(async () => {
+    provider = await startFakeLlmEasy({
+      apiKey: SLASHED_KEY,
+      respond: (_call, res) => {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(`{"error":{"message":"Key ${quote} may not make this image","code":"key_scope"}}`);
+        return true;
+      },
+    });
+    relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: SLASHED_KEY }) });
+  });
+
+  afterAll(async () => {
+    await relay.close();
+    await provider.close();
+  });
+
+  for (const [name, escaped] of Object.entries(ESCAPED_FORMS)) {
+    it(`hides it when ${name}, in the synchronous answer and in a job's error`, async () => {
+      quote = escaped;
+      const answer = await fetch(`${relay.url}/v1/images/edits`, { method: 'POST', body: form() });
+      const text = await answer.text();
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(text).error.message).toBe('The image provider refused the request: Key [the relay key] may not make this image Change the prompt or references and try again.');
+      const submitted = await fetch(`${relay.url}/v1/images/edits`, { method: 'POST', body: form(), headers: { Prefer: 'respond-async' } });
+      const job = await fetch(`${relay.url}${((await submitted.json()) as { url: string }).url}?wait=10`);
+      const jobText = await job.text();
+      for (const seen of [text, jobText, relay.logs.join('\n')]) {
+        expect(seen).not.toContain(SLASHED_KEY);
+        expect(seen).not.toContain(escaped);
+      }
+      expect(JSON.parse(jobText).error.message).toBe(JSON.parse(text).error.message);
+    });
+  }
+});
+

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demoUpstream } from '../../relay/demo-upstream';
 import { TokenStore } from '../../relay/tokens';
 import { liveUpstream } from '../../relay/upstream';
 import { buildEditForm } from '../../shared/edit-form';
@@ -69,6 +70,16 @@ describe('the token command', () => {
     expect(again.stdout).not.toMatch(TOKEN);
   });
 
+  it('refuses the names the relay uses itself, whatever their case', async () => {
+    for (const name of ['anonymous', 'Anonymous']) {
+      const created = await runRelayCommand(['token', 'create', name], { RELAY_DATA_DIR: dataDir });
+      expect(created.code).toBe(1);
+      expect(created.stderr).toContain(`"${name}" is a name the relay uses itself`);
+      expect(created.stdout).not.toMatch(TOKEN);
+    }
+    expect((await runRelayCommand(['token', 'list'], { RELAY_DATA_DIR: dataDir })).stdout).toContain('No tokens yet');
+  });
+
   it('says which names exist when revoking an unknown one', async () => {
     const revoked = await runRelayCommand(['token', 'revoke', 'nobody'], { RELAY_DATA_DIR: dataDir });
     expect(revoked.code).toBe(1);
@@ -110,15 +121,10 @@ describe('access tokens on the relay', () => {
     return { status: response.status, headers: response.headers, body: (await response.json()) as { error?: { message: string; code: string; type: string } } };
   }
 
-  it('is open on loopback while there are no tokens, to one anonymous client', async () => {
-    expect((await edit()).status).toBe(200);
-    await expect.poll(() => relay.logs.join('\n')).toContain('"client":"anonymous","method":"POST"');
-  });
-
-  it('refuses requests forwarded by a proxy while there are no tokens', async () => {
-    const response = await fetch(`${relay.url}/v1/images/edits`, { method: 'POST', body: editForm(), headers: { 'X-Forwarded-For': '203.0.113.7' } });
-    expect(response.status).toBe(401);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('npm run relay -- token create <name>');
+  it('asks for a token in live mode even on loopback while there are no tokens', async () => {
+    const { status, body } = await edit();
+    expect(status).toBe(401);
+    expect(body.error!.code).toBe('missing_access_token');
     expect(provider.calls).toHaveLength(0);
   });
 
@@ -127,7 +133,7 @@ describe('access tokens on the relay', () => {
     const { status, headers, body } = await edit();
     expect(status).toBe(401);
     expect(headers.get('www-authenticate')).toBe('Bearer');
-    expect(body.error).toEqual({ message: 'The relay needs an access token: ask your admin for one and paste it in Settings.', type: 'invalid_request_error', code: 'missing_access_token' });
+    expect(body.error).toEqual({ message: 'The relay needs an access token: paste yours in Settings → Access token. Your admin hands them out; a relay on your own machine printed one when it first started.', type: 'invalid_request_error', code: 'missing_access_token' });
     expect(provider.calls).toHaveLength(0);
   });
 
@@ -174,6 +180,34 @@ describe('access tokens on the relay', () => {
   });
 });
 
+describe('a demo relay on loopback without tokens', () => {
+  let relay: RunningRelay;
+  let store: TokenStore;
+
+  beforeEach(async () => {
+    store = new TokenStore(temporaryDataDir());
+    relay = await startRelay({ upstream: demoUpstream(), mode: 'demo', access: { tokens: store, loopback: true } });
+  });
+
+  afterEach(() => relay.close());
+
+  it('is open to this machine, as one anonymous client: it spends nothing', async () => {
+    expect((await fetch(`${relay.url}/v1/images/edits`, { method: 'POST', body: editForm() })).status).toBe(200);
+    await expect.poll(() => relay.logs.join('\n')).toContain('"client":"anonymous","method":"POST"');
+  });
+
+  it('refuses requests forwarded by a proxy', async () => {
+    const response = await fetch(`${relay.url}/v1/images/edits`, { method: 'POST', body: editForm(), headers: { 'X-Forwarded-For': '203.0.113.7' } });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('npm run relay -- token create <name>');
+  });
+
+  it('asks for a token as soon as one exists', async () => {
+    store.create('alice');
+    expect((await fetch(`${relay.url}/v1/images/edits`, { method: 'POST', body: editForm() })).status).toBe(401);
+  });
+});
+
 describe('starting the relay beyond loopback', () => {
   it('refuses to listen on 0.0.0.0 without tokens and says why', async () => {
     const started = await runRelayCommand([], { HOST: '0.0.0.0', PORT: '0', RELAY_DATA_DIR: temporaryDataDir() });
@@ -191,7 +225,7 @@ describe('starting the relay beyond loopback', () => {
       expect((await fetch(url, { method: 'POST', body: editForm() })).status).toBe(401);
       expect((await fetch(url, { method: 'POST', body: editForm(), headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
       const health = await fetch(`http://127.0.0.1:${relay.port}/healthz`);
-      expect(await health.json()).toEqual({ status: 'ok', mode: 'demo', version: PACKAGE_VERSION });
+      expect(await health.json()).toMatchObject({ status: 'ok', mode: 'demo', version: PACKAGE_VERSION });
     } finally {
       await relay.stop();
     }

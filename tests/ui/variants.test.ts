@@ -163,7 +163,7 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
   it('places a job submitted before the plugin closed when it opens again, exactly once', async () => {
     await start({ apiKey: API_KEY, delayMs: 500 });
     const before = new FakeFigma();
-    startPlugin(before);
+    startPlugin(before.openPlugin());
     before.addFrame('Card', { x: 0, y: 0, width: 200, height: 200 });
     const jobs = relayJobClient({ relayUrl: relay.url, accessToken: '' });
     const states: VariantState[] = [];
@@ -174,7 +174,7 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     // Opening the plugin again in the same file: its code starts afresh on the same document.
     before.closePlugin();
     const after = before;
-    startPlugin(after);
+    startPlugin(after.openPlugin());
     await after.sendFromUi({ type: 'ready' });
     const [init] = after.messagesOfType<Extract<PluginMessage, { type: 'init' }>>('init');
     expect(init.pendingJobs.map((j) => j.jobId)).toEqual([pending.jobId]);

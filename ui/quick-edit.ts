@@ -1,0 +1,29 @@
+import type { UiMessage } from '../shared/protocol';
+import type { VariantState } from './variant-run';
+
+/**
+ * Quick edit runs from Quick Actions with the panel hidden: whatever happens, the run ends with a
+ * notification that says so (an error one saying what to do) and closes the plugin, so it never
+ * sits there unseen. The sandbox fits the texts to Figma's notifications.
+ */
+export type QuickEditEnding = Omit<Extract<UiMessage, { type: 'close' }>, 'type'>;
+
+export function quickEditFailed(problem: string): QuickEditEnding {
+  return { message: `Reimage: ${problem}`, error: true };
+}
+
+/** Why Quick edit cannot start with this many layers selected (it edits layers: none is a mistake too). */
+export function quickEditSelectionProblem(count: number, maxLayers: number): string | undefined {
+  if (count === 0) return `Select 1 to ${maxLayers} layers to edit, then run Quick edit again.`;
+  if (count > maxLayers) return `Select at most ${maxLayers} layers (${count} are selected), then run Quick edit again.`;
+  return undefined;
+}
+
+/** How a Quick edit ends once its one image settled. */
+export function quickEditEnding(final: VariantState): QuickEditEnding {
+  if (final.phase === 'placed') return { message: 'Reimage: the image is on the canvas.' };
+  // The job stays pending when Figma cannot place its image: the next run of Reimage tries again.
+  if (final.phase === 'failed' && final.unplaced) return quickEditFailed("Figma couldn't place the image. Open Reimage to place it again or download it.");
+  if (final.phase === 'failed') return quickEditFailed(final.message);
+  return {};
+}
