@@ -43,7 +43,7 @@ export function sandboxOn(figma: FakeFigma): Sandbox {
 /** Opens the plugin again in this file and resumes every job it hands the panel, as the panel does. */
 export async function reopenAndResume(figma: FakeFigma): Promise<{ init: Reply<'init'>; finals: VariantState[] }> {
   figma.closePlugin();
-  startPlugin(figma);
+  startPlugin(figma.openPlugin());
   await figma.sendFromUi({ type: 'ready' });
   const init = figma.messagesOfType<Reply<'init'>>('init').at(-1)!;
   const sandbox = sandboxOn(figma);

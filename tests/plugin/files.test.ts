@@ -29,7 +29,7 @@ describe('jobs belong to the file they were started in', () => {
 
   async function open(file: FakeFigma): Promise<Of<'init'>> {
     file.closePlugin();
-    startPlugin(file);
+    startPlugin(file.openPlugin());
     await file.sendFromUi({ type: 'ready' });
     return file.messagesOfType<Of<'init'>>('init').at(-1)!;
   }

@@ -141,7 +141,7 @@ describe('designer workflow in the sandbox', () => {
     await figma.sendFromUi({ type: 'job-started', idempotencyKey: started.idempotencyKey, jobId: 'job-9' });
     await figma.sendFromUi({ type: 'record-job', requestId: 'b', job: unconfirmed });
     figma.closePlugin();
-    startPlugin(figma);
+    startPlugin(figma.openPlugin());
     await figma.sendFromUi({ type: 'ready' });
     expect(figma.messagesOfType<Of<'init'>>('init')[0]).toMatchObject({ pendingJobs: [{ ...started, jobId: 'job-9' }, unconfirmed], waitingElsewhere: 0 });
   });

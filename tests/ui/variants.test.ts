@@ -89,7 +89,7 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     // The panel closes mid-batch; the plugin opens again in the same file, with what clientStorage kept.
     before.closePlugin();
     const after = before;
-    startPlugin(after);
+    startPlugin(after.openPlugin());
     await after.sendFromUi({ type: 'ready' });
     const [init] = after.messagesOfType<Extract<PluginMessage, { type: 'init' }>>('init');
     const finals = await Promise.all(
