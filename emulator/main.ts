@@ -7,7 +7,7 @@ import { contentSecurityPolicy, type NetworkAccess } from './network-policy';
 import { PersistentMap } from './persistent-map';
 import { type PlaygroundConfig, seededSettings } from './playground-config';
 import { PluginWindow } from './plugin-window';
-import { addArchiveLayers, addSampleFrames } from './sample-frames';
+import { addSampleFrames, SAMPLE_FILES, type SampleFile } from './sample-frames';
 import type { Theme } from './theme';
 
 interface Manifest {
@@ -29,13 +29,17 @@ async function fetchText(path: string): Promise<string> {
 }
 
 const manifest = JSON.parse(await fetchText('/manifest.json')) as Manifest;
+const params = new URLSearchParams(location.search);
+// One of two sample files, each a document with its own root plugin data; clientStorage is the user's, shared by both.
+const file: SampleFile = SAMPLE_FILES.find((sample) => sample.key === params.get('file')) ?? SAMPLE_FILES[0];
 const figma = new FakeFigma(new PersistentMap(localStorage, `reimage-emulator:clientStorage:${manifest.id}:`), {
   keepPosted: false,
   decodeImage: decodeNatively,
-  pages: ['Page 1', 'Archive'],
+  pages: file.pages,
+  rootPluginData: new PersistentMap(localStorage, `reimage-emulator:file-${file.key}:root-plugin-data:`),
 });
-addSampleFrames(figma);
-addArchiveLayers(figma, figma.document.children[1]);
+figma.document.name = file.name;
+addSampleFrames(figma, file);
 
 /** Under `npm start`, points the plugin at the relay it started, with its token, unless the designer set their own. */
 async function seedPlaygroundRelay(): Promise<void> {
@@ -49,7 +53,6 @@ async function seedPlaygroundRelay(): Promise<void> {
 }
 await seedPlaygroundRelay();
 
-const params = new URLSearchParams(location.search);
 let theme: Theme = (params.get('theme') ?? localStorage.getItem(THEME_KEY)) === 'dark' ? 'dark' : 'light';
 const canvas = new CanvasView($('#canvas'), figma, () =>
   theme === 'dark' ? { canvas: '#1e1e1e', label: '#ffffffb3' } : { canvas: '#f5f5f5', label: '#00000080' },
@@ -126,6 +129,14 @@ $<HTMLSelectElement>('#command').replaceChildren(
 );
 $('#run').addEventListener('click', () => void runPlugin($<HTMLSelectElement>('#command').value));
 $('#fit').addEventListener('click', () => canvas.zoomToFit());
+$<HTMLSelectElement>('#file').replaceChildren(
+  ...SAMPLE_FILES.map((sample) => Object.assign(document.createElement('option'), { value: sample.key, textContent: sample.name, selected: sample === file })),
+);
+// Opening another file closes the plugin, as switching files does in Figma.
+$<HTMLSelectElement>('#file').addEventListener('change', (event) => {
+  params.set('file', (event.currentTarget as HTMLSelectElement).value);
+  location.search = params.toString();
+});
 
 function renderPanels(): void {
   $('#pages').replaceChildren(

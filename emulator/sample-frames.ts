@@ -21,6 +21,18 @@ const TOP_TO_BOTTOM: Transform = [[0, 1, 0], [1, 0, 0]];
 const DIAGONAL: Transform = [[0.5, 0.5, 0], [-0.5, 0.5, 0.5]];
 const CENTRED: Transform = [[1, 0, 0], [0, 1, 0]];
 
+export interface SampleFile {
+  key: string;
+  name: string;
+  pages: string[];
+}
+
+/** Two files to switch between: their layer ids repeat (1:1 is a layer of each), as in Figma. */
+export const SAMPLE_FILES: readonly SampleFile[] = [
+  { key: 'shop', name: 'Shop designs', pages: ['Page 1', 'Archive'] },
+  { key: 'events', name: 'Event posters', pages: ['Posters'] },
+];
+
 const SOFT_SHADOW: DropShadowEffect = {
   type: 'DROP_SHADOW',
   color: { r: 0, g: 0, b: 0, a: 0.35 },
@@ -32,7 +44,13 @@ const SOFT_SHADOW: DropShadowEffect = {
 };
 
 /** A few frames with real pixel content, so the playground has something to edit; an older page holds other kinds of layer. */
-export function addSampleFrames(figma: FakeFigma): void {
+export function addSampleFrames(figma: FakeFigma, file: SampleFile): void {
+  if (file.key === 'events') return addPosterFrames(figma);
+  addShopFrames(figma);
+  addArchiveLayers(figma, figma.document.children[1]);
+}
+
+function addShopFrames(figma: FakeFigma): void {
   const card = figma.addFrame('Product card', { x: 0, y: 0, width: 320, height: 400 });
   card.fills = [gradient('GRADIENT_LINEAR', TOP_TO_BOTTOM, [[0, '#ffe3c9'], [1, '#ff9db4']])];
   figma.addShape('RECTANGLE', 'Photo', { x: 24, y: 24, width: 272, height: 220 }, [gradient('GRADIENT_RADIAL', CENTRED, [[0, '#fff7d6'], [0.6, '#ffb347'], [1, '#e9674a']])], card);
@@ -52,8 +70,20 @@ export function addSampleFrames(figma: FakeFigma): void {
   figma.addShape('ELLIPSE', 'Far hill', { x: 260, y: 230, width: 420, height: 200 }, [solid('#2c4a3a')], hero);
 }
 
+function addPosterFrames(figma: FakeFigma): void {
+  const poster = figma.addFrame('Concert poster', { x: 0, y: 0, width: 360, height: 480 });
+  poster.fills = [gradient('GRADIENT_LINEAR', TOP_TO_BOTTOM, [[0, '#2b1055'], [1, '#d53369']])];
+  figma.addShape('ELLIPSE', 'Spotlight', { x: 80, y: 60, width: 200, height: 200 }, [gradient('GRADIENT_RADIAL', CENTRED, [[0, '#fff1c1'], [1, '#f6a04d']])], poster);
+  figma.addShape('RECTANGLE', 'Headline', { x: 40, y: 320, width: 280, height: 40 }, [solid('#ffffff')], poster);
+  figma.addShape('RECTANGLE', 'Date', { x: 40, y: 380, width: 160, height: 20 }, [solid('#ffd56b')], poster);
+
+  const ticket = figma.addFrame('Ticket', { x: 420, y: 0, width: 320, height: 140 }, [255, 247, 230]);
+  figma.addShape('RECTANGLE', 'Stub', { x: 240, y: 0, width: 80, height: 140 }, [solid('#d53369')], ticket);
+  figma.addShape('ELLIPSE', 'Seal', { x: 24, y: 30, width: 80, height: 80 }, [solid('#2b1055')], ticket);
+}
+
 /** Layers of the kinds Figma has beyond frames: a turned sticker with a shadow, a group, a section with text. */
-export function addArchiveLayers(figma: FakeFigma, page: FakePage): void {
+function addArchiveLayers(figma: FakeFigma, page: FakePage): void {
   const sticker = figma.addNode('FRAME', 'Sale sticker', { x: 40, y: 60, width: 220, height: 220 }, { fills: [solid('#ffd56b')], rotation: 12, effects: [SOFT_SHADOW], parent: page });
   figma.addNode('TEXT', 'Sticker text', { x: 30, y: 90, width: 160, height: 40 }, { fills: [solid('#2f3b69')], characters: '-30% today', fontSize: 28, parent: sticker });
 

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isRelayListening, PLAYGROUND_ENV, type RelayListening } from '../relay/playground-link';
+import type { NetworkAccess } from './network-policy';
 import type { PlaygroundConfig } from './playground-config';
 import { DEFAULT_EMULATOR_PORT, startEmulator } from './serve';
 
@@ -37,6 +39,13 @@ const pageUrl = emulator.url.replace('127.0.0.1', 'localhost');
 // A relay that never started has said why; without it the playground has nothing to show.
 const link = await listening;
 if (!link) process.exit(relay.exitCode ?? 1);
+// The playground lets its plugin reach the relay it started, as a developer lists a dev port in
+// devAllowedDomains; real Figma reads manifest.json, so say when that origin is missing there.
+emulator.allowDevDomain(link.url);
+const { networkAccess } = JSON.parse(readFileSync(resolve(root, 'manifest.json'), 'utf8')) as { networkAccess?: NetworkAccess };
+if (![...(networkAccess?.allowedDomains ?? []), ...(networkAccess?.devAllowedDomains ?? [])].includes(link.url)) {
+  console.log(`Reimage playground: in Figma desktop the plugin can reach ${link.url} only once manifest.json's networkAccess.devAllowedDomains lists it.`);
+}
 console.log(`Try it without Figma: open ${pageUrl} (an emulated Figma canvas running the built plugin, talking to the relay at ${link.url}).`);
 
 let stopping = false;

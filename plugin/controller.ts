@@ -4,13 +4,15 @@ import type { FigmaApi } from './figma-api';
 import { GENERATION_DATA_KEY, parseGenerationRecord } from './generation-record';
 import { addHistoryEntry, loadHistory } from './history';
 import { launchFor } from './launch';
-import { addPendingJob, loadPendingJobs, markJobPlaced, placedNodeId, removePendingJob } from './pending-jobs';
+import { fileIdOf } from './file-id';
+import { confirmPendingJob, markJobPlaced, openPendingJobs, placedNodeId, recordPendingJob, removePendingJob, removePlacedJob } from './pending-jobs';
 import { pageOf, quotedPageName } from './pages';
 import { arrangeBatch, placeResult, type RowSlot } from './place-result';
 import { exportReference, exportThumbnail, MAX_REFERENCES, referencePixels, referenceSizeProblem, selectionProblem } from './references';
 import { deletePrompt, loadSavedPrompts, savePrompt } from './saved-prompts';
 import { createRevealer } from './reveal-result';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings } from './settings';
+import { storedValues } from './storage-queue';
 
 export const PANEL_WIDTH = 360;
 const MIN_PANEL_HEIGHT = 240;
@@ -40,12 +42,19 @@ export interface RunCommand {
 /** Wires the sandbox to the UI: selection updates, reference export, result placement, stored state. */
 export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }): void {
   const post = (message: PluginMessage) => figma.ui.postMessage(message);
+  const store = storedValues(figma.clientStorage);
   /** Each batch's results by variant index, and whether each replaced a layer (those never move). */
   const batches = new Map<string, { placed: Map<number, { nodeId: string; replaced: boolean }>; sourceNodeIds: string[] }>();
   const revealer = createRevealer(figma);
   /** Message handlers still at work: closing waits for them, as figma.closePlugin stops their callbacks at once. */
   const working = new Set<Promise<void>>();
   let selectionVersion = 0;
+
+  /** The layers with these ids, or undefined when one of them is gone. */
+  async function layersById(ids: string[]): Promise<SceneNode[] | undefined> {
+    const nodes = await Promise.all(ids.map((id) => figma.getNodeByIdAsync(id)));
+    return nodes.every((node): node is SceneNode => node !== null && 'absoluteBoundingBox' in node) ? nodes : undefined;
+  }
 
   async function sendSelection(): Promise<void> {
     const version = ++selectionVersion;
@@ -105,18 +114,26 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
   const handlers: MessageHandlers<UiMessage> = {
     async ready() {
       const problems: string[] = [];
-      const settings = await startUpStep(problems, 'read your settings', () => loadSettings(figma), DEFAULT_SETTINGS);
+      const settings = await startUpStep(problems, 'read your settings', () => loadSettings(store), DEFAULT_SETTINGS);
       const launch = await startUpStep<Launch>(problems, 'prepare the command', () => prepareLaunch(settings), { command: 'open' });
-      const history = await startUpStep(problems, 'read your history', () => loadHistory(figma), []);
-      const savedPrompts = await startUpStep(problems, 'read your saved prompts', () => loadSavedPrompts(figma), []);
-      const pendingJobs = await startUpStep(problems, 'read the images still in the making', () => loadPendingJobs(figma), []);
+      const history = await startUpStep(problems, 'read your history', () => loadHistory(store), []);
+      const savedPrompts = await startUpStep(problems, 'read your saved prompts', () => loadSavedPrompts(store), []);
+      const pending = await startUpStep(
+        problems,
+        'read the images still in the making',
+        () => openPendingJobs(store, fileIdOf(figma.root), settings),
+        { jobs: [], elsewhere: 0 },
+      );
       const problem = problems.length > 0 ? `${problems.join(' ')} Close and reopen Reimage to try again.` : undefined;
-      post({ type: 'init', settings, launch, history, savedPrompts, pendingJobs, ...(problem ? { problem } : {}) });
+      post({
+        type: 'init', settings, launch, history, savedPrompts, pendingJobs: pending.jobs, waitingElsewhere: pending.elsewhere, ...(problem ? { problem } : {}),
+      });
       await sendSelection();
     },
 
-    async 'export-references'({ requestId, limits }) {
-      const nodes = [...figma.currentPage.selection];
+    async 'export-references'({ requestId, limits, nodeIds }) {
+      const nodes = nodeIds ? await layersById(nodeIds) : [...figma.currentPage.selection];
+      if (!nodes) return post({ type: 'references-failed', requestId, message: 'Some of the layers it was made from are no longer in this file.' });
       const problem = selectionProblem(nodes.length, limits?.maxImages);
       if (problem) return post({ type: 'references-failed', requestId, message: problem });
       const progress = { layers: nodes.length, totalPixels: nodes.reduce((sum, node) => sum + referencePixels(node), 0), exportedPixels: 0, exportedBytes: 0 };
@@ -137,9 +154,11 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
     },
 
     async 'place-result'({ requestId, bytes, generation, placement, jobId, batch, history, notify }) {
-      const alreadyPlaced = jobId ? await placedNodeId(figma, jobId) : undefined;
+      const alreadyPlaced = jobId ? await placedNodeId(store, fileIdOf(figma.root), jobId) : undefined;
       const existing = alreadyPlaced ? await figma.getNodeByIdAsync(alreadyPlaced) : null;
       if (existing && 'width' in existing) {
+        // Placed before but still pending (the plugin closed between the two writes): stop resuming it.
+        await removePlacedJob(store, jobId!);
         return post({ type: 'result-placed', requestId, nodeId: existing.id, width: existing.width, height: existing.height });
       }
       let placed: Awaited<ReturnType<typeof placeResult>>;
@@ -150,7 +169,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
         return post({ type: 'result-failed', requestId, message, bytes });
       }
       const { node, page, width, height, replaced } = placed;
-      if (jobId) await markJobPlaced(figma, jobId, node.id);
+      if (jobId) await markJobPlaced(store, fileIdOf(figma.root), jobId, node.id);
       if (batch) {
         const entry = batches.get(batch.id) ?? { placed: new Map(), sourceNodeIds: generation.sourceNodeIds };
         entry.placed.set(batch.index, { nodeId: node.id, replaced });
@@ -160,7 +179,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       revealer.reveal({ page, nodes: [node], sourceNodeIds: generation.sourceNodeIds }, { notify, deferNotice: batch !== undefined });
       if (history) {
         const thumbnail = await exportThumbnail(node).catch(() => undefined);
-        const entries = await addHistoryEntry(figma, { ...history, id: newId(), createdAt: new Date().toISOString(), thumbnail });
+        const entries = await addHistoryEntry(store, { ...history, id: newId(), createdAt: new Date().toISOString(), thumbnail });
         post({ type: 'history', entries });
       }
     },
@@ -178,23 +197,32 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
     },
 
     async 'save-settings'({ settings }) {
-      await saveSettings(figma, settings);
+      await saveSettings(store, settings);
     },
 
-    async 'job-submitted'({ job }) {
-      await addPendingJob(figma, job);
+    async 'record-job'({ requestId, job }) {
+      try {
+        await recordPendingJob(store, fileIdOf(figma.root), job);
+        post({ type: 'job-recorded', requestId });
+      } catch (error) {
+        post({ type: 'job-recorded', requestId, problem: `Figma couldn't store a record of this image (${describeError(error)}), so it was not sent. Try again.` });
+      }
     },
 
-    async 'job-settled'({ jobId }) {
-      await removePendingJob(figma, jobId);
+    async 'job-started'({ idempotencyKey, jobId }) {
+      await confirmPendingJob(store, idempotencyKey, jobId);
+    },
+
+    async 'job-settled'({ idempotencyKey }) {
+      await removePendingJob(store, idempotencyKey);
     },
 
     async 'save-prompt'({ prompt }) {
-      post({ type: 'saved-prompts', prompts: await savePrompt(figma, prompt, newId()) });
+      post({ type: 'saved-prompts', prompts: await savePrompt(store, prompt, newId()) });
     },
 
     async 'delete-prompt'({ id }) {
-      post({ type: 'saved-prompts', prompts: await deletePrompt(figma, id) });
+      post({ type: 'saved-prompts', prompts: await deletePrompt(store, id) });
     },
 
     notify({ message, error }) {

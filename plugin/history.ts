@@ -1,5 +1,5 @@
 import type { HistoryEntry } from '../shared/protocol';
-import type { FigmaApi } from './figma-api';
+import type { StoredValues } from './storage-queue';
 
 const HISTORY_KEY = 'history';
 export const MAX_HISTORY_ENTRIES = 50;
@@ -24,13 +24,14 @@ export function trimHistory(entries: readonly HistoryEntry[], maxEntries = MAX_H
   return kept;
 }
 
-export async function loadHistory(figma: FigmaApi): Promise<HistoryEntry[]> {
-  const stored: unknown = await figma.clientStorage.getAsync(HISTORY_KEY);
+function entriesOf(stored: unknown): HistoryEntry[] {
   return Array.isArray(stored) ? (stored as HistoryEntry[]) : [];
 }
 
-export async function addHistoryEntry(figma: FigmaApi, entry: HistoryEntry): Promise<HistoryEntry[]> {
-  const entries = trimHistory([entry, ...(await loadHistory(figma))]);
-  await figma.clientStorage.setAsync(HISTORY_KEY, entries);
-  return entries;
+export async function loadHistory(store: StoredValues): Promise<HistoryEntry[]> {
+  return entriesOf(await store.read(HISTORY_KEY));
+}
+
+export function addHistoryEntry(store: StoredValues, entry: HistoryEntry): Promise<HistoryEntry[]> {
+  return store.update(HISTORY_KEY, (stored) => trimHistory([entry, ...entriesOf(stored)]));
 }

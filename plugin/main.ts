@@ -1,10 +1,11 @@
 import { startPlugin, PANEL_WIDTH } from './controller';
 import { sizeSuggestions } from './launch';
 import { loadSavedPrompts } from './saved-prompts';
+import { storedValues } from './storage-queue';
 
 figma.parameters.on('input', async ({ key, query, result }) => {
   if (key === 'size') return result.setSuggestions(sizeSuggestions(query));
-  const saved = await loadSavedPrompts(figma);
+  const saved = await loadSavedPrompts(storedValues(figma.clientStorage));
   result.setSuggestions(saved.map((entry) => entry.prompt).filter((prompt) => prompt.toLowerCase().includes(query.toLowerCase())));
 });
 

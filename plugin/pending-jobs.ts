@@ -1,37 +1,108 @@
-import type { PendingJob } from '../shared/protocol';
-import type { FigmaApi } from './figma-api';
+import type { PendingJob, Settings } from '../shared/protocol';
+import type { StoredValues } from './storage-queue';
 
 const PENDING_KEY = 'pending-jobs';
 const PLACED_KEY = 'placed-jobs';
 /** How many placed job ids to remember, so a result delivered twice is placed once. */
 const PLACED_MEMORY = 100;
+/**
+ * How long the relay keeps a result: its default JOB_TTL_HOURS from the job's end, and a job ends
+ * within the provider timeout of its start. A job of another file older than this is gone there.
+ */
+const RESULT_KEPT_MS = (24 * 60 + 15) * 60_000;
 
-async function list<T>(figma: FigmaApi, key: string): Promise<T[]> {
-  const stored: unknown = await figma.clientStorage.getAsync(key);
+/** A job as clientStorage keeps it: with the file it was started in, whose layers it refers to. */
+interface StoredJob extends PendingJob {
+  fileId: string;
+}
+
+/** Which node a job's image became, in which file. */
+type PlacedJob = [fileId: string, jobId: string, nodeId: string];
+
+function list<T>(stored: unknown): T[] {
   return Array.isArray(stored) ? (stored as T[]) : [];
 }
 
-export function loadPendingJobs(figma: FigmaApi): Promise<PendingJob[]> {
-  return list<PendingJob>(figma, PENDING_KEY);
+/** The scheme and host of a URL, without the URL API (the sandbox has none). */
+function originOf(url: string): string | undefined {
+  return /^[a-z][a-z\d+.-]*:\/\/[^/?#]+/i.exec(url.trim())?.[0].toLowerCase();
 }
 
-export async function addPendingJob(figma: FigmaApi, job: PendingJob): Promise<void> {
-  const jobs = (await loadPendingJobs(figma)).filter((pending) => pending.jobId !== job.jobId);
-  await figma.clientStorage.setAsync(PENDING_KEY, [...jobs, job]);
+/**
+ * An earlier version stored a job only once the relay had answered, without a key, a token or a
+ * file. It was polled with the token in Settings: that token stays its token only while Settings
+ * still point at its relay. The first file opened takes it, as before, but places it beside rather
+ * than into a layer: the layer id it names may be another file's.
+ */
+function upgraded(job: Partial<StoredJob> & PendingJob, fileId: string, settings: Settings): StoredJob {
+  const sameRelay = originOf(job.relayUrl) !== undefined && originOf(job.relayUrl) === originOf(settings.relayUrl);
+  return {
+    ...job,
+    idempotencyKey: typeof job.idempotencyKey === 'string' ? job.idempotencyKey : (job.jobId ?? ''),
+    accessToken: typeof job.accessToken === 'string' ? job.accessToken : sameRelay ? settings.accessToken : '',
+    ...(typeof job.fileId === 'string' ? { fileId: job.fileId } : { fileId, placement: { kind: 'beside' } }),
+  };
 }
 
-export async function removePendingJob(figma: FigmaApi, jobId: string): Promise<void> {
-  const jobs = await loadPendingJobs(figma);
-  await figma.clientStorage.setAsync(PENDING_KEY, jobs.filter((job) => job.jobId !== jobId));
+function isExpired(job: StoredJob, now: number): boolean {
+  return now - Date.parse(job.submittedAt) > RESULT_KEPT_MS;
 }
 
-/** The node a job's image was already placed as, if it was. */
-export async function placedNodeId(figma: FigmaApi, jobId: string): Promise<string | undefined> {
-  return (await list<[string, string]>(figma, PLACED_KEY)).find(([id]) => id === jobId)?.[1];
+function withoutFile({ fileId: _fileId, ...job }: StoredJob): PendingJob {
+  return job;
 }
 
-export async function markJobPlaced(figma: FigmaApi, jobId: string, nodeId: string): Promise<void> {
-  const placed = (await list<[string, string]>(figma, PLACED_KEY)).filter(([id]) => id !== jobId);
-  await figma.clientStorage.setAsync(PLACED_KEY, [[jobId, nodeId], ...placed].slice(0, PLACED_MEMORY));
-  await removePendingJob(figma, jobId);
+/**
+ * The jobs to resume when the plugin opens in this file, and how many wait in other files (to be
+ * resumed when those are opened). Other files' jobs whose results the relay has deleted by now are
+ * dropped; this file's are resumed, and the relay's answer tells the designer what became of them.
+ */
+export async function openPendingJobs(store: StoredValues, fileId: string, settings: Settings, now = Date.now()): Promise<{ jobs: PendingJob[]; elsewhere: number }> {
+  const jobs = await store.update(PENDING_KEY, (stored) =>
+    list<PendingJob>(stored)
+      .map((job) => upgraded(job, fileId, settings))
+      .filter((job) => job.idempotencyKey !== '' && (job.fileId === fileId || !isExpired(job, now))),
+  );
+  const own = jobs.filter((job) => job.fileId === fileId);
+  return { jobs: own.map(withoutFile), elsewhere: jobs.length - own.length };
+}
+
+function updatePending(store: StoredValues, change: (jobs: StoredJob[]) => StoredJob[]): Promise<unknown> {
+  return store.update(PENDING_KEY, (stored) => change(list<StoredJob>(stored)));
+}
+
+/** Keeps a job of this file before anything is sent for it (replacing one with the same key). */
+export function recordPendingJob(store: StoredValues, fileId: string, job: PendingJob): Promise<unknown> {
+  return updatePending(store, (jobs) => [...jobs.filter((pending) => pending.idempotencyKey !== job.idempotencyKey), { ...job, fileId }]);
+}
+
+/** Adds the relay's id to a recorded job, once the relay has answered its submit. */
+export function confirmPendingJob(store: StoredValues, idempotencyKey: string, jobId: string): Promise<unknown> {
+  return updatePending(store, (jobs) => jobs.map((job) => (job.idempotencyKey === idempotencyKey ? { ...job, jobId } : job)));
+}
+
+export function removePendingJob(store: StoredValues, idempotencyKey: string): Promise<unknown> {
+  return updatePending(store, (jobs) => jobs.filter((job) => job.idempotencyKey !== idempotencyKey));
+}
+
+/** Stops resuming the job whose image was placed. */
+export function removePlacedJob(store: StoredValues, jobId: string): Promise<unknown> {
+  return updatePending(store, (jobs) => jobs.filter((job) => job.jobId !== jobId));
+}
+
+/**
+ * The node of this file a job's image was already placed as, if it was. The placed memory is
+ * written before the pending entry is removed, so a plugin closed between the two leaves a job
+ * that is both. Entries from before files had ids (pairs) match nothing: their node may be another file's.
+ */
+export async function placedNodeId(store: StoredValues, fileId: string, jobId: string): Promise<string | undefined> {
+  return list<PlacedJob>(await store.read(PLACED_KEY)).find(([file, id]) => file === fileId && id === jobId)?.[2];
+}
+
+export async function markJobPlaced(store: StoredValues, fileId: string, jobId: string, nodeId: string): Promise<void> {
+  await store.update(PLACED_KEY, (stored) => {
+    const others = list<PlacedJob>(stored).filter((entry) => entry.length === 3 && entry[1] !== jobId);
+    return [[fileId, jobId, nodeId], ...others].slice(0, PLACED_MEMORY);
+  });
+  await removePlacedJob(store, jobId);
 }

@@ -1,24 +1,24 @@
 import type { SavedPrompt } from '../shared/protocol';
-import type { FigmaApi } from './figma-api';
+import type { StoredValues } from './storage-queue';
 
 const SAVED_PROMPTS_KEY = 'saved-prompts';
 const MAX_SAVED_PROMPTS = 30;
 
-export async function loadSavedPrompts(figma: FigmaApi): Promise<SavedPrompt[]> {
-  const stored: unknown = await figma.clientStorage.getAsync(SAVED_PROMPTS_KEY);
+function promptsOf(stored: unknown): SavedPrompt[] {
   return Array.isArray(stored) ? (stored as SavedPrompt[]) : [];
 }
 
-/** Saves a prompt at the top of the list; saving an existing prompt again moves it up instead of repeating it. */
-export async function savePrompt(figma: FigmaApi, prompt: string, id: string): Promise<SavedPrompt[]> {
-  const others = (await loadSavedPrompts(figma)).filter((saved) => saved.prompt !== prompt);
-  const prompts = [{ id, prompt }, ...others].slice(0, MAX_SAVED_PROMPTS);
-  await figma.clientStorage.setAsync(SAVED_PROMPTS_KEY, prompts);
-  return prompts;
+export async function loadSavedPrompts(store: StoredValues): Promise<SavedPrompt[]> {
+  return promptsOf(await store.read(SAVED_PROMPTS_KEY));
 }
 
-export async function deletePrompt(figma: FigmaApi, id: string): Promise<SavedPrompt[]> {
-  const prompts = (await loadSavedPrompts(figma)).filter((saved) => saved.id !== id);
-  await figma.clientStorage.setAsync(SAVED_PROMPTS_KEY, prompts);
-  return prompts;
+/** Saves a prompt at the top of the list; saving an existing prompt again moves it up instead of repeating it. */
+export function savePrompt(store: StoredValues, prompt: string, id: string): Promise<SavedPrompt[]> {
+  return store.update(SAVED_PROMPTS_KEY, (stored) =>
+    [{ id, prompt }, ...promptsOf(stored).filter((saved) => saved.prompt !== prompt)].slice(0, MAX_SAVED_PROMPTS),
+  );
+}
+
+export function deletePrompt(store: StoredValues, id: string): Promise<SavedPrompt[]> {
+  return store.update(SAVED_PROMPTS_KEY, (stored) => promptsOf(stored).filter((saved) => saved.id !== id));
 }

@@ -1,6 +1,6 @@
 import type { Settings } from '../shared/protocol';
 import { DEFAULT_SIZE, isImageSize } from '../shared/sizes';
-import type { FigmaApi } from './figma-api';
+import type { StoredValues } from './storage-queue';
 
 export const SETTINGS_KEY = 'settings';
 export const MAX_VARIANTS = 8;
@@ -39,10 +39,10 @@ export function mergeSettings(stored: unknown): Settings {
   };
 }
 
-export async function loadSettings(figma: FigmaApi): Promise<Settings> {
-  return mergeSettings(await figma.clientStorage.getAsync(SETTINGS_KEY));
+export async function loadSettings(store: StoredValues): Promise<Settings> {
+  return mergeSettings(await store.read(SETTINGS_KEY));
 }
 
-export async function saveSettings(figma: FigmaApi, settings: Settings): Promise<void> {
-  await figma.clientStorage.setAsync(SETTINGS_KEY, mergeSettings(settings));
+export function saveSettings(store: StoredValues, settings: Settings): Promise<void> {
+  return store.write(SETTINGS_KEY, mergeSettings(settings));
 }

@@ -47,10 +47,18 @@ export interface HistoryEntry {
   thumbnail?: Uint8Array;
 }
 
-/** A job the relay is working on; kept in clientStorage until its image is placed, so closing the plugin loses nothing. */
+/**
+ * A job the plugin asked a relay for: kept in clientStorage from before its upload until its image
+ * is placed, so closing the plugin loses nothing. Never in the file: it holds the access token.
+ */
 export interface PendingJob {
-  jobId: string;
+  /** Sent with every submit of this job: the relay answers a repeat with the job it already has. */
+  idempotencyKey: string;
+  /** The relay's id for the job, once it answered the submit; without one the job may never have reached it. */
+  jobId?: string;
+  /** The relay the job was sent to and the token made for it: the job is asked for there, with that token, and nowhere else. */
   relayUrl: string;
+  accessToken: string;
   generation: GenerationRecord;
   placement: Placement;
   referenceNames: string[];
@@ -75,7 +83,10 @@ export interface InitState {
   launch: Launch;
   history: HistoryEntry[];
   savedPrompts: SavedPrompt[];
+  /** This file's jobs: each is resumed and placed only in the file it was started in. */
   pendingJobs: PendingJob[];
+  /** How many jobs of other files wait, to be resumed when their file is opened. */
+  waitingElsewhere: number;
   /** What went wrong while opening (the panel opens all the same), in words that say what to do. */
   problem?: string;
 }
@@ -87,6 +98,8 @@ export type PluginMessage =
   | { type: 'thumbnail'; nodeId: string; bytes: Uint8Array }
   | { type: 'reference'; requestId: string; index: number; total: number; nodeId: string; name: string; bytes: Uint8Array }
   | { type: 'references-failed'; requestId: string; message: string }
+  /** Answers record-job once the job is in clientStorage, or says why it could not be stored. */
+  | { type: 'job-recorded'; requestId: string; problem?: string }
   | { type: 'result-placed'; requestId: string; nodeId: string; width: number; height: number }
   /** Hands the image back: the UI gave its bytes away with place-result, and keeps them only for a result Figma could not place. */
   | { type: 'result-failed'; requestId: string; message: string; bytes: Uint8Array }
@@ -107,13 +120,17 @@ export interface PlaceOptions {
 /** Messages from the UI to the sandbox. */
 export type UiMessage =
   | { type: 'ready' }
-  /** With the relay's limits, the export stops at the first layer that shows the selection is too large. */
-  | { type: 'export-references'; requestId: string; limits?: ReferenceLimits }
+  /**
+   * Exports the selection, or the given layers (a resumed job's sources) when `nodeIds` is set. With
+   * the relay's limits, the export stops at the first layer that shows the selection is too large.
+   */
+  | { type: 'export-references'; requestId: string; limits?: ReferenceLimits; nodeIds?: string[] }
   | ({ type: 'place-result'; requestId: string; bytes: Uint8Array } & PlaceOptions)
   | { type: 'arrange-batch'; batchId: string }
   | { type: 'save-settings'; settings: Settings }
-  | { type: 'job-submitted'; job: PendingJob }
-  | { type: 'job-settled'; jobId: string }
+  | { type: 'record-job'; requestId: string; job: PendingJob }
+  | { type: 'job-started'; idempotencyKey: string; jobId: string }
+  | { type: 'job-settled'; idempotencyKey: string }
   | { type: 'save-prompt'; prompt: string }
   | { type: 'delete-prompt'; id: string }
   | { type: 'notify'; message: string; error?: boolean }

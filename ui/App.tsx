@@ -1,5 +1,4 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { buildEditForm } from '../shared/edit-form';
 import type { GenerationRecord, HistoryEntry, InitState, PendingJob, Placement, SelectionItem, Settings } from '../shared/protocol';
 import { IMAGE_SIZES, type ImageSize, isImageSize, sizeLabel } from '../shared/sizes';
 import { HistoryPanel } from './components/HistoryPanel';
@@ -9,12 +8,13 @@ import { SelectionPreview } from './components/SelectionPreview';
 import { SettingsPanel } from './components/SettingsPanel';
 import { createLimiter } from '../shared/concurrency';
 import { expectedSeconds, formatDuration } from './expected-time';
-import { type JobRequest, relayJobClient } from './job-client';
+import { jobRequestFor, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
 import { quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditSelectionProblem } from './quick-edit';
 import { openedWith, type OpenedWith, panelChoices, pickSize, pickVariants } from './panel-choices';
 import { fetchRelayHealth, type RelayHealth } from './relay-client';
 import { maxLayers, requestProblem } from './request-check';
+import { resumedSpec } from './resumed-job';
 import { exportReferences, figmaSandbox, newRequestId } from './sandbox-requests';
 import { isSettled, PlacementError, runVariant, type VariantSpec, type VariantState } from './variant-run';
 
@@ -40,6 +40,13 @@ function imageUrl(bytes: Uint8Array): string {
     imageUrls.set(bytes, url);
   }
   return url;
+}
+
+/** Jobs are resumed only in the file they were started in; the panel says how many wait elsewhere. */
+function waitingElsewhereText(count: number): string {
+  return count === 1
+    ? '1 result waits in another file: it lands there when you open that file and run Reimage.'
+    : `${count} results wait in other files: each lands in its own file when you open it and run Reimage.`;
 }
 
 function panelIsSmall(): boolean {
@@ -178,14 +185,14 @@ export function App() {
     if (launch?.command === 'quick-edit') endQuickEdit(quickEditEnding(finalState));
   }
 
-  function schedule(row: Row, accessToken: string) {
+  /** Runs a row's job at the relay the job belongs to, with the token kept with it. */
+  function schedule(row: Row) {
     unsettled.current.set(row.batchId, (unsettled.current.get(row.batchId) ?? 0) + 1);
-    const connection = { relayUrl: row.spec.relayUrl, accessToken };
     void limiter.current(async () => {
       if (row.controller.signal.aborted) return updateRow(row.key, { state: { phase: 'cancelled' } });
       updateRow(row.key, { startedAt: Date.now() });
       const spec = { ...row.spec, startedAt: Date.now() };
-      const final = await runVariant(relayJobClient(connection), figmaSandbox, spec, row.controller.signal, (next) =>
+      const final = await runVariant(relayJobClient(spec.relay), figmaSandbox, spec, row.controller.signal, (next) =>
         updateRow(row.key, { state: next }),
       );
       batchSettled(row.batchId, final);
@@ -195,29 +202,21 @@ export function App() {
   /** Waits again for a job submitted before the plugin was closed, and places its image once. */
   function resume(job: PendingJob, init: InitState) {
     const batchId = newRequestId();
-    const startedAt = Date.parse(job.submittedAt) || Date.now();
+    const spec = resumedSpec(job, figmaSandbox, () => (panelIsSmall() ? `Reimage: “${job.generation.prompt.slice(0, 40)}” is on the canvas` : undefined));
     const row: Row = {
       key: `${batchId}:0`,
       batchId,
       label: `Resumed: ${job.generation.prompt.slice(0, 40)}`,
       state: { phase: 'queued' },
-      startedAt,
+      startedAt: spec.startedAt,
       expectedSeconds: expectedSeconds(init.history, job.generation.size),
       controller: new AbortController(),
       attempt: 0,
       retryable: false,
-      spec: {
-        job: { resumeId: job.jobId },
-        generation: job.generation,
-        placement: job.placement,
-        referenceNames: job.referenceNames,
-        relayUrl: job.relayUrl,
-        startedAt,
-        notifyOnPlace: () => (panelIsSmall() ? `Reimage: “${job.generation.prompt.slice(0, 40)}” is on the canvas` : undefined),
-      },
+      spec,
     };
     setRows((current) => [...current, row]);
-    schedule(row, init.settings.accessToken);
+    schedule(row);
   }
 
   async function generate(promptText = prompt.trim(), size: ImageSize = choices.size, count = variants) {
@@ -232,7 +231,7 @@ export function App() {
     if (mode === 'edit') {
       setExporting(true);
       try {
-        references = await exportReferences(relayLimits);
+        references = await exportReferences({ limits: relayLimits });
       } catch (error) {
         return reportProblem((error as Error).message);
       } finally {
@@ -241,17 +240,8 @@ export function App() {
     }
     const generation: GenerationRecord = { prompt: promptText, size, sourceNodeIds: references.map((r) => r.nodeId), createdAt };
     const placement: Placement = replacing ? { kind: 'replace', nodeId: items[0].id } : { kind: 'beside' };
-    const request: JobRequest =
-      mode === 'edit'
-        ? {
-            kind: 'edit',
-            form: buildEditForm({
-              prompt: promptText,
-              size,
-              images: references.map((reference, i) => ({ filename: `reference-${i + 1}.png`, bytes: reference.bytes })),
-            }),
-          }
-        : { kind: 'generate', prompt: promptText, size };
+    const request = jobRequestFor(generation, references);
+    const relay = { relayUrl: settings.relayUrl, accessToken: settings.accessToken };
     const newRows: Row[] = Array.from({ length: count }, (_, index) => ({
       key: `${batchId}:${index}`,
       batchId,
@@ -263,18 +253,19 @@ export function App() {
       attempt: 0,
       retryable: true,
       spec: {
-        job: { request, idempotencyKey: `${batchId}-${index}-0` },
+        job: { kind: 'new', request },
+        idempotencyKey: `${batchId}-${index}-0`,
         generation: count > 1 ? { ...generation, variant: { number: index + 1, of: count } } : generation,
         placement,
         batch: { id: batchId, index },
         referenceNames: references.map((r) => r.name),
-        relayUrl: settings.relayUrl,
+        relay,
         startedAt: Date.now(),
         notifyOnPlace: () => (panelIsSmall() ? `Reimage: “${promptText.slice(0, 40)}” is on the canvas` : undefined),
       },
     }));
     setRows((current) => [...current.filter((row) => !isSettled(row.state) || row.state.phase === 'failed'), ...newRows]);
-    newRows.forEach((row) => schedule(row, settings.accessToken));
+    newRows.forEach((row) => schedule(row));
   }
 
   function cancelRow(key: string) {
@@ -283,17 +274,22 @@ export function App() {
 
   function retryRow(key: string) {
     const row = rows.find((candidate) => candidate.key === key);
-    if (!row || !('request' in row.spec.job)) return;
+    if (row?.spec.job.kind !== 'new') return;
     const attempt = row.attempt + 1;
     const retried: Row = {
       ...row,
       attempt,
       state: { phase: 'queued' },
       controller: new AbortController(),
-      spec: { ...row.spec, job: { request: row.spec.job.request, idempotencyKey: `${row.batchId}-${row.spec.batch?.index ?? 0}-${attempt}` } },
+      // A new job, for the relay in Settings now (fixed, perhaps, after the failure) with its own token.
+      spec: {
+        ...row.spec,
+        idempotencyKey: `${row.batchId}-${row.spec.batch?.index ?? 0}-${attempt}`,
+        relay: { relayUrl: settings!.relayUrl, accessToken: settings!.accessToken },
+      },
     };
     setRows((current) => current.map((candidate) => (candidate.key === key ? retried : candidate)));
-    schedule(retried, settings!.accessToken);
+    schedule(retried);
   }
 
   async function placeUnplaced(key: string) {
@@ -412,6 +408,12 @@ export function App() {
       {problem && (
         <p class="error" role="alert">
           {problem}
+        </p>
+      )}
+
+      {state.waitingElsewhere > 0 && (
+        <p class="hint" role="note">
+          {waitingElsewhereText(state.waitingElsewhere)}
         </p>
       )}
 

@@ -1,9 +1,19 @@
+import { buildEditForm } from '../shared/edit-form';
+import type { GenerationRecord } from '../shared/protocol';
 import type { ImageSize } from '../shared/sizes';
 import { readBody } from './read-body';
 import { callRelay, isAbort, RelayBlockedError, type RelayConnection, RelayError, relayErrorOf } from './relay-client';
 import { retryDelayMs } from './retry-delay';
 
 export type JobRequest = { kind: 'edit'; form: FormData } | { kind: 'generate'; prompt: string; size: ImageSize };
+
+/** What the relay is sent for a generation: its prompt with the references as an edit, or the prompt alone. */
+export function jobRequestFor(generation: GenerationRecord, references: readonly { bytes: Uint8Array }[]): JobRequest {
+  const { prompt, size } = generation;
+  if (references.length === 0) return { kind: 'generate', prompt, size };
+  const images = references.map((reference, i) => ({ filename: `reference-${i + 1}.png`, bytes: reference.bytes }));
+  return { kind: 'edit', form: buildEditForm({ prompt, size, images }) };
+}
 
 export interface JobResult {
   bytes: Uint8Array;
@@ -20,6 +30,8 @@ export interface WaitOptions {
 /** The relay's job API as the generation flow needs it; tests can pass another implementation. */
 export interface JobClient {
   submit(request: JobRequest, idempotencyKey: string, signal?: AbortSignal): Promise<{ id: string }>;
+  /** The job this token submitted with this key, if the relay has it; nothing is started either way. */
+  find(idempotencyKey: string, options: WaitOptions): Promise<{ id: string } | undefined>;
   wait(id: string, options: WaitOptions): Promise<JobResult>;
   cancel(id: string): Promise<void>;
 }
@@ -66,15 +78,19 @@ export function relayJobClient(connection: RelayConnection, timing: PollTiming =
   const expired = () =>
     new RelayError('The relay no longer has this image: it keeps results for a day, and this one is gone. Generate it again.');
 
-  /** One call that may fail for a passing reason (network, proxy, restart): those become TransientFailure. */
-  async function attempt(path: string, signal?: AbortSignal): Promise<Response> {
-    let response: Response;
+  /** A call whose network failure (a proxy, a restart) is passing: it becomes a TransientFailure. */
+  async function call(path: string, init: RequestInit): Promise<Response> {
     try {
-      response = await callRelay(connection, path, { signal });
+      return await callRelay(connection, path, init);
     } catch (error) {
       if (isAbort(error) || !(error instanceof RelayError) || error instanceof RelayBlockedError) throw error;
       throw new TransientFailure(error.message);
     }
+  }
+
+  /** One job API call that may fail for a passing reason: those become TransientFailure. */
+  async function attempt(path: string, signal?: AbortSignal): Promise<Response> {
+    const response = await call(path, { signal });
     if (response.status === 404) throw expired();
     if (isTransient(response.status)) throw new TransientFailure(`The relay answered HTTP ${response.status}.`);
     if (!response.ok) throw await relayErrorOf(response, relayUrl);
@@ -98,9 +114,17 @@ export function relayJobClient(connection: RelayConnection, timing: PollTiming =
     }
   }
 
+  async function jobIdOf(response: Response): Promise<string> {
+    const job = (await response.json()) as { id?: unknown };
+    if (typeof job.id !== 'string') throw new RelayError('The relay answered without a job id. Try again; if it keeps happening, tell your admin.');
+    return job.id;
+  }
+
+  const jobHeaders = (idempotencyKey: string) => ({ Prefer: 'respond-async', 'Idempotency-Key': idempotencyKey });
+
   return {
     async submit(request, idempotencyKey, signal) {
-      const headers: Record<string, string> = { Prefer: 'respond-async', 'Idempotency-Key': idempotencyKey };
+      const headers: Record<string, string> = jobHeaders(idempotencyKey);
       const init: RequestInit =
         request.kind === 'edit'
           ? { method: 'POST', body: request.form, headers, signal }
@@ -118,9 +142,23 @@ export function relayJobClient(connection: RelayConnection, timing: PollTiming =
         }
         throw await relayErrorOf(response, relayUrl);
       }
-      const job = (await response.json()) as { id?: unknown };
-      if (typeof job.id !== 'string') throw new RelayError('The relay answered without a job id. Try again; if it keeps happening, tell your admin.');
-      return { id: job.id };
+      return { id: await jobIdOf(response) };
+    },
+
+    /**
+     * The relay answers a submit whose Idempotency-Key it knows from the key alone, without reading
+     * the body. Asked with the key and an empty body, it answers 202 with the job it has, or, when
+     * it has none, reads the body, finds no prompt and refuses it (400): nothing starts.
+     */
+    find(idempotencyKey, options) {
+      return persist(async () => {
+        const init = { method: 'POST', body: '{}', headers: { ...jobHeaders(idempotencyKey), 'Content-Type': 'application/json' }, signal: options.signal };
+        const response = await call('v1/images/generations', init);
+        if (response.status === 202) return { id: await jobIdOf(response) };
+        if (response.status === 400) return undefined;
+        if (isTransient(response.status)) throw new TransientFailure(`The relay answered HTTP ${response.status}.`);
+        throw await relayErrorOf(response, relayUrl);
+      }, options);
     },
 
     async wait(id, options) {

@@ -1,4 +1,4 @@
-import type { PlaceOptions, PluginMessage } from '../shared/protocol';
+import type { PendingJob, PlaceOptions, PluginMessage } from '../shared/protocol';
 import type { ReferenceLimits } from '../shared/request-limits';
 import { onPluginMessage, postToPlugin, waitForPluginMessage } from './plugin-channel';
 import { PlacementError, type Sandbox } from './variant-run';
@@ -16,10 +16,11 @@ export function newRequestId(): string {
 }
 
 /**
- * Asks the sandbox to export the selection; resolves once every reference (one per message) arrived.
- * With the relay's limits, the sandbox stops at the first layer that shows the selection is too large.
+ * Asks the sandbox to export the selection, or these layers; resolves once every reference (one per
+ * message) arrived. With the relay's limits, the sandbox stops at the first layer that shows the
+ * selection is too large.
  */
-export function exportReferences(limits?: ReferenceLimits): Promise<Reference[]> {
+export function exportReferences({ limits, nodeIds }: { limits?: ReferenceLimits; nodeIds?: string[] } = {}): Promise<Reference[]> {
   const requestId = newRequestId();
   return new Promise((resolve, reject) => {
     const references: Reference[] = [];
@@ -36,7 +37,7 @@ export function exportReferences(limits?: ReferenceLimits): Promise<Reference[]>
         }
       }
     });
-    postToPlugin({ type: 'export-references', requestId, limits });
+    postToPlugin({ type: 'export-references', requestId, limits, nodeIds });
   });
 }
 
@@ -55,8 +56,19 @@ async function placeInFigma(bytes: Uint8Array, options: PlaceOptions) {
   return { nodeId: message.nodeId, width: message.width, height: message.height };
 }
 
+/** Resolves once the sandbox has the job in clientStorage. */
+async function recordJob(job: PendingJob): Promise<void> {
+  const requestId = newRequestId();
+  const reply = waitForPluginMessage((message) => (message.type === 'job-recorded' && message.requestId === requestId ? message : undefined));
+  postToPlugin({ type: 'record-job', requestId, job });
+  const { problem } = await reply;
+  if (problem) throw new SandboxError(problem);
+}
+
 export const figmaSandbox: Sandbox = {
   place: placeInFigma,
-  jobSubmitted: (job) => postToPlugin({ type: 'job-submitted', job }),
-  jobSettled: (jobId) => postToPlugin({ type: 'job-settled', jobId }),
+  recordJob,
+  jobStarted: (idempotencyKey, jobId) => postToPlugin({ type: 'job-started', idempotencyKey, jobId }),
+  jobSettled: (idempotencyKey) => postToPlugin({ type: 'job-settled', idempotencyKey }),
+  exportLayers: (nodeIds) => exportReferences({ nodeIds }),
 };

@@ -1,5 +1,6 @@
 import type { GenerationRecord, PendingJob, Placement, PlaceOptions } from '../shared/protocol';
 import type { JobClient, JobRequest } from './job-client';
+import type { RelayConnection } from './relay-client';
 
 export type VariantState =
   | { phase: 'queued' }
@@ -24,18 +25,35 @@ export class PlacementError extends Error {
 export interface Sandbox {
   /** Places the image and takes its bytes: the caller must not use them again. Rejects with a PlacementError when Figma cannot. */
   place(bytes: Uint8Array, options: PlaceOptions): Promise<{ nodeId: string; width: number; height: number }>;
-  jobSubmitted(job: PendingJob): void;
-  jobSettled(jobId: string): void;
+  /** Keeps the job in clientStorage; resolves once it is stored, rejects saying what to do when Figma could not store it. */
+  recordJob(job: PendingJob): Promise<void>;
+  jobStarted(idempotencyKey: string, jobId: string): void;
+  jobSettled(idempotencyKey: string): void;
+  /** Exports these layers again as references; rejects when one of them is gone. */
+  exportLayers(nodeIds: string[]): Promise<{ name: string; bytes: Uint8Array }[]>;
 }
 
+export type VariantJob =
+  /** A new image: recorded, then submitted. */
+  | { kind: 'new'; request: JobRequest }
+  /** Found pending when the plugin opened, with the id the relay gave it: waited for again. */
+  | { kind: 'started'; id: string }
+  /**
+   * Found pending when the plugin opened without an id: the plugin closed during its upload or
+   * before the relay's answer. `rebuild` makes its request again, in case the relay never had it.
+   */
+  | { kind: 'recorded'; rebuild: () => Promise<JobRequest> };
+
 export interface VariantSpec {
-  /** A new job to submit, or the id of one submitted earlier (resumed after the plugin reopened). */
-  job: { request: JobRequest; idempotencyKey: string } | { resumeId: string };
+  job: VariantJob;
+  /** Sent with each submit of this image, so the relay makes it once however often it is asked. */
+  idempotencyKey: string;
   generation: GenerationRecord;
   placement: Placement;
   batch?: { id: string; index: number };
   referenceNames: string[];
-  relayUrl: string;
+  /** The relay this image goes to and the token made for it, kept with the job. */
+  relay: RelayConnection;
   startedAt: number;
   /** The notification to show when the result lands, decided then (the panel may have been minimised meanwhile). */
   notifyOnPlace: () => string | undefined;
@@ -50,9 +68,37 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function pendingJobOf(spec: VariantSpec): PendingJob {
+  return {
+    idempotencyKey: spec.idempotencyKey,
+    relayUrl: spec.relay.relayUrl,
+    accessToken: spec.relay.accessToken,
+    generation: spec.generation,
+    placement: spec.placement,
+    referenceNames: spec.referenceNames,
+    submittedAt: new Date(spec.startedAt).toISOString(),
+  };
+}
+
 /**
- * One image from submit to canvas: submit a relay job (remembered by the sandbox so closing the
- * plugin loses nothing), wait for it however long it takes, place it. Resolves with the final state.
+ * A recorded job that the relay never confirmed. The request body itself is not stored (an edit's
+ * references come to 64 MB; clientStorage holds 5 MB for everything), so first the relay is asked
+ * by the key: if the upload arrived, it has the job and answers with it, at no cost. If it has none,
+ * nothing was made or paid (the relay starts nothing from a cut upload), and the request is rebuilt
+ * and submitted with the same key; when it cannot be rebuilt, `rebuild` says so plainly.
+ */
+async function resubmit(jobs: JobClient, job: Extract<VariantJob, { kind: 'recorded' }>, idempotencyKey: string, signal: AbortSignal): Promise<string> {
+  const known = await jobs.find(idempotencyKey, { signal });
+  if (known) return known.id;
+  return (await jobs.submit(await job.rebuild(), idempotencyKey, signal)).id;
+}
+
+/** How long a cancelled upload may take to tell whether the relay started the job anyway. */
+const CANCEL_LOOKUP_MS = 10_000;
+
+/**
+ * One image from submit to canvas: record the job (so closing the plugin loses nothing, even
+ * mid-upload), submit it, wait for it however long it takes, place it. Resolves with the final state.
  */
 export async function runVariant(
   jobs: JobClient,
@@ -62,27 +108,31 @@ export async function runVariant(
   update: (state: VariantState) => void,
 ): Promise<VariantState> {
   const now = spec.now ?? Date.now;
+  const { job, idempotencyKey: key } = spec;
   let jobId: string | undefined;
+  /** Whether clientStorage holds this job: from then on it is removed once it settles. */
+  let recorded = job.kind !== 'new';
   const finish = (state: VariantState) => {
     update(state);
     return state;
   };
   try {
-    if ('resumeId' in spec.job) {
-      jobId = spec.job.resumeId;
+    let id: string;
+    if (job.kind === 'started') {
+      id = job.id;
     } else {
       update({ phase: 'submitting' });
-      jobId = (await jobs.submit(spec.job.request, spec.job.idempotencyKey, signal)).id;
-      sandbox.jobSubmitted({
-        jobId,
-        relayUrl: spec.relayUrl,
-        generation: spec.generation,
-        placement: spec.placement,
-        referenceNames: spec.referenceNames,
-        submittedAt: new Date(spec.startedAt).toISOString(),
-      });
+      if (job.kind === 'new') {
+        // Before the upload: the provider may be paid as soon as the body is in, whatever happens to the panel.
+        await sandbox.recordJob(pendingJobOf(spec));
+        recorded = true;
+        id = (await jobs.submit(job.request, key, signal)).id;
+      } else {
+        id = await resubmit(jobs, job, key, signal);
+      }
+      sandbox.jobStarted(key, id);
     }
-    const id = jobId;
+    jobId = id;
     update({ phase: 'running', jobId: id });
     const result = await jobs.wait(id, { signal, onRetry: (retryMessage) => update({ phase: 'running', jobId: id, retryMessage }) });
     update({ phase: 'placing', jobId: id });
@@ -108,13 +158,13 @@ export async function runVariant(
     }
   } catch (error) {
     if (signal.aborted) {
-      if (jobId) {
-        await jobs.cancel(jobId).catch(() => undefined);
-        sandbox.jobSettled(jobId);
-      }
+      // Cancelled during its upload, the relay may have started the job all the same: ask it by the key.
+      const started = jobId ?? (recorded ? (await jobs.find(key, { signal: AbortSignal.timeout(CANCEL_LOOKUP_MS) }).catch(() => undefined))?.id : undefined);
+      if (started) await jobs.cancel(started).catch(() => undefined);
+      if (recorded) sandbox.jobSettled(key);
       return finish({ phase: 'cancelled' });
     }
-    if (jobId) sandbox.jobSettled(jobId);
+    if (recorded) sandbox.jobSettled(key);
     return finish({ phase: 'failed', message: messageOf(error) });
   }
 }

@@ -1,6 +1,6 @@
 import type { FigmaApi } from '../../plugin/figma-api';
 import { decodePngRgba, type Rgba } from '../../shared/png-rgba';
-import { clientStorageOver } from './client-storage';
+import { clientStorageOver, seededLatency, type StorageLatency } from './client-storage';
 import { acceptedImageSize } from './image-check';
 import { FakeDocument, FakePage } from './document';
 import { UndoHistory } from './undo';
@@ -27,7 +27,8 @@ import { FakeParameters } from './quick-actions';
  * and for the emulator page in a browser (so it uses no Node-only API): exports are real PNGs of
  * the nodes' paints that honour the export constraint, createImage checks the bytes as Figma does
  * (rejecting non-images, cut-off files and images over 4096 px) and decodes them only when their
- * pixels are drawn, clientStorage keeps structured copies within 5 MB.
+ * pixels are drawn, clientStorage keeps structured copies within 5 MB and takes a few to tens of
+ * milliseconds a call.
  *
  * One FakeFigma is one open file: a document with its pages and its own plugin data, whose node
  * ids are unique within it and repeat in another file. Two instances over one clientStorage map
@@ -112,6 +113,8 @@ export interface FakeFigmaOptions {
   pages?: string[];
   /** Where the document's own plugin data lives (the emulator keeps it across reloads). */
   rootPluginData?: Map<string, unknown>;
+  /** How long each clientStorage call takes; by default a fixed seed's sequence of a few to tens of milliseconds. */
+  storageLatency?: StorageLatency;
 }
 
 export class FakeFigma implements FigmaApi {
@@ -147,7 +150,7 @@ export class FakeFigma implements FigmaApi {
     readonly storage: Map<string, unknown> = new Map(),
     private readonly options: FakeFigmaOptions = {},
   ) {
-    this.clientStorage = clientStorageOver(storage);
+    this.clientStorage = clientStorageOver(storage, options.storageLatency ?? seededLatency(1));
     this.file = new FakeFile(options.pluginId ?? PLUGIN_ID, this.imagePixels, (options.documentAccess ?? 'dynamic-page') === 'dynamic-page');
     this.document = new FakeDocument(this.file, 'Untitled', options.rootPluginData);
     for (const name of options.pages ?? ['Page 1']) this.addPage(name);

@@ -33,7 +33,8 @@ describe('results land near their sources, named apart', { timeout: 90_000 }, ()
 
     const all = await layers(page);
     const banner = all.find((layer) => layer.name === 'Hero banner')!;
-    const results = all.filter((layer) => layer.name.startsWith(PROMPT));
+    // In reading order: the layers list follows the order the variants happened to finish in.
+    const results = all.filter((layer) => layer.name.startsWith(PROMPT)).sort((a, b) => a.y - b.y || a.x - b.x);
     const { width, height } = mappedSize('2048x1152');
     expect(results.map((r) => [r.name, r.x, r.y, r.width, r.height])).toEqual([
       // The first row: right of the banner, top-aligned.

@@ -77,14 +77,40 @@ describe('designer workflow in the sandbox', () => {
     expect([node.x, node.y]).toEqual([400, 350]);
   });
 
-  it('keeps a submitted job until its image is placed, and places a job delivered twice only once', async () => {
+  const pendingJob = (overrides: Partial<PendingJob> = {}): PendingJob => ({
+    idempotencyKey: 'batch-0-0', relayUrl: 'http://localhost:8787', accessToken: 'rmg_ana', generation: generation([]),
+    placement: { kind: 'beside' }, referenceNames: [], submittedAt: '2026-11-25T10:00:00.000Z', ...overrides,
+  });
+
+  it('records a job before it is sent, answering once it is stored, and adds the relay’s id when the relay answers', async () => {
+    const job = pendingJob();
+    await figma.sendFromUi({ type: 'record-job', requestId: 'rec-1', job });
+    expect(figma.messagesOfType<Of<'job-recorded'>>('job-recorded')).toEqual([{ type: 'job-recorded', requestId: 'rec-1' }]);
+    const fileId = figma.root.getPluginData('file-id');
+    expect(figma.storage.get('pending-jobs')).toEqual([{ ...job, fileId }]);
+    await figma.sendFromUi({ type: 'job-started', idempotencyKey: 'batch-0-0', jobId: 'job-1' });
+    expect(figma.storage.get('pending-jobs')).toEqual([{ ...job, fileId, jobId: 'job-1' }]);
+  });
+
+  it('keeps every job of a batch recorded at the same moment', async () => {
+    await Promise.all(
+      [0, 1, 2, 3].map((index) => figma.sendFromUi({ type: 'record-job', requestId: `rec-${index}`, job: pendingJob({ idempotencyKey: `batch-${index}-0` }) })),
+    );
+    expect((figma.storage.get('pending-jobs') as PendingJob[]).map((job) => job.idempotencyKey).sort()).toEqual(['batch-0-0', 'batch-1-0', 'batch-2-0', 'batch-3-0']);
+  });
+
+  it('says so when clientStorage cannot take the record, so the job is not sent', async () => {
+    figma.storage.set('history', 'x'.repeat(5 * 1024 * 1024 - 200));
+    await figma.sendFromUi({ type: 'record-job', requestId: 'full', job: pendingJob() });
+    const [reply] = figma.messagesOfType<Of<'job-recorded'>>('job-recorded');
+    expect(reply.problem).toMatch(/^Figma couldn't store a record of this image \(.*5 MB.*\), so it was not sent\. Try again\.$/);
+  });
+
+  it('keeps a job until its image is placed, and places a job delivered twice only once', async () => {
     const source = figma.addFrame('Source', { x: 0, y: 0, width: 100, height: 100 });
-    const job: PendingJob = {
-      jobId: 'job-1', relayUrl: 'http://localhost:8787', generation: generation([source.id]), placement: { kind: 'beside' },
-      referenceNames: ['Source'], submittedAt: '2026-11-25T10:00:00.000Z',
-    };
-    await figma.sendFromUi({ type: 'job-submitted', job });
-    expect(figma.storage.get('pending-jobs')).toEqual([job]);
+    const job = pendingJob({ generation: generation([source.id]), referenceNames: ['Source'] });
+    await figma.sendFromUi({ type: 'record-job', requestId: 'rec', job });
+    await figma.sendFromUi({ type: 'job-started', idempotencyKey: job.idempotencyKey, jobId: 'job-1' });
 
     const place = { type: 'place-result', bytes: solidPng(64, 64), generation: job.generation, placement: job.placement, jobId: 'job-1' };
     await figma.sendFromUi({ ...place, requestId: 'first' });
@@ -95,14 +121,58 @@ describe('designer workflow in the sandbox', () => {
     expect(figma.storage.get('pending-jobs')).toEqual([]);
   });
 
-  it('hands pending jobs to the UI when the plugin opens again', async () => {
-    const job: PendingJob = {
-      jobId: 'job-9', relayUrl: 'http://localhost:8787', generation: generation([]), placement: { kind: 'beside' },
-      referenceNames: [], submittedAt: '2026-11-25T10:00:00.000Z',
-    };
+  it('stops resuming a job whose image turns out to be placed already', async () => {
+    const job = pendingJob({ jobId: 'job-7' });
+    await figma.sendFromUi({ type: 'record-job', requestId: 'rec', job });
+    const place = { type: 'place-result', bytes: solidPng(64, 64), generation: job.generation, placement: job.placement, jobId: 'job-7' };
+    await figma.sendFromUi({ ...place, requestId: 'first' });
+    // The plugin closed after remembering the placement but before the pending entry went.
     figma.storage.set('pending-jobs', [job]);
+
+    await figma.sendFromUi({ ...place, requestId: 'resumed' });
+    expect(figma.page.children).toHaveLength(1);
+    expect(figma.storage.get('pending-jobs')).toEqual([]);
+  });
+
+  it('hands pending jobs to the UI when the plugin opens again, with the relay and token each was sent with', async () => {
+    const started = pendingJob({ relayUrl: 'https://old-relay.example', accessToken: 'rmg_old' });
+    const unconfirmed = pendingJob({ idempotencyKey: 'batch-1-0' });
+    await figma.sendFromUi({ type: 'record-job', requestId: 'a', job: started });
+    await figma.sendFromUi({ type: 'job-started', idempotencyKey: started.idempotencyKey, jobId: 'job-9' });
+    await figma.sendFromUi({ type: 'record-job', requestId: 'b', job: unconfirmed });
+    figma.closePlugin();
+    startPlugin(figma.openPlugin());
     await figma.sendFromUi({ type: 'ready' });
-    expect(figma.messagesOfType<Of<'init'>>('init')[0].pendingJobs).toEqual([job]);
+    expect(figma.messagesOfType<Of<'init'>>('init')[0]).toMatchObject({ pendingJobs: [{ ...started, jobId: 'job-9' }, unconfirmed], waitingElsewhere: 0 });
+  });
+
+  it('keeps a job stored by an earlier version, with the token in Settings only while Settings point at its relay', async () => {
+    const legacy = (jobId: string, relayUrl: string) => ({
+      jobId, relayUrl, generation: generation([]), placement: { kind: 'replace', nodeId: '1:1' }, referenceNames: [], submittedAt: new Date().toISOString(),
+    });
+    figma.storage.set('settings', { relayUrl: 'https://relay.team.example/', accessToken: 'rmg_team' });
+    figma.storage.set('pending-jobs', [legacy('job-a', 'https://RELAY.team.example'), legacy('job-b', 'http://localhost:8787')]);
+    await figma.sendFromUi({ type: 'ready' });
+    const [init] = figma.messagesOfType<Of<'init'>>('init');
+    expect(init.pendingJobs.map((job) => [job.jobId, job.idempotencyKey, job.accessToken])).toEqual([['job-a', 'job-a', 'rmg_team'], ['job-b', 'job-b', '']]);
+    // It predates file ids: the first file opened takes it, and places it beside, since layer 1:1 may be another file's.
+    expect(init.pendingJobs.map((job) => job.placement)).toEqual([{ kind: 'beside' }, { kind: 'beside' }]);
+    const other = new FakeFigma(figma.storage);
+    startPlugin(other);
+    await other.sendFromUi({ type: 'ready' });
+    expect(other.messagesOfType<Of<'init'>>('init')[0]).toMatchObject({ pendingJobs: [], waitingElsewhere: 2 });
+  });
+
+  it('exports the layers of a resumed job by their ids, and says so when one is gone', async () => {
+    const card = figma.addFrame('Card', { x: 0, y: 0, width: 300, height: 200 });
+    const logo = figma.addFrame('Logo', { x: 400, y: 0, width: 100, height: 100 });
+    await figma.sendFromUi({ type: 'export-references', requestId: 'again', nodeIds: [logo.id, card.id] });
+    expect(figma.messagesOfType<Of<'reference'>>('reference').map((r) => [r.requestId, r.index, r.name])).toEqual([['again', 0, 'Logo'], ['again', 1, 'Card']]);
+    logo.remove();
+    await figma.sendFromUi({ type: 'export-references', requestId: 'gone', nodeIds: [logo.id, card.id] });
+    expect(figma.messagesOfType<Of<'references-failed'>>('references-failed')).toEqual([
+      { type: 'references-failed', requestId: 'gone', message: 'Some of the layers it was made from are no longer in this file.' },
+    ]);
   });
 
   it('records each placed generation in history with a small thumbnail, newest first', async () => {

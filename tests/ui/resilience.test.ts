@@ -48,13 +48,14 @@ describe('the plugin keeps its images through proxies, relay restarts and closed
     const source = figma.addFrame('Card', { x: 0, y: 0, width: 200, height: 200 });
     return {
       job: {
+        kind: 'new',
         request: { kind: 'edit', form: buildEditForm({ prompt: 'Neon', size: '1024x1024', images: [{ filename: 'reference-1.png', bytes: solidPng(32, 32) }] }) },
-        idempotencyKey: key,
       },
+      idempotencyKey: key,
       generation: { prompt: 'Neon', size: '1024x1024', sourceNodeIds: [source.id], createdAt: '2026-11-26T10:00:00.000Z' },
       placement: { kind: 'beside' },
       referenceNames: ['Card'],
-      relayUrl,
+      relay: { relayUrl, accessToken: '' },
       startedAt: Date.now(),
       notifyOnPlace: () => undefined,
     };
@@ -80,16 +81,16 @@ describe('the plugin keeps its images through proxies, relay restarts and closed
     startPlugin(figma);
     const jobs = relayJobClient({ relayUrl: relay!.url, accessToken: '' }, QUICK_POLLS);
     const spec = editSpec(figma, relay!.url, 'restart-1');
-    if (!('request' in spec.job)) throw new Error('spec submits a new job');
+    if (spec.job.kind !== 'new') throw new Error('spec submits a new job');
     // Submitted, then the panel closed: the job goes on at the relay.
-    const { id: jobId } = await jobs.submit(spec.job.request, spec.job.idempotencyKey);
+    const { id: jobId } = await jobs.submit(spec.job.request, spec.idempotencyKey);
     const job = (await (await fetch(`${relay!.url}/v1/jobs/${jobId}?wait=10`)).json()) as { status: string };
     expect(job.status).toBe('succeeded');
     await relay!.close();
     relay = undefined;
 
     const states: VariantState[] = [];
-    const resumed = runVariant(jobs, sandboxOn(figma), { ...spec, job: { resumeId: jobId } }, new AbortController().signal, (state) => states.push(state));
+    const resumed = runVariant(jobs, sandboxOn(figma), { ...spec, job: { kind: 'started', id: jobId } }, new AbortController().signal, (state) => states.push(state));
     await expect.poll(() => states.some((state) => state.phase === 'running' && state.retryMessage !== undefined)).toBe(true);
     relay = await restartRelay(port);
 

@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startPlugin } from '../../plugin/controller';
 import { liveUpstream } from '../../relay/upstream';
 import { buildEditForm } from '../../shared/edit-form';
-import type { GenerationRecord } from '../../shared/protocol';
+import type { GenerationRecord, PluginMessage } from '../../shared/protocol';
 import { createLimiter } from '../../shared/concurrency';
 import { type JobClient, relayJobClient } from '../../ui/job-client';
+import { resumedSpec } from '../../ui/resumed-job';
 import { runVariant, type VariantSpec, type VariantState } from '../../ui/variant-run';
 import { mappedSize, startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { FakeFigma } from '../../emulator/figma/fake-figma';
@@ -33,16 +34,22 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     const generation: GenerationRecord = { prompt: 'Neon', size: '1024x1024', sourceNodeIds: source ? [source.id] : [], createdAt: '2026-11-25T10:00:00.000Z' };
     const form = buildEditForm({ prompt: 'Neon', size: '1024x1024', images: [{ filename: 'reference-1.png', bytes: solidPng(32, 32) }] });
     return {
-      job: { request: { kind: 'edit', form }, idempotencyKey: `${batchId}-${index}` },
+      job: { kind: 'new', request: { kind: 'edit', form } },
+      idempotencyKey: `${batchId}-${index}`,
       generation,
       placement: { kind: 'beside' },
       batch: { id: batchId, index },
       referenceNames: ['Card'],
-      relayUrl: relay.url,
+      relay: { relayUrl: relay.url, accessToken: '' },
       startedAt: Date.now(),
       notifyOnPlace: () => undefined,
       ...overrides,
     };
+  }
+
+  /** The jobs of a panel that closes once its jobs are submitted: their waits are dropped, not cancelled on the relay. */
+  function closingPanel(jobs: JobClient): JobClient {
+    return { ...jobs, wait: () => new Promise(() => {}) };
   }
 
   it('sends one n=1 request per variant with bounded concurrency and lines the results up together', async () => {
@@ -64,6 +71,34 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     const { width } = mappedSize('1024x1024');
     expect(results.map((node) => [node.x, node.y])).toEqual([[240, 0], [240 + width + 40, 0], [240 + 2 * (width + 40), 0]]);
     expect(new Set(results)).toEqual(new Set(figma.page.children.slice(1)));
+  });
+
+  it('keeps all four variants of a batch pending while they run, so closing the panel loses none', async () => {
+    await start({ apiKey: API_KEY, delayMs: 1500 });
+    const before = new FakeFigma();
+    startPlugin(before);
+    before.addFrame('Card', { x: 0, y: 0, width: 200, height: 200 });
+    const jobs = relayJobClient({ relayUrl: relay.url, accessToken: '' });
+    const states = new Map<number, VariantState>();
+    for (const index of [0, 1, 2, 3]) {
+      void runVariant(closingPanel(jobs), sandboxOn(before), specFor(before, 'four', index), new AbortController().signal, (state) => states.set(index, state));
+    }
+    await expect.poll(() => [...states.values()].filter((state) => state.phase === 'running').length).toBe(4);
+    await expect.poll(() => (before.storage.get('pending-jobs') as { jobId?: string }[] | undefined)?.filter((job) => job.jobId).length, { timeout: 2000 }).toBe(4);
+
+    // The panel closes mid-batch; the plugin opens again in the same file, with what clientStorage kept.
+    before.closePlugin();
+    const after = before;
+    startPlugin(after.openPlugin());
+    await after.sendFromUi({ type: 'ready' });
+    const [init] = after.messagesOfType<Extract<PluginMessage, { type: 'init' }>>('init');
+    const finals = await Promise.all(
+      init.pendingJobs.map((job) => runVariant(jobs, sandboxOn(after), resumedSpec(job, sandboxOn(after), () => undefined), new AbortController().signal, () => {})),
+    );
+    expect(finals.map((final) => final.phase)).toEqual(['placed', 'placed', 'placed', 'placed']);
+    expect(after.page.children).toHaveLength(5);
+    expect(provider.calls).toHaveLength(4);
+    expect(after.storage.get('pending-jobs')).toEqual([]);
   });
 
   it('keeps the other variants when one fails, and says why the failed one failed', async () => {
@@ -111,7 +146,8 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
       relayJobClient({ relayUrl: relay.url, accessToken: '' }),
       sandboxOn(figma),
       specFor(figma, 't', 0, {
-        job: { request: { kind: 'generate', prompt: 'A lighthouse at dawn', size: '1536x1024' }, idempotencyKey: 't-0' },
+        job: { kind: 'new', request: { kind: 'generate', prompt: 'A lighthouse at dawn', size: '1536x1024' } },
+        idempotencyKey: 't-0',
         generation: { prompt: 'A lighthouse at dawn', size: '1536x1024', sourceNodeIds: [], createdAt: '2026-11-25T10:00:00.000Z' },
       }),
       new AbortController().signal,
@@ -129,12 +165,10 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     const before = new FakeFigma();
     startPlugin(before.openPlugin());
     before.addFrame('Card', { x: 0, y: 0, width: 200, height: 200 });
-    const closing = new AbortController();
     const jobs = relayJobClient({ relayUrl: relay.url, accessToken: '' });
     const states: VariantState[] = [];
-    // The panel closes as soon as the job is submitted: its wait is dropped, not cancelled on the relay.
-    void runVariant(jobs, sandboxOn(before), specFor(before, 'r', 0), closing.signal, (s) => states.push(s)).catch(() => {});
-    await expect.poll(() => (before.storage.get('pending-jobs') as unknown[] | undefined)?.length).toBe(1);
+    void runVariant(closingPanel(jobs), sandboxOn(before), specFor(before, 'r', 0), new AbortController().signal, (s) => states.push(s));
+    await expect.poll(() => (before.storage.get('pending-jobs') as { jobId?: string }[] | undefined)?.[0]?.jobId).toBeDefined();
     const [pending] = before.storage.get('pending-jobs') as { jobId: string }[];
 
     // Opening the plugin again in the same file: its code starts afresh on the same document.
@@ -142,10 +176,10 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     const after = before;
     startPlugin(after.openPlugin());
     await after.sendFromUi({ type: 'ready' });
-    const [init] = after.messagesOfType<Extract<import('../../shared/protocol').PluginMessage, { type: 'init' }>>('init');
+    const [init] = after.messagesOfType<Extract<PluginMessage, { type: 'init' }>>('init');
     expect(init.pendingJobs.map((j) => j.jobId)).toEqual([pending.jobId]);
 
-    const resumed = specFor(after, 'r', 0, { job: { resumeId: pending.jobId } });
+    const resumed = resumedSpec(init.pendingJobs[0], sandboxOn(after), () => undefined);
     const first = await runVariant(jobs, sandboxOn(after), resumed, new AbortController().signal, () => {});
     const second = await runVariant(jobs, sandboxOn(after), resumed, new AbortController().signal, () => {});
     expect(first.phase).toBe('placed');
@@ -163,16 +197,18 @@ describe('a result Figma cannot place', () => {
     const cut = solidPng(64, 64).slice(0, 60);
     const jobs: JobClient = {
       submit: async () => ({ id: 'job-cut' }),
+      find: async () => undefined,
       wait: async () => ({ bytes: cut.slice(), width: 64, height: 64 }),
       cancel: async () => {},
     };
     const generation: GenerationRecord = { prompt: 'Neon', size: '1024x1024', sourceNodeIds: [], createdAt: '2026-11-25T10:00:00.000Z' };
     const spec: VariantSpec = {
-      job: { request: { kind: 'generate', prompt: 'Neon', size: '1024x1024' }, idempotencyKey: 'cut-0' },
+      job: { kind: 'new', request: { kind: 'generate', prompt: 'Neon', size: '1024x1024' } },
+      idempotencyKey: 'cut-0',
       generation,
       placement: { kind: 'beside' },
       referenceNames: [],
-      relayUrl: 'http://relay.test',
+      relay: { relayUrl: 'http://relay.test', accessToken: '' },
       startedAt: Date.now(),
       notifyOnPlace: () => undefined,
     };
