@@ -3,11 +3,11 @@ import type { GenerationRecord, HistoryEntry, InitState, PendingJob, Placement, 
 import { IMAGE_SIZES, type ImageSize, isImageSize, sizeLabel } from '../shared/sizes';
 import { HistoryPanel } from './components/HistoryPanel';
 import { PromptField } from './components/PromptField';
-import { type RequestRow, RequestRows } from './components/RequestRows';
+import { RequestRows } from './components/RequestRows';
 import { SelectionPreview } from './components/SelectionPreview';
 import { SettingsPanel } from './components/SettingsPanel';
-import { createLimiter } from '../shared/concurrency';
 import { expectedSeconds, formatDuration } from './expected-time';
+import { batchRows, createGenerationQueue, EMPTY_QUEUE, isRunning, resumedRow } from './generation-queue';
 import { jobRequestFor, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
 import { quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditSelectionProblem } from './quick-edit';
@@ -15,19 +15,12 @@ import { fetchRelayHealth, type RelayHealth } from './relay-client';
 import { maxLayers, requestProblem } from './request-check';
 import { resumedSpec } from './resumed-job';
 import { exportReferences, figmaSandbox, newRequestId } from './sandbox-requests';
-import { isSettled, PlacementError, runVariant, type VariantSpec, type VariantState } from './variant-run';
+import type { VariantState } from './variant-run';
 
 const MAX_VARIANTS = 8;
 /** The relay runs at most 4 jobs at once per access token by default. */
 const PARALLEL_REQUESTS = 4;
 const QUICK_ACTION_NOTIFY_EVERY_MS = 15_000;
-
-interface Row extends RequestRow {
-  batchId: string;
-  spec: VariantSpec;
-  controller: AbortController;
-  attempt: number;
-}
 
 const imageUrls = new WeakMap<Uint8Array, string>();
 
@@ -58,21 +51,36 @@ export function App() {
   const [thumbnails, setThumbnails] = useState<Record<string, string>>({});
   const [prompt, setPrompt] = useState('');
   const [replace, setReplace] = useState(false);
-  const [rows, setRows] = useState<Row[]>([]);
+  const [queueState, setQueueState] = useState(EMPTY_QUEUE);
   const [problem, setProblem] = useState<string>();
   const [exporting, setExporting] = useState(false);
   const [health, setHealth] = useState<RelayHealth | { problem: string }>();
   /** The relay's health as it will be known: Generate waits for it, for the relay's limits. */
   const healthCheck = useRef<Promise<RelayHealth | undefined>>(Promise.resolve(undefined));
   const [now, setNow] = useState(Date.now());
-  const limiter = useRef(createLimiter(PARALLEL_REQUESTS));
-  const unsettled = useRef(new Map<string, number>());
+  /** Read by the queue when a batch settles, which may be many renders after it started. */
+  const launchNow = useRef<InitState['launch'] | undefined>(undefined);
+  const [queue] = useState(() =>
+    createGenerationQueue({
+      sandbox: figmaSandbox,
+      jobsFor: (relay) => relayJobClient(relay),
+      parallel: PARALLEL_REQUESTS,
+      onBatchSettled: (batchId, final) => batchSettled(batchId, final),
+    }),
+  );
   const quickEditStarted = useRef(false);
   const main = useRef<HTMLElement>(null);
 
   const settings = state?.settings;
   const launch = state?.launch;
-  const running = rows.some((row) => !isSettled(row.state));
+  launchNow.current = launch;
+  const rows = queueState.rows;
+  const running = isRunning(queueState);
+
+  useEffect(() => {
+    setQueueState(queue.getState());
+    return queue.subscribe(setQueueState);
+  }, []);
 
   useEffect(() => {
     const stop = onPluginMessage((message) => {
@@ -153,10 +161,6 @@ export function App() {
     postToPlugin({ type: 'save-settings', settings: next });
   }
 
-  function updateRow(key: string, change: Partial<Row>) {
-    setRows((current) => current.map((row) => (row.key === key ? { ...row, ...change } : row)));
-  }
-
   /** Ends a Quick edit run; the sandbox finishes what it was asked first (history, the placed-job record). */
   function endQuickEdit(ending: QuickEditEnding) {
     postToPlugin({ type: 'close', ...ending });
@@ -169,45 +173,15 @@ export function App() {
   }
 
   function batchSettled(batchId: string, finalState: VariantState) {
-    const left = (unsettled.current.get(batchId) ?? 1) - 1;
-    unsettled.current.set(batchId, left);
-    if (left > 0) return;
     postToPlugin({ type: 'arrange-batch', batchId });
-    if (launch?.command === 'quick-edit') endQuickEdit(quickEditEnding(finalState));
-  }
-
-  /** Runs a row's job at the relay the job belongs to, with the token kept with it. */
-  function schedule(row: Row) {
-    unsettled.current.set(row.batchId, (unsettled.current.get(row.batchId) ?? 0) + 1);
-    void limiter.current(async () => {
-      if (row.controller.signal.aborted) return updateRow(row.key, { state: { phase: 'cancelled' } });
-      updateRow(row.key, { startedAt: Date.now() });
-      const spec = { ...row.spec, startedAt: Date.now() };
-      const final = await runVariant(relayJobClient(spec.relay), figmaSandbox, spec, row.controller.signal, (next) =>
-        updateRow(row.key, { state: next }),
-      );
-      batchSettled(row.batchId, final);
-    });
+    if (launchNow.current?.command === 'quick-edit') endQuickEdit(quickEditEnding(finalState));
   }
 
   /** Waits again for a job submitted before the plugin was closed, and places its image once. */
   function resume(job: PendingJob, init: InitState) {
     const batchId = newRequestId();
     const spec = resumedSpec(job, figmaSandbox, () => (panelIsSmall() ? `Reimage: “${job.generation.prompt.slice(0, 40)}” is on the canvas` : undefined));
-    const row: Row = {
-      key: `${batchId}:0`,
-      batchId,
-      label: `Resumed: ${job.generation.prompt.slice(0, 40)}`,
-      state: { phase: 'queued' },
-      startedAt: spec.startedAt,
-      expectedSeconds: expectedSeconds(init.history, job.generation.size),
-      controller: new AbortController(),
-      attempt: 0,
-      retryable: false,
-      spec,
-    };
-    setRows((current) => [...current, row]);
-    schedule(row);
+    queue.add([resumedRow(batchId, spec, `Resumed: ${job.generation.prompt.slice(0, 40)}`, expectedSeconds(init.history, job.generation.size))]);
   }
 
   async function generate(promptText = prompt.trim(), size: ImageSize = settings!.size, count = variants) {
@@ -233,68 +207,26 @@ export function App() {
     const placement: Placement = replacing ? { kind: 'replace', nodeId: items[0].id } : { kind: 'beside' };
     const request = jobRequestFor(generation, references);
     const relay = { relayUrl: settings.relayUrl, accessToken: settings.accessToken };
-    const newRows: Row[] = Array.from({ length: count }, (_, index) => ({
-      key: `${batchId}:${index}`,
-      batchId,
-      label: count > 1 ? `Variant ${index + 1}` : mode === 'edit' ? 'Edit' : 'New image',
-      state: { phase: 'queued' },
-      startedAt: Date.now(),
-      expectedSeconds: expectedSeconds(state?.history ?? [], size),
-      controller: new AbortController(),
-      attempt: 0,
-      retryable: true,
-      spec: {
-        job: { kind: 'new', request },
-        idempotencyKey: `${batchId}-${index}-0`,
-        generation,
-        placement,
-        batch: { id: batchId, index },
-        referenceNames: references.map((r) => r.name),
-        relay,
-        startedAt: Date.now(),
-        notifyOnPlace: () => (panelIsSmall() ? `Reimage: “${promptText.slice(0, 40)}” is on the canvas` : undefined),
-      },
-    }));
-    setRows((current) => [...current.filter((row) => !isSettled(row.state) || row.state.phase === 'failed'), ...newRows]);
-    newRows.forEach((row) => schedule(row));
-  }
-
-  function cancelRow(key: string) {
-    rows.find((row) => row.key === key)?.controller.abort();
-  }
-
-  function retryRow(key: string) {
-    const row = rows.find((candidate) => candidate.key === key);
-    if (row?.spec.job.kind !== 'new') return;
-    const attempt = row.attempt + 1;
-    const retried: Row = {
-      ...row,
-      attempt,
-      state: { phase: 'queued' },
-      controller: new AbortController(),
-      // A new job, for the relay in Settings now (fixed, perhaps, after the failure) with its own token.
-      spec: {
-        ...row.spec,
-        idempotencyKey: `${row.batchId}-${row.spec.batch?.index ?? 0}-${attempt}`,
-        relay: { relayUrl: settings!.relayUrl, accessToken: settings!.accessToken },
-      },
-    };
-    setRows((current) => current.map((candidate) => (candidate.key === key ? retried : candidate)));
-    schedule(retried);
-  }
-
-  async function placeUnplaced(key: string) {
-    const row = rows.find((candidate) => candidate.key === key);
-    if (row?.state.phase !== 'failed' || !row.state.unplaced) return;
-    const { bytes, jobId } = row.state.unplaced;
-    updateRow(key, { state: { phase: 'placing', jobId } });
-    try {
-      const placed = await figmaSandbox.place(bytes, { generation: row.spec.generation, placement: row.spec.placement, jobId });
-      updateRow(key, { state: { phase: 'placed', ...placed } });
-    } catch (error) {
-      const unplaced = error instanceof PlacementError ? { bytes: error.bytes, jobId } : undefined;
-      updateRow(key, { state: { phase: 'failed', message: (error as Error).message, unplaced } });
-    }
+    queue.add(
+      batchRows({
+        batchId,
+        count,
+        label: (index) => (count > 1 ? `Variant ${index + 1}` : mode === 'edit' ? 'Edit' : 'New image'),
+        expectedSeconds: expectedSeconds(state?.history ?? [], size),
+        now: Date.now(),
+        spec: (index, idempotencyKey) => ({
+          job: { kind: 'new', request },
+          idempotencyKey,
+          generation,
+          placement,
+          batch: { id: batchId, index },
+          referenceNames: references.map((r) => r.name),
+          relay,
+          startedAt: Date.now(),
+          notifyOnPlace: () => (panelIsSmall() ? `Reimage: “${promptText.slice(0, 40)}” is on the canvas` : undefined),
+        }),
+      }),
+    );
   }
 
   async function placeFromHistory(entry: HistoryEntry) {
@@ -407,9 +339,10 @@ export function App() {
       <RequestRows
         rows={rows}
         now={now}
-        onCancel={cancelRow}
-        onRetry={retryRow}
-        onPlaceAgain={(key) => void placeUnplaced(key)}
+        onCancel={(key) => queue.cancel(key)}
+        // A new job, for the relay in Settings now (fixed, perhaps, after the failure) with its own token.
+        onRetry={(key) => queue.retry(key, { relayUrl: settings.relayUrl, accessToken: settings.accessToken })}
+        onPlaceAgain={(key) => void queue.placeUnplaced(key)}
         onDownload={imageUrl}
       />
 

@@ -12,7 +12,7 @@ export interface RequestRow {
 }
 
 interface Props {
-  rows: RequestRow[];
+  rows: readonly RequestRow[];
   now: number;
   onCancel: (key: string) => void;
   onRetry: (key: string) => void;
