@@ -29,6 +29,9 @@ export interface GenerationRecord {
 /** Where a result goes: beside its sources (or the viewport centre without any), or into a layer's fills. */
 export type Placement = { kind: 'beside' } | { kind: 'replace'; nodeId: string };
 
+/** Whether a relay calls the provider or its offline demo upstream: their times differ by minutes. */
+export type RelayMode = 'demo' | 'live';
+
 /** A generation as the history panel lists it. */
 export interface HistoryEntry {
   id: string;
@@ -36,6 +39,8 @@ export interface HistoryEntry {
   size: ImageSize;
   referenceNames: string[];
   durationMs: number;
+  /** The mode of the relay that made it, so a live estimate is learned from live runs only (absent before it was recorded). */
+  mode?: RelayMode;
   createdAt: string;
   jobId?: string;
   thumbnail?: Uint8Array;

@@ -181,14 +181,16 @@ export function App() {
   function resume(job: PendingJob, init: InitState) {
     const batchId = newRequestId();
     const spec = resumedSpec(job, figmaSandbox, () => (panelIsSmall() ? `Reimage: “${job.generation.prompt.slice(0, 40)}” is on the canvas` : undefined));
-    queue.add([resumedRow(batchId, spec, `Resumed: ${job.generation.prompt.slice(0, 40)}`, expectedSeconds(init.history, job.generation.size))]);
+    // Its relay's mode is not known yet: the longer, live estimate is the one that cannot mislead.
+    queue.add([resumedRow(batchId, spec, `Resumed: ${job.generation.prompt.slice(0, 40)}`, expectedSeconds(init.history, job.generation.size, 'live'))]);
   }
 
   async function generate(promptText = prompt.trim(), size: ImageSize = settings!.size, count = variants) {
     if (!settings || exporting) return;
     // The panel shows the blocker beside a disabled Generate; Quick edit has no panel to show it in.
     if (blocker) return launch?.command === 'quick-edit' ? reportProblem(blocker) : undefined;
-    const relayLimits = (await healthCheck.current)?.limits;
+    const relayHealth = await healthCheck.current;
+    const relayLimits = relayHealth?.limits;
     setProblem(undefined);
     const batchId = newRequestId();
     const createdAt = new Date().toISOString();
@@ -212,7 +214,7 @@ export function App() {
         batchId,
         count,
         label: (index) => (count > 1 ? `Variant ${index + 1}` : mode === 'edit' ? 'Edit' : 'New image'),
-        expectedSeconds: expectedSeconds(state?.history ?? [], size),
+        expectedSeconds: expectedSeconds(state?.history ?? [], size, relayHealth?.mode ?? 'live'),
         now: Date.now(),
         spec: (index, idempotencyKey) => ({
           job: { kind: 'new', request },
@@ -222,6 +224,7 @@ export function App() {
           batch: { id: batchId, index },
           referenceNames: references.map((r) => r.name),
           relay,
+          relayMode: relayHealth?.mode,
           startedAt: Date.now(),
           notifyOnPlace: () => (panelIsSmall() ? `Reimage: “${promptText.slice(0, 40)}” is on the canvas` : undefined),
         }),

@@ -1,3 +1,4 @@
+import type { RelayMode } from '../shared/protocol';
 import type { RequestLimits } from '../shared/request-limits';
 import { blockedByFigma, inPluginFrame, listedInManifest } from './network-access';
 
@@ -13,7 +14,7 @@ export interface RelayConnection {
 }
 
 export interface RelayHealth {
-  mode: 'demo' | 'live';
+  mode: RelayMode;
   version: string;
   /** What one request may hold; a relay older than the plugin does not say. */
   limits?: RequestLimits;

@@ -1,4 +1,4 @@
-import type { GenerationRecord, PendingJob, Placement, PlaceOptions } from '../shared/protocol';
+import type { GenerationRecord, PendingJob, Placement, PlaceOptions, RelayMode } from '../shared/protocol';
 import type { JobClient, JobRequest } from './job-client';
 import type { RelayConnection } from './relay-client';
 
@@ -54,6 +54,8 @@ export interface VariantSpec {
   referenceNames: string[];
   /** The relay this image goes to and the token made for it, kept with the job. */
   relay: RelayConnection;
+  /** The mode that relay said it runs in, recorded with the history entry to learn expected times from; unknown for a resumed job. */
+  relayMode?: RelayMode;
   startedAt: number;
   /** The notification to show when the result lands, decided then (the panel may have been minimised meanwhile). */
   notifyOnPlace: () => string | undefined;
@@ -149,6 +151,7 @@ export async function runVariant(
           referenceNames: spec.referenceNames,
           durationMs: now() - spec.startedAt,
           jobId: id,
+          ...(spec.relayMode ? { mode: spec.relayMode } : {}),
         },
       });
       return finish({ phase: 'placed', ...placed });

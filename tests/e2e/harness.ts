@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Browser, chromium, type FrameLocator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Emulator } from '../../emulator/main';
 import { type RunningEmulator, startEmulator } from '../../emulator/serve';
 import { liveUpstream, type Upstream } from '../../relay/upstream';
@@ -149,4 +150,17 @@ export function viewportCenter(page: Page): Promise<{ x: number; y: number }> {
 
 export function selectionNames(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { emulator: Emulator }).emulator.selection());
+}
+
+/** Switches the emulator between Figma's themes with its toolbar toggle, and waits for the panel to follow. */
+export async function switchTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  const toggle = page.getByRole('button', { name: 'Dark theme' });
+  if ((await toggle.getAttribute('aria-pressed')) !== String(theme === 'dark')) await toggle.click();
+  await expect.poll(() => pluginUi(page).locator('html').getAttribute('class')).toContain(`figma-${theme}`);
+}
+
+/** The whole playground and the plugin window alone, as test-artifacts/playground-<name>-<theme>.png and plugin-<name>-<theme>.png. */
+export async function screenshots(page: Page, name: string, theme: 'light' | 'dark'): Promise<void> {
+  await page.screenshot({ path: resolve(ARTIFACTS, `playground-${name}-${theme}.png`) });
+  await page.getByRole('region', { name: 'Plugin window' }).screenshot({ path: resolve(ARTIFACTS, `plugin-${name}-${theme}.png`) });
 }

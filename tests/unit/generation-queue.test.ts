@@ -175,6 +175,19 @@ describe('the generation queue as a store', () => {
     expect(queue.getState().rows.map((row) => row.state.phase)).toEqual(['cancelled', 'cancelled']);
   });
 
+  it('records the relay’s mode with the history entry, so estimates are learned per mode', async () => {
+    const sandbox = fakeSandbox();
+    const histories: unknown[] = [];
+    sandbox.place = async (_bytes, options) => (histories.push(options.history), { nodeId: '7:7', width: 1024, height: 1024 });
+    const jobs = heldJobs();
+    const queue = createGenerationQueue({ sandbox, jobsFor: jobs.jobsFor, parallel: 1, onBatchSettled: () => undefined });
+    queue.add(batchRows({ batchId: 'b', count: 1, label: String, spec: (i, key) => ({ ...specFor('b', i, key, NEW_RELAY), relayMode: 'live' }), expectedSeconds: 90, now: 0 }));
+    await tick();
+    jobs.waiting.get('job-b-0-0')!.resolve(image);
+    await tick();
+    expect(histories).toEqual([expect.objectContaining({ mode: 'live', jobId: 'job-b-0-0' })]);
+  });
+
   it('places an image Figma refused before once asked again', async () => {
     const sandbox = fakeSandbox();
     let refuse = true;

@@ -1,4 +1,4 @@
-import { formatDuration, progressFraction } from '../expected-time';
+import { formatDuration, overrunText, progressOf } from '../expected-time';
 import type { VariantState } from '../variant-run';
 
 export interface RequestRow {
@@ -37,19 +37,25 @@ function RowStatus({ row, now }: { row: RequestRow; now: number }) {
   if (state.phase === 'cancelled') return <span class="hint">Cancelled</span>;
   const elapsed = Math.max(0, (now - row.startedAt) / 1000);
   const retry = state.phase === 'running' ? state.retryMessage : undefined;
+  const progress = progressOf(elapsed, row.expectedSeconds);
+  // Past the estimate the bar has nothing true to show: it turns indeterminate and the text says why.
   return (
     <>
-      <span>
-        {retry ?? PHASE_TEXT[state.phase]}{' '}
-        <span class="elapsed">
-          {formatDuration(elapsed)} of about {formatDuration(row.expectedSeconds)}
+      {progress.kind === 'estimate' ? (
+        <span>
+          {retry ?? PHASE_TEXT[state.phase]}{' '}
+          <span class="elapsed">
+            {formatDuration(elapsed)} of about {formatDuration(row.expectedSeconds)}
+          </span>
         </span>
-      </span>
-      <progress
-        max={1}
-        value={progressFraction(elapsed, row.expectedSeconds)}
-        aria-label={`${row.label} progress`}
-      />
+      ) : (
+        <span class="overrun">{retry ?? overrunText(elapsed)}</span>
+      )}
+      {progress.kind === 'estimate' ? (
+        <progress max={1} value={progress.fraction} aria-label={`${row.label} progress`} />
+      ) : (
+        <progress aria-label={`${row.label} progress, past the usual time`} />
+      )}
     </>
   );
 }
