@@ -11,7 +11,9 @@ import { batchRows, createGenerationQueue, EMPTY_QUEUE, isRunning, resumedRow } 
 import { jobRequestFor, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
 import { quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditSelectionProblem } from './quick-edit';
-import { fetchRelayHealth, type RelayHealth } from './relay-client';
+import { fetchRelayHealth, type RelayHealth, RelayUnreachableError } from './relay-client';
+import { HEALTH_PROBE_MS, type RelayOutage, relayOutage } from './relay-down';
+import { RelayDownBanner } from './components/RelayDownBanner';
 import { maxLayers, requestProblem } from './request-check';
 import { resumedSpec } from './resumed-job';
 import { exportReferences, figmaSandbox, newRequestId } from './sandbox-requests';
@@ -55,6 +57,9 @@ export function App() {
   const [problem, setProblem] = useState<string>();
   const [exporting, setExporting] = useState(false);
   const [health, setHealth] = useState<RelayHealth | { problem: string }>();
+  /** While the health check cannot reach the relay: when it asks again. */
+  const [healthOutage, setHealthOutage] = useState<RelayOutage>();
+  const [healthProbe, setHealthProbe] = useState(0);
   /** The relay's health as it will be known: Generate waits for it, for the relay's limits. */
   const healthCheck = useRef<Promise<RelayHealth | undefined>>(Promise.resolve(undefined));
   const [now, setNow] = useState(Date.now());
@@ -63,7 +68,7 @@ export function App() {
   const [queue] = useState(() =>
     createGenerationQueue({
       sandbox: figmaSandbox,
-      jobsFor: (relay) => relayJobClient(relay),
+      jobsFor: (relay, wake) => relayJobClient(relay, undefined, wake),
       parallel: PARALLEL_REQUESTS,
       onBatchSettled: (batchId, final) => batchSettled(batchId, final),
     }),
@@ -103,18 +108,35 @@ export function App() {
     return stop;
   }, []);
 
+  // An unreachable relay is asked again every few seconds; once it answers, waiting rows try at once.
   useEffect(() => {
     if (!settings) return;
+    let probe: ReturnType<typeof setTimeout> | undefined;
     const check = fetchRelayHealth(settings);
     healthCheck.current = check.catch(() => undefined);
-    check.then(setHealth, (error: Error) => setHealth({ problem: error.message }));
-  }, [settings?.relayUrl, settings?.accessToken]);
+    check.then(
+      (answer) => {
+        setHealth(answer);
+        setHealthOutage(undefined);
+        queue.retryNow();
+      },
+      (error: Error) => {
+        setHealth({ problem: error.message });
+        if (!(error instanceof RelayUnreachableError)) return setHealthOutage(undefined);
+        setHealthOutage({ relayUrl: settings.relayUrl, retryAt: Date.now() + HEALTH_PROBE_MS });
+        probe = setTimeout(() => setHealthProbe((count) => count + 1), HEALTH_PROBE_MS);
+      },
+    );
+    return () => clearTimeout(probe);
+  }, [settings?.relayUrl, settings?.accessToken, healthProbe]);
 
+  const outage = relayOutage(queueState, healthOutage);
+  const ticking = running || outage !== undefined;
   useEffect(() => {
-    if (!running) return;
+    if (!ticking) return;
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
-  }, [running]);
+  }, [ticking]);
 
   useEffect(() => {
     if (!main.current) return;
@@ -244,8 +266,16 @@ export function App() {
     }
   }
 
-  const healthBanner =
-    health && 'problem' in health ? (
+  const healthBanner = outage ? (
+    <RelayDownBanner
+      outage={outage}
+      now={now}
+      onRetryNow={() => {
+        setHealthProbe((count) => count + 1);
+        queue.retryNow();
+      }}
+    />
+  ) : health && 'problem' in health ? (
       <p class="banner warning" role="note">
         {health.problem}
       </p>

@@ -87,7 +87,8 @@ export function resumedRow(batchId: string, spec: VariantSpec, label: string, ex
 
 export interface QueueDeps {
   sandbox: Sandbox;
-  jobsFor: (relay: RelayConnection) => JobClient;
+  /** The job client for a relay; `wake` ends its waits between tries at once (see GenerationQueue.retryNow). */
+  jobsFor: (relay: RelayConnection, wake: () => Promise<void>) => JobClient;
   /** How many jobs run at once (the relay's per-token limit). */
   parallel: number;
   /** Once every row of a batch settled; with the last row's final state. */
@@ -103,6 +104,8 @@ export interface GenerationQueue {
   retry(key: string, relay: RelayConnection): void;
   placeUnplaced(key: string): Promise<void>;
   dismiss(key: string): void;
+  /** Ends every row's wait between tries at once: the designer pressed Retry now, or the relay is back. */
+  retryNow(): void;
 }
 
 /** Whether any row is still on its way. */
@@ -117,6 +120,9 @@ export function createGenerationQueue(deps: QueueDeps): GenerationQueue {
   const controllers = new Map<string, AbortController>();
   const unsettled = new Map<string, number>();
   const limit = createLimiter(deps.parallel);
+  let wakeUp = () => {};
+  let woken = new Promise<void>((resolve) => (wakeUp = resolve));
+  const wake = () => woken;
 
   function dispatch(action: QueueAction) {
     state = queueReducer(state, action);
@@ -145,7 +151,7 @@ export function createGenerationQueue(deps: QueueDeps): GenerationQueue {
       }
       dispatch({ type: 'started', key, at: now() });
       const spec = rowOf(key)?.spec ?? row.spec;
-      const final = await runVariant(deps.jobsFor(spec.relay), deps.sandbox, spec, controller.signal, (next) => dispatch({ type: 'changed', key, state: next }));
+      const final = await runVariant(deps.jobsFor(spec.relay, wake), deps.sandbox, spec, controller.signal, (next) => dispatch({ type: 'changed', key, state: next }));
       batchSettled(row.batchId, final);
     });
   }
@@ -183,6 +189,11 @@ export function createGenerationQueue(deps: QueueDeps): GenerationQueue {
     },
     dismiss(key) {
       dispatch({ type: 'dismissed', key });
+    },
+    retryNow() {
+      const wakeAll = wakeUp;
+      woken = new Promise<void>((resolve) => (wakeUp = resolve));
+      wakeAll();
     },
   };
 }

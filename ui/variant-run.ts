@@ -1,11 +1,12 @@
 import type { GenerationRecord, PendingJob, Placement, PlaceOptions, RelayMode } from '../shared/protocol';
-import type { JobClient, JobRequest } from './job-client';
+import type { JobClient, JobRequest, PollRetry } from './job-client';
 import type { RelayConnection } from './relay-client';
 
 export type VariantState =
   | { phase: 'queued' }
   | { phase: 'submitting' }
-  | { phase: 'running'; jobId: string; retryMessage?: string }
+  /** With `retry` while the relay is unwell: the poll is tried again then. */
+  | { phase: 'running'; jobId: string; retry?: PollRetry }
   | { phase: 'placing'; jobId: string }
   | { phase: 'placed'; nodeId: string; width: number; height: number }
   | { phase: 'failed'; message: string; unplaced?: { bytes: Uint8Array; jobId: string } }
@@ -136,7 +137,7 @@ export async function runVariant(
     }
     jobId = id;
     update({ phase: 'running', jobId: id });
-    const result = await jobs.wait(id, { signal, onRetry: (retryMessage) => update({ phase: 'running', jobId: id, retryMessage }) });
+    const result = await jobs.wait(id, { signal, onRetry: (retry) => update({ phase: 'running', jobId: id, retry }) });
     update({ phase: 'placing', jobId: id });
     try {
       const placed = await sandbox.place(result.bytes, {

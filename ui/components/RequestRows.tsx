@@ -1,4 +1,5 @@
 import { formatDuration, overrunText, progressOf } from '../expected-time';
+import { secondsUntil } from '../relay-down';
 import type { VariantState } from '../variant-run';
 
 export interface RequestRow {
@@ -30,13 +31,21 @@ const PHASE_TEXT: Record<VariantState['phase'], string> = {
   cancelled: 'Cancelled',
 };
 
+/** A relay that cannot be reached is said once, in the banner at the top; a row only says it waits. */
+function retryText(retry: Extract<VariantState, { phase: 'running' }>['retry'], now: number): string | undefined {
+  if (!retry) return undefined;
+  if (retry.unreachable) return 'Waiting for the relay…';
+  const seconds = secondsUntil(retry.retryAt, now);
+  return `${retry.reason.replace(/\.$/, '')}: trying again ${seconds > 0 ? `in ${seconds} s` : 'now'}.`;
+}
+
 function RowStatus({ row, now }: { row: RequestRow; now: number }) {
   const { state } = row;
   if (state.phase === 'placed') return <span class="success">Placed {state.width}×{state.height}</span>;
   if (state.phase === 'failed') return <span class="row-error">{state.message}</span>;
   if (state.phase === 'cancelled') return <span class="hint">Cancelled</span>;
   const elapsed = Math.max(0, (now - row.startedAt) / 1000);
-  const retry = state.phase === 'running' ? state.retryMessage : undefined;
+  const retry = state.phase === 'running' ? retryText(state.retry, now) : undefined;
   const progress = progressOf(elapsed, row.expectedSeconds);
   // Past the estimate the bar has nothing true to show: it turns indeterminate and the text says why.
   return (
