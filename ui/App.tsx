@@ -6,11 +6,11 @@ import { PromptField } from './components/PromptField';
 import { RequestRows } from './components/RequestRows';
 import { SelectionPreview } from './components/SelectionPreview';
 import { SettingsPanel } from './components/SettingsPanel';
-import { expectedSeconds, formatDuration } from './expected-time';
+import { expectedSeconds } from './expected-time';
 import { batchRows, createGenerationQueue, EMPTY_QUEUE, isRunning, resumedRow } from './generation-queue';
 import { jobRequestFor, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
-import { quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditSelectionProblem } from './quick-edit';
+import { QUICK_EDIT_NOTIFY_EVERY_MS, quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditProgress, quickEditSelectionProblem } from './quick-edit';
 import { fetchRelayHealth, type RelayHealth, RelayUnreachableError } from './relay-client';
 import { HEALTH_PROBE_MS, type RelayOutage, relayOutage } from './relay-down';
 import { RelayDownBanner } from './components/RelayDownBanner';
@@ -22,7 +22,6 @@ import type { VariantState } from './variant-run';
 const MAX_VARIANTS = 8;
 /** The relay runs at most 4 jobs at once per access token by default. */
 const PARALLEL_REQUESTS = 4;
-const QUICK_ACTION_NOTIFY_EVERY_MS = 15_000;
 
 const imageUrls = new WeakMap<Uint8Array, string>();
 
@@ -103,6 +102,8 @@ export function App() {
       }
       if (message.type === 'history') setState((current) => current && { ...current, history: message.entries });
       if (message.type === 'saved-prompts') setState((current) => current && { ...current, savedPrompts: message.prompts });
+      // Quick edit's Cancel: the relay job is cancelled, and the run ends with its notification.
+      if (message.type === 'notification-action' && message.action === 'cancel') queue.cancelAll();
     });
     postToPlugin({ type: 'ready' });
     return stop;
@@ -160,10 +161,8 @@ export function App() {
   useEffect(() => {
     if (launch?.command !== 'quick-edit' || !running) return;
     const started = Date.now();
-    const timer = setInterval(
-      () => postToPlugin({ type: 'notify', message: `Reimage: generating… ${formatDuration((Date.now() - started) / 1000)}` }),
-      QUICK_ACTION_NOTIFY_EVERY_MS,
-    );
+    postToPlugin(quickEditProgress(0));
+    const timer = setInterval(() => postToPlugin(quickEditProgress((Date.now() - started) / 1000)), QUICK_EDIT_NOTIFY_EVERY_MS);
     return () => clearInterval(timer);
   }, [launch, running]);
 

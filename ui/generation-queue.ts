@@ -101,6 +101,8 @@ export interface GenerationQueue {
   subscribe(listener: (state: QueueState) => void): () => void;
   add(rows: QueueRow[]): void;
   cancel(key: string): void;
+  /** Cancels every row still on its way (Quick edit's Cancel). */
+  cancelAll(): void;
   retry(key: string, relay: RelayConnection): void;
   placeUnplaced(key: string): Promise<void>;
   dismiss(key: string): void;
@@ -168,6 +170,9 @@ export function createGenerationQueue(deps: QueueDeps): GenerationQueue {
     },
     cancel(key) {
       controllers.get(key)?.abort();
+    },
+    cancelAll() {
+      state.rows.filter((row) => !isSettled(row.state)).forEach((row) => controllers.get(row.key)?.abort());
     },
     retry(key, relay) {
       const before = rowOf(key);
