@@ -7,7 +7,7 @@ import { RequestRows } from './components/RequestRows';
 import { SelectionPreview } from './components/SelectionPreview';
 import { SettingsPanel } from './components/SettingsPanel';
 import { expectedSeconds } from './expected-time';
-import { batchRows, createGenerationQueue, EMPTY_QUEUE, isRunning, resumedRow } from './generation-queue';
+import { batchRows, createGenerationQueue, EMPTY_QUEUE, foldRuns, isRunning, resumedRow } from './generation-queue';
 import { jobRequestFor, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
 import { QUICK_EDIT_NOTIFY_EVERY_MS, quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditProgress, quickEditSelectionProblem } from './quick-edit';
@@ -78,7 +78,6 @@ export function App() {
   const settings = state?.settings;
   const launch = state?.launch;
   launchNow.current = launch;
-  const rows = queueState.rows;
   const running = isRunning(queueState);
 
   useEffect(() => {
@@ -130,6 +129,10 @@ export function App() {
     );
     return () => clearTimeout(probe);
   }, [settings?.relayUrl, settings?.accessToken, healthProbe]);
+
+  // "Replace the selected layer" is for the layer it was ticked on: another selection starts unticked.
+  const selectedIds = (selection ?? []).map((item) => item.id).join(',');
+  useEffect(() => setReplace(false), [selectedIds]);
 
   const outage = relayOutage(queueState, healthOutage);
   const ticking = running || outage !== undefined;
@@ -203,7 +206,7 @@ export function App() {
     const batchId = newRequestId();
     const spec = resumedSpec(job, figmaSandbox, () => (panelIsSmall() ? `Reimage: “${job.generation.prompt.slice(0, 40)}” is on the canvas` : undefined));
     // Its relay's mode is not known yet: the longer, live estimate is the one that cannot mislead.
-    queue.add([resumedRow(batchId, spec, `Resumed: ${job.generation.prompt.slice(0, 40)}`, expectedSeconds(init.history, job.generation.size, 'live'))]);
+    queue.add([resumedRow(batchId, spec, expectedSeconds(init.history, job.generation.size, 'live'))]);
   }
 
   async function generate(promptText = prompt.trim(), size: ImageSize = settings!.size, count = variants) {
@@ -369,8 +372,9 @@ export function App() {
       )}
 
       <RequestRows
-        rows={rows}
+        {...foldRuns(queueState)}
         now={now}
+        onDismiss={(key) => queue.dismiss(key)}
         onCancel={(key) => queue.cancel(key)}
         // A new job, for the relay in Settings now (fixed, perhaps, after the failure) with its own token.
         onRetry={(key) => queue.retry(key, { relayUrl: settings.relayUrl, accessToken: settings.accessToken })}

@@ -55,3 +55,9 @@ export function formatDuration(seconds: number): string {
 export function overrunText(elapsedSeconds: number): string {
   return `Taking longer than usual (${formatDuration(elapsedSeconds)} so far). You can close Reimage: the image is placed when you open this file again.`;
 }
+
+/** A time of day as the designer's clock shows it, to the minute: when a request was made. */
+export function clockTime(at: number): string {
+  const date = new Date(at);
+  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+}

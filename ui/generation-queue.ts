@@ -11,6 +11,8 @@ import { isSettled, PlacementError, runVariant, type Sandbox, type VariantSpec, 
  */
 export interface QueueRow extends RequestRow {
   batchId: string;
+  /** The Generate press (or the panel's opening, for resumed jobs) it came from: earlier runs fold away. */
+  runId: string;
   spec: VariantSpec;
   attempt: number;
 }
@@ -67,22 +69,50 @@ export function batchRows(options: {
   expectedSeconds: number;
   now: number;
 }): QueueRow[] {
-  return Array.from({ length: options.count }, (_, index) => ({
-    key: `${options.batchId}:${index}`,
-    batchId: options.batchId,
-    label: options.label(index),
-    state: { phase: 'queued' },
-    startedAt: options.now,
-    expectedSeconds: options.expectedSeconds,
-    attempt: 0,
-    retryable: true,
-    spec: options.spec(index, `${options.batchId}-${index}-0`),
-  }));
+  return Array.from({ length: options.count }, (_, index) => {
+    const spec = options.spec(index, `${options.batchId}-${index}-0`);
+    return {
+      key: `${options.batchId}:${index}`,
+      batchId: options.batchId,
+      runId: options.batchId,
+      label: options.label(index),
+      prompt: spec.generation.prompt,
+      requestedAt: options.now,
+      state: { phase: 'queued' },
+      startedAt: options.now,
+      expectedSeconds: options.expectedSeconds,
+      attempt: 0,
+      retryable: true,
+      spec,
+    };
+  });
 }
 
+/** The panel's opening: the jobs it resumes are one run. */
+export const RESUMED_RUN = 'resumed';
+
 /** The row of a job found pending when the plugin opened; it is waited for, never sent again as new. */
-export function resumedRow(batchId: string, spec: VariantSpec, label: string, expectedSeconds: number): QueueRow {
-  return { key: `${batchId}:0`, batchId, label, state: { phase: 'queued' }, startedAt: spec.startedAt, expectedSeconds, attempt: 0, retryable: false, spec };
+export function resumedRow(batchId: string, spec: VariantSpec, expectedSeconds: number): QueueRow {
+  return {
+    key: `${batchId}:0`,
+    batchId,
+    runId: RESUMED_RUN,
+    label: 'Resumed',
+    prompt: spec.generation.prompt,
+    requestedAt: spec.startedAt,
+    state: { phase: 'queued' },
+    startedAt: spec.startedAt,
+    expectedSeconds,
+    attempt: 0,
+    retryable: false,
+    spec,
+  };
+}
+
+/** The rows of the latest run, shown open, and those of earlier runs, folded away. */
+export function foldRuns(state: QueueState): { current: QueueRow[]; earlier: QueueRow[] } {
+  const latest = state.rows.at(-1)?.runId;
+  return { current: state.rows.filter((row) => row.runId === latest), earlier: state.rows.filter((row) => row.runId !== latest) };
 }
 
 export interface QueueDeps {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationRecord, PendingJob } from '../../shared/protocol';
-import { batchRows, createGenerationQueue, EMPTY_QUEUE, isRunning, queueReducer, type QueueRow, resumedRow } from '../../ui/generation-queue';
+import { batchRows, createGenerationQueue, EMPTY_QUEUE, foldRuns, isRunning, queueReducer, type QueueRow, RESUMED_RUN, resumedRow } from '../../ui/generation-queue';
+import { clockTime } from '../../ui/expected-time';
 import type { JobClient, JobResult } from '../../ui/job-client';
 import type { RelayConnection } from '../../ui/relay-client';
 import { PlacementError, type Sandbox, type VariantSpec, type VariantState } from '../../ui/variant-run';
@@ -64,9 +65,22 @@ describe('the generation queue as a reducer', () => {
 
     const runningRow = { rows: [withState(row, { phase: 'running', jobId: 'j1' })] };
     expect(queueReducer(runningRow, { type: 'retried', key: 'b1:0', relay: NEW_RELAY })).toEqual(runningRow);
-    const resumed = resumedRow('r1', specFor('r1', 0, 'k'), 'Resumed: Neon', 90);
+    const resumed = resumedRow('r1', specFor('r1', 0, 'k'), 90);
     const resumedFailed = { rows: [withState(resumed, { phase: 'failed', message: 'gone' })] };
     expect(queueReducer(resumedFailed, { type: 'retried', key: 'r1:0', relay: NEW_RELAY })).toEqual(resumedFailed);
+  });
+
+  it('labels rows with their prompt and when they were asked for, and folds earlier runs away', () => {
+    const resumed = resumedRow('r1', { ...specFor('r1', 0, 'k'), startedAt: 500 }, 90);
+    expect([resumed.label, resumed.prompt, resumed.requestedAt, resumed.runId]).toEqual(['Resumed', 'Neon', 500, RESUMED_RUN]);
+    const [first] = rowsOf('b1', 1);
+    expect([first.prompt, first.requestedAt, first.runId]).toEqual(['Neon', 1000, 'b1']);
+    const state = { rows: [resumed, first, ...rowsOf('b2', 2)] };
+    const { current, earlier } = foldRuns(state);
+    expect(current.map((row) => row.key)).toEqual(['b2:0', 'b2:1']);
+    expect(earlier.map((row) => row.key)).toEqual(['r1:0', 'b1:0']);
+    expect(foldRuns(EMPTY_QUEUE)).toEqual({ current: [], earlier: [] });
+    expect(clockTime(new Date(2026, 11, 1, 9, 5).getTime())).toBe('09:05');
   });
 
   it('dismisses only settled rows', () => {

@@ -18,7 +18,7 @@ describe('a relay that is down, said once', () => {
 
   it('is one outage for all the rows and the health check, the soonest try first', () => {
     const spec = { relay: RELAY } as VariantSpec;
-    const running = (retry?: PollRetry) => ({ key: String(retry?.retryAt), batchId: 'b', attempt: 0, label: '', startedAt: 0, expectedSeconds: 90, retryable: true, spec, state: { phase: 'running' as const, jobId: 'j', retry } });
+    const running = (retry?: PollRetry) => ({ key: String(retry?.retryAt), batchId: 'b', runId: 'b', prompt: 'p', requestedAt: 0, attempt: 0, label: '', startedAt: 0, expectedSeconds: 90, retryable: true, spec, state: { phase: 'running' as const, jobId: 'j', retry } });
     const queue: QueueState = {
       rows: [
         running({ reason: 'down', retryAt: 9_000, unreachable: true }),
