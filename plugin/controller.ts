@@ -49,6 +49,8 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
   /** Message handlers still at work: closing waits for them, as figma.closePlugin stops their callbacks at once. */
   const working = new Set<Promise<void>>();
   let selectionVersion = 0;
+  /** The progress notification with a button (Quick edit's Cancel) showing now: each new one replaces it. */
+  let progressNotice: NotificationHandler | undefined;
 
   /** The layers with these ids, or undefined when one of them is gone. */
   async function layersById(ids: string[]): Promise<SceneNode[] | undefined> {
@@ -225,8 +227,13 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       post({ type: 'saved-prompts', prompts: await deletePrompt(store, id) });
     },
 
-    notify({ message, error }) {
-      figma.notify(fitNotification(message), error ? { error: true, timeout: ERROR_NOTIFICATION_MS } : {});
+    notify({ message, error, button }) {
+      if (!button) return void figma.notify(fitNotification(message), error ? { error: true, timeout: ERROR_NOTIFICATION_MS } : {});
+      progressNotice?.cancel();
+      progressNotice = figma.notify(fitNotification(message), {
+        timeout: Infinity,
+        button: { text: button.text, action: () => post({ type: 'notification-action', action: button.action }) },
+      });
     },
 
     resize({ height }) {
@@ -236,6 +243,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
     // What the UI asked for before it asked to close (a result's history, its placed-job record) is written first.
     async close({ message, error }) {
       await Promise.allSettled(working);
+      progressNotice?.cancel();
       if (message && error) figma.notify(fitNotification(message), { error: true, timeout: ERROR_NOTIFICATION_MS });
       figma.closePlugin(message && !error ? fitNotification(message) : undefined);
     },

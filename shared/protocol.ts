@@ -35,6 +35,9 @@ export interface GenerationRecord {
 /** Where a result goes: beside its sources (or the viewport centre without any), or into a layer's fills. */
 export type Placement = { kind: 'beside' } | { kind: 'replace'; nodeId: string };
 
+/** Whether a relay calls the provider or its offline demo upstream: their times differ by minutes. */
+export type RelayMode = 'demo' | 'live';
+
 /** A generation as the history panel lists it. */
 export interface HistoryEntry {
   id: string;
@@ -42,6 +45,8 @@ export interface HistoryEntry {
   size: ImageSize;
   referenceNames: string[];
   durationMs: number;
+  /** The mode of the relay that made it, so a live estimate is learned from live runs only (absent before it was recorded). */
+  mode?: RelayMode;
   createdAt: string;
   jobId?: string;
   thumbnail?: Uint8Array;
@@ -104,7 +109,12 @@ export type PluginMessage =
   /** Hands the image back: the UI gave its bytes away with place-result, and keeps them only for a result Figma could not place. */
   | { type: 'result-failed'; requestId: string; message: string; bytes: Uint8Array }
   | { type: 'history'; entries: HistoryEntry[] }
-  | { type: 'saved-prompts'; prompts: SavedPrompt[] };
+  | { type: 'saved-prompts'; prompts: SavedPrompt[] }
+  /** The designer pressed a notification's button. */
+  | { type: 'notification-action'; action: NotificationAction };
+
+/** What a notification's button asks the UI to do. */
+export type NotificationAction = 'cancel';
 
 /** How the sandbox should place one result, and what to remember of it. */
 export interface PlaceOptions {
@@ -133,7 +143,11 @@ export type UiMessage =
   | { type: 'job-settled'; idempotencyKey: string }
   | { type: 'save-prompt'; prompt: string }
   | { type: 'delete-prompt'; id: string }
-  | { type: 'notify'; message: string; error?: boolean }
+  /**
+   * With `button`, the notification stays until the next one with a button replaces it or the plugin
+   * closes (a progress notice with Cancel); pressing it answers notification-action.
+   */
+  | { type: 'notify'; message: string; error?: boolean; button?: { text: string; action: NotificationAction } }
   | { type: 'resize'; height: number }
   /** Ends the plugin once the sandbox finished what was asked before; with `error`, `message` shows as an error notification. */
   | { type: 'close'; message?: string; error?: boolean };

@@ -3,32 +3,26 @@ import type { GenerationRecord, HistoryEntry, InitState, PendingJob, Placement, 
 import { IMAGE_SIZES, type ImageSize, isImageSize, sizeLabel } from '../shared/sizes';
 import { HistoryPanel } from './components/HistoryPanel';
 import { PromptField } from './components/PromptField';
-import { type RequestRow, RequestRows } from './components/RequestRows';
+import { RequestRows } from './components/RequestRows';
 import { SelectionPreview } from './components/SelectionPreview';
 import { SettingsPanel } from './components/SettingsPanel';
-import { createLimiter } from '../shared/concurrency';
-import { expectedSeconds, formatDuration } from './expected-time';
+import { expectedSeconds } from './expected-time';
+import { batchRows, createGenerationQueue, EMPTY_QUEUE, foldRuns, isRunning, resumedRow } from './generation-queue';
 import { jobRequestFor, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
-import { quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditSelectionProblem } from './quick-edit';
+import { QUICK_EDIT_NOTIFY_EVERY_MS, quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditProgress, quickEditSelectionProblem } from './quick-edit';
+import { fetchRelayHealth, type RelayHealth, RelayUnreachableError } from './relay-client';
+import { HEALTH_PROBE_MS, type RelayOutage, relayOutage } from './relay-down';
+import { RelayDownBanner } from './components/RelayDownBanner';
 import { openedWith, type OpenedWith, panelChoices, pickSize, pickVariants } from './panel-choices';
-import { fetchRelayHealth, type RelayHealth } from './relay-client';
 import { maxLayers, requestProblem } from './request-check';
 import { resumedSpec } from './resumed-job';
 import { exportReferences, figmaSandbox, newRequestId } from './sandbox-requests';
-import { isSettled, PlacementError, runVariant, type VariantSpec, type VariantState } from './variant-run';
+import type { VariantState } from './variant-run';
 
 const MAX_VARIANTS = 8;
 /** The relay runs at most 4 jobs at once per access token by default. */
 const PARALLEL_REQUESTS = 4;
-const QUICK_ACTION_NOTIFY_EVERY_MS = 15_000;
-
-interface Row extends RequestRow {
-  batchId: string;
-  spec: VariantSpec;
-  controller: AbortController;
-  attempt: number;
-}
 
 const imageUrls = new WeakMap<Uint8Array, string>();
 
@@ -60,21 +54,38 @@ export function App() {
   const [prompt, setPrompt] = useState('');
   const [replace, setReplace] = useState(false);
   const [opened, setOpened] = useState<OpenedWith>({});
-  const [rows, setRows] = useState<Row[]>([]);
+  const [queueState, setQueueState] = useState(EMPTY_QUEUE);
   const [problem, setProblem] = useState<string>();
   const [exporting, setExporting] = useState(false);
   const [health, setHealth] = useState<RelayHealth | { problem: string }>();
+  /** While the health check cannot reach the relay: when it asks again. */
+  const [healthOutage, setHealthOutage] = useState<RelayOutage>();
+  const [healthProbe, setHealthProbe] = useState(0);
   /** The relay's health as it will be known: Generate waits for it, for the relay's limits. */
   const healthCheck = useRef<Promise<RelayHealth | undefined>>(Promise.resolve(undefined));
   const [now, setNow] = useState(Date.now());
-  const limiter = useRef(createLimiter(PARALLEL_REQUESTS));
-  const unsettled = useRef(new Map<string, number>());
+  /** Read by the queue when a batch settles, which may be many renders after it started. */
+  const launchNow = useRef<InitState['launch'] | undefined>(undefined);
+  const [queue] = useState(() =>
+    createGenerationQueue({
+      sandbox: figmaSandbox,
+      jobsFor: (relay, wake) => relayJobClient(relay, undefined, wake),
+      parallel: PARALLEL_REQUESTS,
+      onBatchSettled: (batchId, final) => batchSettled(batchId, final),
+    }),
+  );
   const quickEditStarted = useRef(false);
   const main = useRef<HTMLElement>(null);
 
   const settings = state?.settings;
   const launch = state?.launch;
-  const running = rows.some((row) => !isSettled(row.state));
+  launchNow.current = launch;
+  const running = isRunning(queueState);
+
+  useEffect(() => {
+    setQueueState(queue.getState());
+    return queue.subscribe(setQueueState);
+  }, []);
 
   useEffect(() => {
     const stop = onPluginMessage((message) => {
@@ -93,23 +104,46 @@ export function App() {
       }
       if (message.type === 'history') setState((current) => current && { ...current, history: message.entries });
       if (message.type === 'saved-prompts') setState((current) => current && { ...current, savedPrompts: message.prompts });
+      // Quick edit's Cancel: the relay job is cancelled, and the run ends with its notification.
+      if (message.type === 'notification-action' && message.action === 'cancel') queue.cancelAll();
     });
     postToPlugin({ type: 'ready' });
     return stop;
   }, []);
 
+  // An unreachable relay is asked again every few seconds; once it answers, waiting rows try at once.
   useEffect(() => {
     if (!settings) return;
+    let probe: ReturnType<typeof setTimeout> | undefined;
     const check = fetchRelayHealth(settings);
     healthCheck.current = check.catch(() => undefined);
-    check.then(setHealth, (error: Error) => setHealth({ problem: error.message }));
-  }, [settings?.relayUrl, settings?.accessToken]);
+    check.then(
+      (answer) => {
+        setHealth(answer);
+        setHealthOutage(undefined);
+        queue.retryNow();
+      },
+      (error: Error) => {
+        setHealth({ problem: error.message });
+        if (!(error instanceof RelayUnreachableError)) return setHealthOutage(undefined);
+        setHealthOutage({ relayUrl: settings.relayUrl, retryAt: Date.now() + HEALTH_PROBE_MS });
+        probe = setTimeout(() => setHealthProbe((count) => count + 1), HEALTH_PROBE_MS);
+      },
+    );
+    return () => clearTimeout(probe);
+  }, [settings?.relayUrl, settings?.accessToken, healthProbe]);
 
+  // "Replace the selected layer" is for the layer it was ticked on: another selection starts unticked.
+  const selectedIds = (selection ?? []).map((item) => item.id).join(',');
+  useEffect(() => setReplace(false), [selectedIds]);
+
+  const outage = relayOutage(queueState, healthOutage);
+  const ticking = running || outage !== undefined;
   useEffect(() => {
-    if (!running) return;
+    if (!ticking) return;
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
-  }, [running]);
+  }, [ticking]);
 
   useEffect(() => {
     if (!main.current) return;
@@ -133,10 +167,8 @@ export function App() {
   useEffect(() => {
     if (launch?.command !== 'quick-edit' || !running) return;
     const started = Date.now();
-    const timer = setInterval(
-      () => postToPlugin({ type: 'notify', message: `Reimage: generating… ${formatDuration((Date.now() - started) / 1000)}` }),
-      QUICK_ACTION_NOTIFY_EVERY_MS,
-    );
+    postToPlugin(quickEditProgress(0));
+    const timer = setInterval(() => postToPlugin(quickEditProgress((Date.now() - started) / 1000)), QUICK_EDIT_NOTIFY_EVERY_MS);
     return () => clearInterval(timer);
   }, [launch, running]);
 
@@ -162,10 +194,6 @@ export function App() {
     saveSettings(pickSize(settings!, size));
   }
 
-  function updateRow(key: string, change: Partial<Row>) {
-    setRows((current) => current.map((row) => (row.key === key ? { ...row, ...change } : row)));
-  }
-
   /** Ends a Quick edit run; the sandbox finishes what it was asked first (history, the placed-job record). */
   function endQuickEdit(ending: QuickEditEnding) {
     postToPlugin({ type: 'close', ...ending });
@@ -178,52 +206,24 @@ export function App() {
   }
 
   function batchSettled(batchId: string, finalState: VariantState) {
-    const left = (unsettled.current.get(batchId) ?? 1) - 1;
-    unsettled.current.set(batchId, left);
-    if (left > 0) return;
     postToPlugin({ type: 'arrange-batch', batchId });
-    if (launch?.command === 'quick-edit') endQuickEdit(quickEditEnding(finalState));
-  }
-
-  /** Runs a row's job at the relay the job belongs to, with the token kept with it. */
-  function schedule(row: Row) {
-    unsettled.current.set(row.batchId, (unsettled.current.get(row.batchId) ?? 0) + 1);
-    void limiter.current(async () => {
-      if (row.controller.signal.aborted) return updateRow(row.key, { state: { phase: 'cancelled' } });
-      updateRow(row.key, { startedAt: Date.now() });
-      const spec = { ...row.spec, startedAt: Date.now() };
-      const final = await runVariant(relayJobClient(spec.relay), figmaSandbox, spec, row.controller.signal, (next) =>
-        updateRow(row.key, { state: next }),
-      );
-      batchSettled(row.batchId, final);
-    });
+    if (launchNow.current?.command === 'quick-edit') endQuickEdit(quickEditEnding(finalState));
   }
 
   /** Waits again for a job submitted before the plugin was closed, and places its image once. */
   function resume(job: PendingJob, init: InitState) {
     const batchId = newRequestId();
     const spec = resumedSpec(job, figmaSandbox, () => (panelIsSmall() ? `Reimage: “${job.generation.prompt.slice(0, 40)}” is on the canvas` : undefined));
-    const row: Row = {
-      key: `${batchId}:0`,
-      batchId,
-      label: `Resumed: ${job.generation.prompt.slice(0, 40)}`,
-      state: { phase: 'queued' },
-      startedAt: spec.startedAt,
-      expectedSeconds: expectedSeconds(init.history, job.generation.size),
-      controller: new AbortController(),
-      attempt: 0,
-      retryable: false,
-      spec,
-    };
-    setRows((current) => [...current, row]);
-    schedule(row);
+    // Its relay's mode is not known yet: the longer, live estimate is the one that cannot mislead.
+    queue.add([resumedRow(batchId, spec, expectedSeconds(init.history, job.generation.size, 'live'))]);
   }
 
   async function generate(promptText = prompt.trim(), size: ImageSize = choices.size, count = variants) {
     if (!settings || exporting) return;
     // The panel shows the blocker beside a disabled Generate; Quick edit has no panel to show it in.
     if (blocker) return launch?.command === 'quick-edit' ? reportProblem(blocker) : undefined;
-    const relayLimits = (await healthCheck.current)?.limits;
+    const relayHealth = await healthCheck.current;
+    const relayLimits = relayHealth?.limits;
     setProblem(undefined);
     const batchId = newRequestId();
     const createdAt = new Date().toISOString();
@@ -242,68 +242,27 @@ export function App() {
     const placement: Placement = replacing ? { kind: 'replace', nodeId: items[0].id } : { kind: 'beside' };
     const request = jobRequestFor(generation, references);
     const relay = { relayUrl: settings.relayUrl, accessToken: settings.accessToken };
-    const newRows: Row[] = Array.from({ length: count }, (_, index) => ({
-      key: `${batchId}:${index}`,
-      batchId,
-      label: count > 1 ? `Variant ${index + 1}` : mode === 'edit' ? 'Edit' : 'New image',
-      state: { phase: 'queued' },
-      startedAt: Date.now(),
-      expectedSeconds: expectedSeconds(state?.history ?? [], size),
-      controller: new AbortController(),
-      attempt: 0,
-      retryable: true,
-      spec: {
-        job: { kind: 'new', request },
-        idempotencyKey: `${batchId}-${index}-0`,
-        generation: count > 1 ? { ...generation, variant: { number: index + 1, of: count } } : generation,
-        placement,
-        batch: { id: batchId, index },
-        referenceNames: references.map((r) => r.name),
-        relay,
-        startedAt: Date.now(),
-        notifyOnPlace: () => (panelIsSmall() ? `Reimage: “${promptText.slice(0, 40)}” is on the canvas` : undefined),
-      },
-    }));
-    setRows((current) => [...current.filter((row) => !isSettled(row.state) || row.state.phase === 'failed'), ...newRows]);
-    newRows.forEach((row) => schedule(row));
-  }
-
-  function cancelRow(key: string) {
-    rows.find((row) => row.key === key)?.controller.abort();
-  }
-
-  function retryRow(key: string) {
-    const row = rows.find((candidate) => candidate.key === key);
-    if (row?.spec.job.kind !== 'new') return;
-    const attempt = row.attempt + 1;
-    const retried: Row = {
-      ...row,
-      attempt,
-      state: { phase: 'queued' },
-      controller: new AbortController(),
-      // A new job, for the relay in Settings now (fixed, perhaps, after the failure) with its own token.
-      spec: {
-        ...row.spec,
-        idempotencyKey: `${row.batchId}-${row.spec.batch?.index ?? 0}-${attempt}`,
-        relay: { relayUrl: settings!.relayUrl, accessToken: settings!.accessToken },
-      },
-    };
-    setRows((current) => current.map((candidate) => (candidate.key === key ? retried : candidate)));
-    schedule(retried);
-  }
-
-  async function placeUnplaced(key: string) {
-    const row = rows.find((candidate) => candidate.key === key);
-    if (row?.state.phase !== 'failed' || !row.state.unplaced) return;
-    const { bytes, jobId } = row.state.unplaced;
-    updateRow(key, { state: { phase: 'placing', jobId } });
-    try {
-      const placed = await figmaSandbox.place(bytes, { generation: row.spec.generation, placement: row.spec.placement, jobId });
-      updateRow(key, { state: { phase: 'placed', ...placed } });
-    } catch (error) {
-      const unplaced = error instanceof PlacementError ? { bytes: error.bytes, jobId } : undefined;
-      updateRow(key, { state: { phase: 'failed', message: (error as Error).message, unplaced } });
-    }
+    queue.add(
+      batchRows({
+        batchId,
+        count,
+        label: (index) => (count > 1 ? `Variant ${index + 1}` : mode === 'edit' ? 'Edit' : 'New image'),
+        expectedSeconds: expectedSeconds(state?.history ?? [], size, relayHealth?.mode ?? 'live'),
+        now: Date.now(),
+        spec: (index, idempotencyKey) => ({
+          job: { kind: 'new', request },
+          idempotencyKey,
+          generation: count > 1 ? { ...generation, variant: { number: index + 1, of: count } } : generation,
+          placement,
+          batch: { id: batchId, index },
+          referenceNames: references.map((r) => r.name),
+          relay,
+          relayMode: relayHealth?.mode,
+          startedAt: Date.now(),
+          notifyOnPlace: () => (panelIsSmall() ? `Reimage: “${promptText.slice(0, 40)}” is on the canvas` : undefined),
+        }),
+      }),
+    );
   }
 
   async function placeFromHistory(entry: HistoryEntry) {
@@ -318,8 +277,16 @@ export function App() {
     }
   }
 
-  const healthBanner =
-    health && 'problem' in health ? (
+  const healthBanner = outage ? (
+    <RelayDownBanner
+      outage={outage}
+      now={now}
+      onRetryNow={() => {
+        setHealthProbe((count) => count + 1);
+        queue.retryNow();
+      }}
+    />
+  ) : health && 'problem' in health ? (
       <p class="banner warning" role="note">
         {health.problem}
       </p>
@@ -418,11 +385,13 @@ export function App() {
       )}
 
       <RequestRows
-        rows={rows}
+        {...foldRuns(queueState)}
         now={now}
-        onCancel={cancelRow}
-        onRetry={retryRow}
-        onPlaceAgain={(key) => void placeUnplaced(key)}
+        onDismiss={(key) => queue.dismiss(key)}
+        onCancel={(key) => queue.cancel(key)}
+        // A new job, for the relay in Settings now (fixed, perhaps, after the failure) with its own token.
+        onRetry={(key) => queue.retry(key, { relayUrl: settings.relayUrl, accessToken: settings.accessToken })}
+        onPlaceAgain={(key) => void queue.placeUnplaced(key)}
         onDownload={imageUrl}
       />
 

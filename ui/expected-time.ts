@@ -1,18 +1,23 @@
-import type { HistoryEntry } from '../shared/protocol';
+import type { HistoryEntry, RelayMode } from '../shared/protocol';
 import type { ImageSize } from '../shared/sizes';
 
-/** Typical gpt-image-2 times by size until this user has history of their own. */
-const DEFAULT_SECONDS: Record<ImageSize, number> = {
-  auto: 90,
-  '1024x1024': 75,
-  '1536x1024': 90,
-  '1024x1536': 90,
-  '1536x1152': 90,
-  '1152x1536': 90,
-  '2048x2048': 120,
-  '2048x1152': 120,
-  '3840x2160': 180,
-  '2160x3840': 180,
+/** Sizes that take about as long as each other: 4K takes the provider longer than 1K. */
+export type SizeTier = 'standard' | '2k' | '4k';
+
+export function sizeTier(size: ImageSize): SizeTier {
+  if (size === '3840x2160' || size === '2160x3840') return '4k';
+  if (size === '2048x2048' || size === '2048x1152') return '2k';
+  return 'standard';
+}
+
+/**
+ * Until this user has history with a relay of this mode: the provider documents 60 to 200 s for a
+ * live call, longer for larger images; the demo upstream answers at once (unless its relay was told
+ * to wait, which history then learns).
+ */
+const DEFAULT_SECONDS: Record<RelayMode, Record<SizeTier, number>> = {
+  live: { standard: 90, '2k': 130, '4k': 200 },
+  demo: { standard: 5, '2k': 5, '4k': 5 },
 };
 
 function median(values: readonly number[]): number {
@@ -21,18 +26,38 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** The median of this user's past durations for the size, in whole seconds, or a sensible default. */
-export function expectedSeconds(history: readonly Pick<HistoryEntry, 'size' | 'durationMs'>[], size: ImageSize): number {
-  const durations = history.filter((entry) => entry.size === size && entry.durationMs > 0).map((entry) => entry.durationMs);
-  return durations.length > 0 ? Math.round(median(durations) / 1000) : DEFAULT_SECONDS[size];
+/**
+ * The median of this user's past durations with a relay of this mode, for sizes of this tier, in
+ * whole seconds, or the default. Entries without a mode (from before it was recorded) are left out:
+ * they may be demo runs, which would make a live estimate absurdly short.
+ */
+export function expectedSeconds(history: readonly Pick<HistoryEntry, 'size' | 'durationMs' | 'mode'>[], size: ImageSize, mode: RelayMode): number {
+  const tier = sizeTier(size);
+  const durations = history.filter((entry) => entry.mode === mode && sizeTier(entry.size) === tier && entry.durationMs > 0).map((entry) => entry.durationMs);
+  return durations.length > 0 ? Math.max(1, Math.round(median(durations) / 1000)) : DEFAULT_SECONDS[mode][tier];
 }
 
-/** How far along a request looks: never full before it is done, so an overrun reads as "almost", not "stuck at 100%". */
-export function progressFraction(elapsedSeconds: number, expected: number): number {
-  return Math.min(0.95, elapsedSeconds / Math.max(1, expected));
+/** A bar while the request is within its estimate; past it, no fraction at all (an indeterminate bar), never one frozen near full. */
+export type Progress = { kind: 'estimate'; fraction: number } | { kind: 'overrun' };
+
+export function progressOf(elapsedSeconds: number, expected: number): Progress {
+  const expectedAtLeast = Math.max(1, expected);
+  if (elapsedSeconds > expectedAtLeast) return { kind: 'overrun' };
+  return { kind: 'estimate', fraction: Math.max(0, elapsedSeconds / expectedAtLeast) };
 }
 
 export function formatDuration(seconds: number): string {
   const whole = Math.max(0, Math.round(seconds));
   return whole < 60 ? `${whole} s` : `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+}
+
+/** What a request past its estimate says: how long so far, and that closing Reimage loses nothing. */
+export function overrunText(elapsedSeconds: number): string {
+  return `Taking longer than usual (${formatDuration(elapsedSeconds)} so far). You can close Reimage: the image is placed when you open this file again.`;
+}
+
+/** A time of day as the designer's clock shows it, to the minute: when a request was made. */
+export function clockTime(at: number): string {
+  const date = new Date(at);
+  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
 }

@@ -2,7 +2,7 @@ import { buildEditForm } from '../shared/edit-form';
 import type { GenerationRecord } from '../shared/protocol';
 import type { ImageSize } from '../shared/sizes';
 import { readBody } from './read-body';
-import { callRelay, isAbort, RelayBlockedError, type RelayConnection, RelayError, relayErrorOf } from './relay-client';
+import { callRelay, isAbort, RelayBlockedError, type RelayConnection, RelayError, relayErrorOf, RelayUnreachableError } from './relay-client';
 import { retryDelayMs } from './retry-delay';
 
 export type JobRequest = { kind: 'edit'; form: FormData } | { kind: 'generate'; prompt: string; size: ImageSize };
@@ -21,10 +21,20 @@ export interface JobResult {
   height: number;
 }
 
+/** A poll that failed for a passing reason and will be tried again. */
+export interface PollRetry {
+  /** What went wrong, in one sentence. */
+  reason: string;
+  /** When the next try starts (ms since the epoch). */
+  retryAt: number;
+  /** The relay could not be reached at all (down, or the network), rather than answering with an error. */
+  unreachable: boolean;
+}
+
 export interface WaitOptions {
   signal?: AbortSignal;
   /** Told each time a poll fails and will be tried again, and with undefined once the relay answers again. */
-  onRetry?: (message: string | undefined) => void;
+  onRetry?: (retry: PollRetry | undefined) => void;
 }
 
 /** The relay's job API as the generation flow needs it; tests can pass another implementation. */
@@ -56,24 +66,39 @@ function isTransient(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-class TransientFailure extends Error {}
+class TransientFailure extends Error {
+  constructor(
+    message: string,
+    readonly unreachable = false,
+  ) {
+    super(message);
+  }
+}
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or less when `wake` resolves first (the designer pressed Retry now). */
+function sleep(ms: number, signal?: AbortSignal, wake?: Promise<void>): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
+    const done = () => {
+      clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    };
+    const timer = setTimeout(done, ms);
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal?.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    void wake?.then(done);
   });
 }
 
-export function relayJobClient(connection: RelayConnection, timing: PollTiming = DEFAULT_TIMING): JobClient {
+/**
+ * `wake`, when given, is asked for a promise before each wait between tries; resolving it ends that
+ * wait at once (the panel's Retry now).
+ */
+export function relayJobClient(connection: RelayConnection, timing: PollTiming = DEFAULT_TIMING, wake?: () => Promise<void>): JobClient {
   const { relayUrl } = connection;
   const expired = () =>
     new RelayError('The relay no longer has this image: it keeps results for a day, and this one is gone. Generate it again.');
@@ -84,7 +109,7 @@ export function relayJobClient(connection: RelayConnection, timing: PollTiming =
       return await callRelay(connection, path, init);
     } catch (error) {
       if (isAbort(error) || !(error instanceof RelayError) || error instanceof RelayBlockedError) throw error;
-      throw new TransientFailure(error.message);
+      throw new TransientFailure(error.message, error instanceof RelayUnreachableError);
     }
   }
 
@@ -107,9 +132,9 @@ export function relayJobClient(connection: RelayConnection, timing: PollTiming =
       } catch (error) {
         if (!(error instanceof TransientFailure)) throw error;
         failures += 1;
-        const delay = retryDelayMs(failures, timing.firstRetryDelayMs);
-        options.onRetry?.(`Lost touch with the relay (${error.message.replace(/\.$/, '')}). Still waiting for the image: trying again in ${Math.ceil(delay / 1000)} s.`);
-        await sleep(delay, options.signal);
+        const delay = retryDelayMs(failures, timing.firstRetryDelayMs, error.unreachable);
+        options.onRetry?.({ reason: error.message, retryAt: Date.now() + delay, unreachable: error.unreachable });
+        await sleep(delay, options.signal, wake?.());
       }
     }
   }

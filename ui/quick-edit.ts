@@ -1,4 +1,5 @@
 import type { UiMessage } from '../shared/protocol';
+import { formatDuration } from './expected-time';
 import type { VariantState } from './variant-run';
 
 /**
@@ -19,11 +20,23 @@ export function quickEditSelectionProblem(count: number, maxLayers: number): str
   return undefined;
 }
 
+/** How often the progress notification is shown again while the image is on its way. */
+export const QUICK_EDIT_NOTIFY_EVERY_MS = 15_000;
+
+/**
+ * The progress notification: at once when the request leaves ("Generating…"), then every 15 s with
+ * the time so far, each with Cancel, so the designer sees the run and can stop it.
+ */
+export function quickEditProgress(elapsedSeconds: number): Extract<UiMessage, { type: 'notify' }> {
+  const message = elapsedSeconds < 1 ? 'Reimage: generating…' : `Reimage: generating… ${formatDuration(elapsedSeconds)}`;
+  return { type: 'notify', message, button: { text: 'Cancel', action: 'cancel' } };
+}
+
 /** How a Quick edit ends once its one image settled. */
 export function quickEditEnding(final: VariantState): QuickEditEnding {
   if (final.phase === 'placed') return { message: 'Reimage: the image is on the canvas.' };
   // The job stays pending when Figma cannot place its image: the next run of Reimage tries again.
   if (final.phase === 'failed' && final.unplaced) return quickEditFailed("Figma couldn't place the image. Open Reimage to place it again or download it.");
   if (final.phase === 'failed') return quickEditFailed(final.message);
-  return {};
+  return { message: 'Reimage: cancelled. Nothing was placed.' };
 }

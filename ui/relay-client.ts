@@ -1,8 +1,12 @@
+import type { RelayMode } from '../shared/protocol';
 import type { RequestLimits } from '../shared/request-limits';
 import { blockedByFigma, inPluginFrame, listedInManifest } from './network-access';
 
 /** An error whose message a designer can act on. */
 export class RelayError extends Error {}
+
+/** No answer at all: the relay is down, or the network between; trying again soon may help. */
+export class RelayUnreachableError extends RelayError {}
 
 /** Figma's content security policy stopped the request: trying again cannot help until the manifest lists the relay. */
 export class RelayBlockedError extends RelayError {}
@@ -13,7 +17,7 @@ export interface RelayConnection {
 }
 
 export interface RelayHealth {
-  mode: 'demo' | 'live';
+  mode: RelayMode;
   version: string;
   /** What one request may hold; a relay older than the plugin does not say. */
   limits?: RequestLimits;
@@ -76,7 +80,7 @@ export async function callRelay(connection: RelayConnection, path: string, init:
   } catch (error) {
     if (isAbort(error)) throw error;
     if (await blockedByFigma(url)) throw new RelayBlockedError(blockedMessage(url));
-    throw new RelayError(unreachableMessage(connection.relayUrl, url));
+    throw new RelayUnreachableError(unreachableMessage(connection.relayUrl, url));
   }
 }
 

@@ -1,11 +1,12 @@
-import type { GenerationRecord, PendingJob, Placement, PlaceOptions } from '../shared/protocol';
-import type { JobClient, JobRequest } from './job-client';
+import type { GenerationRecord, PendingJob, Placement, PlaceOptions, RelayMode } from '../shared/protocol';
+import type { JobClient, JobRequest, PollRetry } from './job-client';
 import type { RelayConnection } from './relay-client';
 
 export type VariantState =
   | { phase: 'queued' }
   | { phase: 'submitting' }
-  | { phase: 'running'; jobId: string; retryMessage?: string }
+  /** With `retry` while the relay is unwell: the poll is tried again then. */
+  | { phase: 'running'; jobId: string; retry?: PollRetry }
   | { phase: 'placing'; jobId: string }
   | { phase: 'placed'; nodeId: string; width: number; height: number }
   | { phase: 'failed'; message: string; unplaced?: { bytes: Uint8Array; jobId: string } }
@@ -54,6 +55,8 @@ export interface VariantSpec {
   referenceNames: string[];
   /** The relay this image goes to and the token made for it, kept with the job. */
   relay: RelayConnection;
+  /** The mode that relay said it runs in, recorded with the history entry to learn expected times from; unknown for a resumed job. */
+  relayMode?: RelayMode;
   startedAt: number;
   /** The notification to show when the result lands, decided then (the panel may have been minimised meanwhile). */
   notifyOnPlace: () => string | undefined;
@@ -134,7 +137,7 @@ export async function runVariant(
     }
     jobId = id;
     update({ phase: 'running', jobId: id });
-    const result = await jobs.wait(id, { signal, onRetry: (retryMessage) => update({ phase: 'running', jobId: id, retryMessage }) });
+    const result = await jobs.wait(id, { signal, onRetry: (retry) => update({ phase: 'running', jobId: id, retry }) });
     update({ phase: 'placing', jobId: id });
     try {
       const placed = await sandbox.place(result.bytes, {
@@ -149,6 +152,7 @@ export async function runVariant(
           referenceNames: spec.referenceNames,
           durationMs: now() - spec.startedAt,
           jobId: id,
+          ...(spec.relayMode ? { mode: spec.relayMode } : {}),
         },
       });
       return finish({ phase: 'placed', ...placed });

@@ -9,7 +9,7 @@ import { DEFAULT_REQUEST_LIMITS, MB } from '../../relay/request-limits';
 import { TokenStore } from '../../relay/tokens';
 import { temporaryDataDir } from '../helpers/relay-process';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
-import { clickLayer, openPluginWithRelay, pluginUi, type Stack, refusing, startStack, upstreamTo } from './harness';
+import { clickLayer, configureRelay, openPluginWithRelay, pluginUi, type Stack, refusing, startStack, upstreamTo } from './harness';
 
 const REFUSED_PROMPT = 'Put a real celebrity in this ad';
 const MODERATION_MESSAGE = 'Your request was rejected as a result of our safety system.';
@@ -51,6 +51,37 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
     await guardedRelay.close();
     await tokens.flush();
     await stack.close();
+  });
+
+  // Retry uses the relay and token in Settings now.
+  it('after the Relay URL is fixed, Retry goes to the new relay and nothing shows the old one', async () => {
+    const wrongUrl = 'http://127.0.0.1:9';
+    stack.emulator.allowDevDomain(wrongUrl);
+    const { page, ui } = await openPluginWithRelay(stack, wrongUrl);
+    await clickLayer(page, 'Logo');
+    await ui.getByRole('textbox', { name: 'Prompt' }).fill('Make it chrome');
+    await ui.getByRole('button', { name: 'Generate' }).click();
+    const row = ui.getByRole('status').first();
+    await expect.poll(() => row.innerText(), { timeout: 20_000 }).toContain(`Can't reach the relay at ${wrongUrl}`);
+
+    await configureRelay(page, stack.relay.url);
+    await ui.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => row.innerText(), { timeout: 20_000 }).toMatch(/Placed/);
+    expect(await ui.locator('main').innerText()).not.toContain(wrongUrl);
+  });
+
+  it('after a wrong token is replaced, Retry sends the new one', async () => {
+    const token = tokens.create('bea');
+    const { page, ui } = await openPluginWithRelay(stack, guardedRelay.url, 'rmg_mistyped');
+    await clickLayer(page, 'Logo');
+    await ui.getByRole('textbox', { name: 'Prompt' }).fill('Make it chrome');
+    await ui.getByRole('button', { name: 'Generate' }).click();
+    const row = ui.getByRole('status').first();
+    await expect.poll(() => row.innerText(), { timeout: 20_000 }).toContain('The relay rejected your access token');
+
+    await configureRelay(page, guardedRelay.url, token);
+    await ui.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => row.innerText(), { timeout: 20_000 }).toMatch(/Placed/);
   });
 
   it('says the relay is not answering and how to start it or fix its address', async () => {

@@ -48,4 +48,27 @@ describe('Quick edit in the sandbox, with the panel hidden', () => {
     expect(figma.notifications[0].message.length).toBeLessThanOrEqual(100);
     expect(figma.closedWith).toBeUndefined();
   });
+
+  it('keeps one progress notification with Cancel up until the next replaces it, answers its button, and takes it down on close', async () => {
+    const { figma, closed } = quickEditRun();
+    const cancel = { text: 'Cancel', action: 'cancel' as const };
+    await figma.sendFromUi({ type: 'notify', message: 'Reimage: generating…', button: cancel });
+    await figma.sendFromUi({ type: 'notify', message: 'Reimage: generating… 15 s', button: cancel });
+    expect(figma.notifications).toEqual([
+      { message: 'Reimage: generating…', error: false, button: 'Cancel' },
+      { message: 'Reimage: generating… 15 s', error: false, button: 'Cancel' },
+    ]);
+    const answers: PluginMessage[] = [];
+    figma.listen('post', (message) => answers.push(message as PluginMessage));
+    // Only the latest is showing: pressing it answers once.
+    figma.pressNotificationButton();
+    expect(answers).toEqual([{ type: 'notification-action', action: 'cancel' }]);
+    expect(() => figma.pressNotificationButton()).toThrow(/No notification with a button/);
+
+    await figma.sendFromUi({ type: 'notify', message: 'Reimage: generating… 30 s', button: cancel });
+    void figma.sendFromUi({ type: 'close', message: 'Reimage: cancelled. Nothing was placed.' });
+    await closed;
+    expect(() => figma.pressNotificationButton()).toThrow(/No notification with a button/);
+    expect(figma.closedWith).toBe('Reimage: cancelled. Nothing was placed.');
+  });
 });

@@ -91,12 +91,12 @@ describe('the plugin keeps its images through proxies, relay restarts and closed
 
     const states: VariantState[] = [];
     const resumed = runVariant(jobs, sandboxOn(figma), { ...spec, job: { kind: 'started', id: jobId } }, new AbortController().signal, (state) => states.push(state));
-    await expect.poll(() => states.some((state) => state.phase === 'running' && state.retryMessage !== undefined)).toBe(true);
+    await expect.poll(() => states.some((state) => state.phase === 'running' && state.retry !== undefined)).toBe(true);
     relay = await restartRelay(port);
 
     expect(await resumed).toMatchObject({ phase: 'placed' });
-    const retry = states.find((state) => state.phase === 'running' && state.retryMessage);
-    expect(retry).toMatchObject({ retryMessage: expect.stringMatching(/Still waiting for the image: trying again/) });
+    const retry = states.find((state) => state.phase === 'running' && state.retry);
+    expect(retry).toMatchObject({ retry: { reason: expect.stringMatching(/Can't reach the relay at/), unreachable: true } });
     expect(figma.page.children).toHaveLength(2);
     expect(provider.calls).toHaveLength(1);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REQUEST_LIMITS } from '../../shared/request-limits';
-import { quickEditEnding, quickEditSelectionProblem } from '../../ui/quick-edit';
+import { quickEditEnding, quickEditProgress, quickEditSelectionProblem } from '../../ui/quick-edit';
 import { maxLayers, requestProblem } from '../../ui/request-check';
 
 describe('what stops a request before anything is sent', () => {
@@ -32,5 +32,15 @@ describe('how a Quick edit run ends', () => {
   it('says an image Figma could not place waits for the next open of Reimage', () => {
     const ending = quickEditEnding({ phase: 'failed', message: 'Figma couldn’t place the image', unplaced: { bytes: new Uint8Array(8), jobId: 'job-1' } });
     expect(ending).toEqual({ message: "Reimage: Figma couldn't place the image. Open Reimage to place it again or download it.", error: true });
+  });
+
+  it('shows progress with Cancel at once, then with the time so far', () => {
+    expect(quickEditProgress(0)).toEqual({ type: 'notify', message: 'Reimage: generating…', button: { text: 'Cancel', action: 'cancel' } });
+    expect(quickEditProgress(15.2)).toMatchObject({ message: 'Reimage: generating… 15 s', button: { text: 'Cancel' } });
+    expect(quickEditProgress(135)).toMatchObject({ message: 'Reimage: generating… 2 min 15 s' });
+  });
+
+  it('ends a cancelled run with a short notification', () => {
+    expect(quickEditEnding({ phase: 'cancelled' })).toEqual({ message: 'Reimage: cancelled. Nothing was placed.' });
   });
 });
