@@ -53,14 +53,19 @@ export async function startupOutput(relay: ServerProcess): Promise<string> {
   return relay.output();
 }
 
+/** The access token a process printed (`who` says which, for the error), and the header that presents it. */
+export function printedToken(output: string, who: string): { token: string; auth: Record<string, string> } {
+  const token = TOKEN_PATTERN.exec(output)?.[0];
+  if (!token) throw new Error(`${who} printed no access token: ${output}`);
+  return { token, auth: { Authorization: `Bearer ${token}` } };
+}
+
 /**
  * The token a live relay made for this machine on its first start, as it printed it, and the
- * header that presents it.
+ * header that presents it. A later start on the same data directory keeps it without printing it.
  */
 export async function firstStartToken(relay: ServerProcess): Promise<{ token: string; auth: Record<string, string> }> {
-  const token = TOKEN_PATTERN.exec(await startupOutput(relay))?.[0];
-  if (!token) throw new Error(`The relay printed no access token: ${relay.output()}`);
-  return { token, auth: { Authorization: `Bearer ${token}` } };
+  return printedToken(await startupOutput(relay), 'The relay');
 }
 
 /** The relay as `npm run relay` starts it (its memory its own), waited for until it says where it listens. */

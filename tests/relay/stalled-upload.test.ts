@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { editForm, submitEdit, submittedJobId } from '../helpers/job-client';
 import { postWithoutEnd, type RawAnswer } from '../helpers/raw-http';
-import { startRelayProcess, temporaryDataDir, type ServerProcess } from '../helpers/relay-process';
+import { firstStartToken, startRelayProcess, temporaryDataDir, type ServerProcess } from '../helpers/relay-process';
 
 const API_KEY = 'sk-test-stalled-upload';
 const STALL_MESSAGE = 'The upload stalled: nothing arrived for 1 s, so the relay stopped waiting. Check the connection and send it again.';
@@ -32,11 +32,14 @@ describe('an upload that stalls halfway', () => {
   let provider: FakeLlmEasy;
   let relay: ServerProcess;
   let dataDir: string;
+  /** The header presenting the token the live relay made on its start. */
+  let auth: Record<string, string>;
 
   beforeEach(async () => {
     provider = await startFakeLlmEasy({ apiKey: API_KEY });
     dataDir = temporaryDataDir();
     relay = await startRelayProcess({ LLMEASY_API_KEY: API_KEY, LLMEASY_BASE_URL: provider.baseUrl, RELAY_DATA_DIR: dataDir, BODY_IDLE_TIMEOUT_SECONDS: '1' });
+    ({ auth } = await firstStartToken(relay));
   });
 
   afterEach(async () => {
@@ -47,24 +50,24 @@ describe('an upload that stalls halfway', () => {
 
   it('is cut with 408 after BODY_IDLE_TIMEOUT_SECONDS, gives its place back at once, and is logged', async () => {
     const { contentType, bytes } = await editBody();
-    const headers = { 'content-type': contentType, 'content-length': String(bytes.length), prefer: 'respond-async' };
+    const headers = { ...auth, 'content-type': contentType, 'content-length': String(bytes.length), prefer: 'respond-async' };
     const stalled = Array.from({ length: 4 }, () => postWithoutEnd(`${relay.url}/v1/images/edits`, headers, [bytes.subarray(0, bytes.length / 2)]));
     // The four hold all of the token's places while they upload.
-    await expect.poll(async () => (await submitEdit(relay.url)).status).toBe(429);
+    await expect.poll(async () => (await submitEdit(relay.url, undefined, auth)).status).toBe(429);
 
     const answers = await answeredWithin(stalled, 10_000);
     for (const answer of answers) {
       expect(answer).toMatchObject({ status: 408, headers: { connection: 'close' } });
       expect(JSON.parse((answer as RawAnswer).body).error).toMatchObject({ code: 'upload_stalled', message: STALL_MESSAGE });
     }
-    expect(await submittedJobId(await submitEdit(relay.url))).toMatch(/^job_/);
+    expect(await submittedJobId(await submitEdit(relay.url, undefined, auth))).toMatch(/^job_/);
     await expect.poll(() => provider.calls.length).toBe(1);
     await expect.poll(() => logLines(relay).filter((line) => line.path === '/v1/images/edits' && line.status === 408)).toHaveLength(4);
   });
 
   it('is cut on the synchronous path and for text to image too', async () => {
     const body = Buffer.from(JSON.stringify({ prompt: 'A lighthouse at dawn', size: '1024x1024' }));
-    const headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
+    const headers = { ...auth, 'content-type': 'application/json', 'content-length': String(body.length) };
     const [answer] = await answeredWithin([postWithoutEnd(`${relay.url}/v1/images/generations`, headers, [body.subarray(0, 10)])], 10_000);
     expect(answer).toMatchObject({ status: 408 });
     expect(provider.calls).toHaveLength(0);
@@ -74,7 +77,7 @@ describe('an upload that stalls halfway', () => {
     const { contentType, bytes } = await editBody();
     const steps = 6;
     const answer = await new Promise<number>((resolve, reject) => {
-      const upload = request(`${relay.url}/v1/images/edits`, { method: 'POST', headers: { 'content-type': contentType, 'content-length': String(bytes.length) }, agent: false });
+      const upload = request(`${relay.url}/v1/images/edits`, { method: 'POST', headers: { ...auth, 'content-type': contentType, 'content-length': String(bytes.length) }, agent: false });
       upload.on('response', (response) => {
         response.resume();
         resolve(response.statusCode ?? 0);
