@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { GenerationRecord, HistoryEntry, InitState, PendingJob, Placement, SelectionItem, Settings } from '../shared/protocol';
 import { IMAGE_SIZES, type ImageSize, isImageSize, sizeLabel } from '../shared/sizes';
 import { HistoryPanel } from './components/HistoryPanel';
+import { PanelHeader } from './components/PanelHeader';
 import { PromptField } from './components/PromptField';
 import { type RequestRow, RequestRows } from './components/RequestRows';
 import { SelectionPreview } from './components/SelectionPreview';
@@ -11,7 +12,8 @@ import { expectedSeconds, formatDuration } from './expected-time';
 import { jobRequestFor, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
 import { quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditSelectionProblem } from './quick-edit';
-import { fetchRelayHealth, type RelayHealth } from './relay-client';
+import { type ConnectionStatus, connectionProblem } from './connection-status';
+import { fetchRelayHealth, fetchRelayIdentity, type RelayHealth } from './relay-client';
 import { maxLayers, requestProblem } from './request-check';
 import { resumedSpec } from './resumed-job';
 import { exportReferences, figmaSandbox, newRequestId } from './sandbox-requests';
@@ -62,6 +64,8 @@ export function App() {
   const [problem, setProblem] = useState<string>();
   const [exporting, setExporting] = useState(false);
   const [health, setHealth] = useState<RelayHealth | { problem: string }>();
+  const [connection, setConnection] = useState<ConnectionStatus>({ state: 'checking' });
+  const [settingsOpen, setSettingsOpen] = useState(false);
   /** The relay's health as it will be known: Generate waits for it, for the relay's limits. */
   const healthCheck = useRef<Promise<RelayHealth | undefined>>(Promise.resolve(undefined));
   const [now, setNow] = useState(Date.now());
@@ -80,6 +84,7 @@ export function App() {
         const { type: _type, ...init } = message;
         setState(init);
         setProblem(init.problem);
+        setSettingsOpen(init.launch.command === 'settings');
         if ('prompt' in init.launch) setPrompt(init.launch.prompt);
         init.pendingJobs.forEach((job) => resume(job, init));
       }
@@ -100,7 +105,20 @@ export function App() {
     const check = fetchRelayHealth(settings);
     healthCheck.current = check.catch(() => undefined);
     check.then(setHealth, (error: Error) => setHealth({ problem: error.message }));
+    // The token is checked as soon as it is saved (and on open), not first at Generate.
+    const identityCheck = new AbortController();
+    setConnection({ state: 'checking' });
+    fetchRelayIdentity(settings, identityCheck.signal).then(
+      (identity) => setConnection({ state: 'connected', identity }),
+      (error: unknown) => identityCheck.signal.aborted || setConnection(connectionProblem(error)),
+    );
+    return () => identityCheck.abort();
   }, [settings?.relayUrl, settings?.accessToken]);
+
+  // A token the relay refuses is shown where it is fixed, without waiting for Generate.
+  useEffect(() => {
+    if (connection.state === 'problem' && connection.tokenRejected) setSettingsOpen(true);
+  }, [connection]);
 
   useEffect(() => {
     if (!running) return;
@@ -322,18 +340,14 @@ export function App() {
 
   return (
     <main ref={main}>
+      <PanelHeader
+        layerCount={items.length}
+        settingsOpen={settingsOpen}
+        settingsProblem={connection.state === 'problem'}
+        onToggleSettings={() => setSettingsOpen((open) => !open)}
+      />
+      {settingsOpen && <SettingsPanel settings={settings} connection={connection} onSave={saveSettings} onClose={() => setSettingsOpen(false)} />}
       {healthBanner}
-      <p class="mode" aria-live="polite">
-        {mode === 'edit' ? (
-          <>
-            <strong>Edit</strong> · {items.length} {items.length === 1 ? 'layer' : 'layers'} as references
-          </>
-        ) : (
-          <>
-            <strong>Text to image</strong> · nothing is selected, so Reimage creates a new image from your prompt
-          </>
-        )}
-      </p>
       <SelectionPreview items={items} thumbnails={thumbnails} />
 
       <PromptField
@@ -422,8 +436,6 @@ export function App() {
         onPlaceAgain={(entry) => void placeFromHistory(entry)}
         toImageUrl={imageUrl}
       />
-
-      <SettingsPanel settings={settings} open={launch?.command === 'settings'} onSave={saveSettings} />
     </main>
   );
 }

@@ -95,11 +95,17 @@ export async function openFigma(playground: Playground): Promise<Page> {
   return page;
 }
 
+/** Opens Settings with the header's gear, unless it is open already. */
+export async function openSettings(ui: FrameLocator): Promise<void> {
+  const gear = ui.getByRole('button', { name: 'Settings' });
+  if ((await gear.getAttribute('aria-expanded')) !== 'true') await gear.click();
+}
+
 /** Opens the settings, when they are folded away, and sets the relay and token as a designer types them. */
 export async function configureRelay(page: Page, relayUrl: string, accessToken = ''): Promise<void> {
   const ui = pluginUi(page);
+  await openSettings(ui);
   const field = ui.getByLabel('Relay URL');
-  if (!(await field.isVisible())) await ui.getByText('Settings', { exact: true }).first().click();
   await field.fill(relayUrl);
   await field.press('Tab');
   const token = ui.getByLabel('Access token');
@@ -149,4 +155,17 @@ export function viewportCenter(page: Page): Promise<{ x: number; y: number }> {
 
 export function selectionNames(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { emulator: Emulator }).emulator.selection());
+}
+
+/** Switches the playground to Figma's light or dark theme and waits for the panel to take it. */
+export async function switchTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  const toggle = page.getByRole('button', { name: 'Dark theme' });
+  if ((await toggle.getAttribute('aria-pressed')) !== String(theme === 'dark')) await toggle.click();
+  await pluginUi(page).locator(`html.figma-${theme}`).waitFor({ state: 'attached' });
+}
+
+/** The whole playground and the plugin window alone, as test-artifacts/playground-<name>-<theme>.png and plugin-<name>-<theme>.png. */
+export async function screenshots(page: Page, name: string, theme: 'light' | 'dark'): Promise<void> {
+  await page.screenshot({ path: resolve(ARTIFACTS, `playground-${name}-${theme}.png`) });
+  await page.getByRole('region', { name: 'Plugin window' }).screenshot({ path: resolve(ARTIFACTS, `plugin-${name}-${theme}.png`) });
 }

@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, clickLayer, openPluginWithRelay, pluginUi, type Stack, startStack } from './harness';
+import { clickLayer, openPluginWithRelay, screenshots, type Stack, startStack, switchTheme } from './harness';
 
 
 /** WCAG contrast between an element's text and the first opaque background behind it. */
@@ -23,17 +22,6 @@ function contrast(element: Locator): Promise<number> {
     const [text, back] = [luminance(channels(getComputedStyle(node).color)), luminance(background)];
     return (Math.max(text, back) + 0.05) / (Math.min(text, back) + 0.05);
   });
-}
-
-async function switchTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
-  const toggle = page.getByRole('button', { name: 'Dark theme' });
-  if ((await toggle.getAttribute('aria-pressed')) !== String(theme === 'dark')) await toggle.click();
-  await expect.poll(() => pluginUi(page).locator('html').getAttribute('class')).toContain(`figma-${theme}`);
-}
-
-async function screenshots(page: Page, name: string, theme: 'light' | 'dark'): Promise<void> {
-  await page.screenshot({ path: resolve(ARTIFACTS, `playground-${name}-${theme}.png`) });
-  await page.getByRole('region', { name: 'Plugin window' }).screenshot({ path: resolve(ARTIFACTS, `plugin-${name}-${theme}.png`) });
 }
 
 describe('the panel in Figma’s light and dark themes', { timeout: 60_000 }, () => {
