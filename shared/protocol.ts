@@ -29,9 +29,11 @@ export interface GenerationRecord {
 /** Where a result goes: beside its sources (or the viewport centre without any), or into a layer's fills. */
 export type Placement = { kind: 'beside' } | { kind: 'replace'; nodeId: string };
 
-/** A generation as the history panel lists it. */
+/** One placed image as history keeps it; the entries of one batch (its variants) are listed as one generation. */
 export interface HistoryEntry {
   id: string;
+  /** The generation it belongs to and its place there; entries stored before batches were kept have none, and are each a generation of their own. */
+  batch?: { id: string; index: number };
   prompt: string;
   size: ImageSize;
   referenceNames: string[];

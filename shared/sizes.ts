@@ -30,3 +30,8 @@ export function requestedDimensions(size: ImageSize): { width: number; height: n
 export function sizeLabel(size: (typeof IMAGE_SIZES)[number]): string {
   return size.value === 'auto' ? `Auto — ${size.use}` : `${size.value} (${size.ratio}) — ${size.use}`;
 }
+
+/** A size as the panel writes it: "1536×1024", or "Auto". */
+export function sizeText(size: ImageSize): string {
+  return size === 'auto' ? 'Auto' : size.replace('x', '×');
+}
