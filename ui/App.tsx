@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { GenerationRecord, HistoryEntry, InitState, PendingJob, Placement, SelectionItem, Settings } from '../shared/protocol';
-import { IMAGE_SIZES, type ImageSize, isImageSize, sizeLabel } from '../shared/sizes';
+import { IMAGE_SIZES, type ImageSize, isImageSize, sizeLabel, sizeUse } from '../shared/sizes';
 import { HistoryPanel } from './components/HistoryPanel';
 import { PanelHeader } from './components/PanelHeader';
 import { PromptField } from './components/PromptField';
@@ -164,7 +164,8 @@ export function App() {
   const replacing = replace && canReplace;
   const variants = replacing ? 1 : settings.variants;
   const emptyPrompt = mode === 'edit' ? 'Describe the edit in the prompt.' : 'Describe the image to create in the prompt.';
-  const blocker = requestProblem(items.length, prompt.trim(), limits) ?? (prompt.trim() === '' ? emptyPrompt : undefined);
+  const requestIssue = requestProblem(items.length, prompt.trim(), limits);
+  const blocker = requestIssue ?? (prompt.trim() === '' ? emptyPrompt : undefined);
 
   function saveSettings(next: Settings) {
     setState((current) => current && { ...current, settings: next });
@@ -364,13 +365,14 @@ export function App() {
           <span>Size</span>
           <select
             value={settings.size}
+            title={sizeUse(settings.size)}
             onChange={(e) => {
               const size = e.currentTarget.value;
               if (isImageSize(size)) saveSettings({ ...settings, size });
             }}
           >
             {IMAGE_SIZES.map((size) => (
-              <option key={size.value} value={size.value}>
+              <option key={size.value} value={size.value} title={size.use}>
                 {sizeLabel(size)}
               </option>
             ))}
@@ -400,11 +402,13 @@ export function App() {
       )}
 
       <div class="actions">
-        <button type="button" class="primary" onClick={() => void generate()} disabled={Boolean(blocker) || exporting}>
+        <span class="hint">⌘/Ctrl + Enter</span>
+        <button type="button" class="primary" title={blocker} onClick={() => void generate()} disabled={Boolean(blocker) || exporting}>
           {variants > 1 ? `Generate ${variants}` : 'Generate'}
         </button>
       </div>
-      {blocker && <p class="hint">{blocker}</p>}
+      {/* An empty prompt needs no words: Generate waits for one, its tooltip says so. */}
+      {requestIssue && <p class="hint">{requestIssue}</p>}
       {exporting && <p class="hint">Exporting the selected layers…</p>}
       {problem && (
         <p class="error" role="alert">

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'preact/hooks';
 import type { SavedPrompt } from '../../shared/protocol';
 import { BUILT_IN_PRESETS } from '../prompt-presets';
 
@@ -10,42 +11,56 @@ interface Props {
   onDelete: (id: string) => void;
 }
 
-/** The prompt, with built-in presets and the user's own saved prompts. Cmd/Ctrl+Enter generates. */
+/** The prompt, focused when the panel opens, with built-in presets and the user's own saved prompts. Cmd/Ctrl+Enter generates. */
 export function PromptField({ prompt, savedPrompts, onChange, onSubmit, onSave, onDelete }: Props) {
   const saved = savedPrompts.find((entry) => entry.prompt === prompt);
+  const field = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => field.current?.focus(), []);
   return (
     <div class="field">
       <div class="field-head">
         <label for="prompt">Prompt</label>
-        <select
-          class="presets"
-          aria-label="Presets"
-          value=""
-          onChange={(e) => {
-            if (e.currentTarget.value) onChange(e.currentTarget.value);
-          }}
-        >
-          <option value="">Presets…</option>
-          <optgroup label="Built in">
-            {BUILT_IN_PRESETS.map((preset) => (
-              <option key={preset.label} value={preset.prompt}>
-                {preset.label}
-              </option>
-            ))}
-          </optgroup>
-          {savedPrompts.length > 0 && (
-            <optgroup label="Saved">
-              {savedPrompts.map((entry) => (
-                <option key={entry.id} value={entry.prompt}>
-                  {entry.prompt.length > 40 ? `${entry.prompt.slice(0, 39)}…` : entry.prompt}
+        <span class="field-tools">
+          <select
+            class="presets"
+            aria-label="Presets"
+            value=""
+            onChange={(e) => {
+              if (e.currentTarget.value) onChange(e.currentTarget.value);
+            }}
+          >
+            <option value="">Presets…</option>
+            <optgroup label="Built in">
+              {BUILT_IN_PRESETS.map((preset) => (
+                <option key={preset.label} value={preset.prompt}>
+                  {preset.label}
                 </option>
               ))}
             </optgroup>
+            {savedPrompts.length > 0 && (
+              <optgroup label="Saved">
+                {savedPrompts.map((entry) => (
+                  <option key={entry.id} value={entry.prompt}>
+                    {entry.prompt.length > 40 ? `${entry.prompt.slice(0, 39)}…` : entry.prompt}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+          </select>
+          {saved ? (
+            <button type="button" class="link" onClick={() => onDelete(saved.id)}>
+              Remove from saved
+            </button>
+          ) : (
+            <button type="button" class="link" disabled={prompt.trim() === ''} onClick={() => onSave(prompt.trim())}>
+              Save prompt
+            </button>
           )}
-        </select>
+        </span>
       </div>
       <textarea
         id="prompt"
+        ref={field}
         rows={4}
         value={prompt}
         placeholder="Make it a watercolor illustration, keep the layout"
@@ -57,18 +72,6 @@ export function PromptField({ prompt, savedPrompts, onChange, onSubmit, onSave, 
           }
         }}
       />
-      <p class="field-foot">
-        <span class="hint">⌘/Ctrl + Enter to generate</span>
-        {saved ? (
-          <button type="button" class="link" onClick={() => onDelete(saved.id)}>
-            Remove from saved
-          </button>
-        ) : (
-          <button type="button" class="link" disabled={prompt.trim() === ''} onClick={() => onSave(prompt.trim())}>
-            Save prompt
-          </button>
-        )}
-      </p>
     </div>
   );
 }
