@@ -54,6 +54,20 @@ describe('Settings says who the relay takes you for, or what is wrong, before an
     await ui.getByText(/The relay needs an access token: paste yours in Settings/).waitFor();
   });
 
+  it('opens Settings from the plugin menu’s Settings command, and behind the gear otherwise', async () => {
+    const token = tokens.create('cleo');
+    const { page, ui } = await openPluginWithRelay(stack, stack.relay.url, token);
+    await page.reload();
+    await ui.getByRole('button', { name: /^Generate/ }).waitFor();
+    expect(await ui.getByRole('button', { name: 'Settings' }).getAttribute('aria-expanded')).toBe('false');
+    expect(await ui.getByLabel('Relay URL').count()).toBe(0);
+
+    await page.getByRole('combobox', { name: 'Plugin command' }).selectOption({ label: 'Settings' });
+    await page.getByRole('button', { name: 'Run Reimage' }).click();
+    await ui.getByText('Connected as cleo').waitFor();
+    expect(await ui.getByRole('button', { name: 'Settings' }).getAttribute('aria-expanded')).toBe('true');
+  });
+
   it('names an open demo relay on this computer, which needs no token', async () => {
     const page = await openFigma(stack);
     await configureRelay(page, openDemoRelay.url);
