@@ -353,6 +353,7 @@ export function App() {
 
       <PromptField
         prompt={prompt}
+        mode={mode}
         savedPrompts={state.savedPrompts}
         onChange={setPrompt}
         onSubmit={() => void generate()}

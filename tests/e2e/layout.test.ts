@@ -60,7 +60,10 @@ describe('the panel’s copy and layout', { timeout: 60_000 }, () => {
     const { page, ui } = await openPluginWithRelay(stack, stack.relay.url);
     await ui.getByRole('button', { name: 'Settings' }).click();
     await clickEmptyCanvas(page);
-    await expect.poll(() => ui.locator('.mode').innerText()).toBe('Text to image · a new image from your prompt alone');
+    await expect.poll(() => ui.locator('.mode').innerText()).toBe('Text to image · from the prompt alone');
+    // One line beside the gear, not wrapped under it.
+    expect((await box(ui.locator('.mode'))).height).toBe(16);
+    expect(await ui.getByRole('textbox', { name: 'Prompt' }).getAttribute('placeholder')).toBe('A paper-cut fox in a misty forest');
     const hints = await ui.locator('.hint:visible').allInnerTexts();
     expect(hints).toEqual(['Select 1 to 16 layers on the canvas to edit them instead.', '⌘/Ctrl + Enter']);
 
@@ -68,6 +71,7 @@ describe('the panel’s copy and layout', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Zoom to fit' }).click();
     await clickLayer(page, LONG_NAME);
     await expect.poll(() => ui.locator('.mode').innerText()).toBe('Edit · 1 layer as a reference');
+    expect(await ui.getByRole('textbox', { name: 'Prompt' }).getAttribute('placeholder')).toBe('Make it a watercolor illustration, keep the layout');
     const name = ui.getByRole('list', { name: 'Selected layers' }).getByText(LONG_NAME);
     expect(await name.getAttribute('title')).toBe(LONG_NAME);
     const lineHeight = await name.evaluate((element) => parseFloat(getComputedStyle(element).lineHeight));

@@ -24,7 +24,7 @@ export function PanelHeader({ layerCount, settingsOpen, settingsProblem, onToggl
           </>
         ) : (
           <>
-            <strong>Text to image</strong> · a new image from your prompt alone
+            <strong>Text to image</strong> · from the prompt alone
           </>
         )}
       </p>

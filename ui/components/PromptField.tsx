@@ -4,6 +4,8 @@ import { BUILT_IN_PRESETS } from '../prompt-presets';
 
 interface Props {
   prompt: string;
+  /** What Generate will do, for an example prompt that fits it. */
+  mode: 'edit' | 'generate';
   savedPrompts: SavedPrompt[];
   onChange: (prompt: string) => void;
   onSubmit: () => void;
@@ -12,7 +14,7 @@ interface Props {
 }
 
 /** The prompt, focused when the panel opens, with built-in presets and the user's own saved prompts. Cmd/Ctrl+Enter generates. */
-export function PromptField({ prompt, savedPrompts, onChange, onSubmit, onSave, onDelete }: Props) {
+export function PromptField({ prompt, mode, savedPrompts, onChange, onSubmit, onSave, onDelete }: Props) {
   const saved = savedPrompts.find((entry) => entry.prompt === prompt);
   const field = useRef<HTMLTextAreaElement>(null);
   useEffect(() => field.current?.focus(), []);
@@ -63,7 +65,7 @@ export function PromptField({ prompt, savedPrompts, onChange, onSubmit, onSave, 
         ref={field}
         rows={4}
         value={prompt}
-        placeholder="Make it a watercolor illustration, keep the layout"
+        placeholder={mode === 'edit' ? 'Make it a watercolor illustration, keep the layout' : 'A paper-cut fox in a misty forest'}
         onInput={(e) => onChange(e.currentTarget.value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
