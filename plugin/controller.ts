@@ -181,7 +181,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       revealer.reveal({ page, nodes: [node], sourceNodeIds: generation.sourceNodeIds }, { notify, deferNotice: batch !== undefined });
       if (history) {
         const thumbnail = await exportThumbnail(node).catch(() => undefined);
-        const entries = await addHistoryEntry(store, { ...history, id: newId(), createdAt: new Date().toISOString(), thumbnail });
+        const entries = await addHistoryEntry(store, { ...history, ...(batch ? { batch } : {}), id: newId(), createdAt: new Date().toISOString(), thumbnail });
         post({ type: 'history', entries });
       }
     },

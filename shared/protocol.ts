@@ -38,9 +38,11 @@ export type Placement = { kind: 'beside' } | { kind: 'replace'; nodeId: string }
 /** Whether a relay calls the provider or its offline demo upstream: their times differ by minutes. */
 export type RelayMode = 'demo' | 'live';
 
-/** A generation as the history panel lists it. */
+/** One placed image as history keeps it; the entries of one batch (its variants) are listed as one generation. */
 export interface HistoryEntry {
   id: string;
+  /** The generation it belongs to and its place there; entries stored before batches were kept have none, and are each a generation of their own. */
+  batch?: { id: string; index: number };
   prompt: string;
   size: ImageSize;
   referenceNames: string[];

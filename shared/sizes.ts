@@ -54,6 +54,17 @@ export function requestedDimensions(size: ImageSize): { width: number; height: n
   return { width, height };
 }
 
+/** A size as the panel writes it: "1536×1024", or "Auto". */
+export function sizeText(size: ImageSize): string {
+  return size === 'auto' ? 'Auto' : size.replace('x', '×');
+}
+
+/** A size as the size menu lists it, short enough for the panel: "1536×1024 · 3:2"; its use is the tooltip. */
 export function sizeLabel(size: (typeof IMAGE_SIZES)[number]): string {
-  return size.value === 'auto' ? `Auto — ${size.use}` : `${size.value} (${size.ratio}) — ${size.use}`;
+  return size.value === 'auto' ? 'Auto' : `${sizeText(size.value)} · ${size.ratio}`;
+}
+
+/** What a size is for, as its tooltip says it. */
+export function sizeUse(size: ImageSize): string {
+  return IMAGE_SIZES.find((entry) => entry.value === size)?.use ?? '';
 }

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { GenerationRecord, HistoryEntry, InitState, PendingJob, Placement, SelectionItem, Settings } from '../shared/protocol';
-import { IMAGE_SIZES, type ImageSize, isImageSize, sizeLabel } from '../shared/sizes';
+import { IMAGE_SIZES, type ImageSize, isImageSize, sizeLabel, sizeUse } from '../shared/sizes';
 import { HistoryPanel } from './components/HistoryPanel';
+import { PanelHeader } from './components/PanelHeader';
 import { PromptField } from './components/PromptField';
 import { RequestRows } from './components/RequestRows';
 import { SelectionPreview } from './components/SelectionPreview';
@@ -11,10 +12,11 @@ import { batchRows, createGenerationQueue, EMPTY_QUEUE, foldRuns, isRunning, res
 import { jobRequestFor, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
 import { QUICK_EDIT_NOTIFY_EVERY_MS, quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditProgress, quickEditSelectionProblem } from './quick-edit';
-import { fetchRelayHealth, type RelayHealth, RelayUnreachableError } from './relay-client';
+import { fetchRelayHealth, fetchRelayIdentity, type RelayHealth, RelayUnreachableError } from './relay-client';
 import { HEALTH_PROBE_MS, type RelayOutage, relayOutage } from './relay-down';
 import { RelayDownBanner } from './components/RelayDownBanner';
 import { openedWith, type OpenedWith, panelChoices, pickSize, pickVariants } from './panel-choices';
+import { type ConnectionStatus, connectionProblem } from './connection-status';
 import { maxLayers, requestProblem } from './request-check';
 import { resumedSpec } from './resumed-job';
 import { exportReferences, figmaSandbox, newRequestId } from './sandbox-requests';
@@ -61,6 +63,8 @@ export function App() {
   /** While the health check cannot reach the relay: when it asks again. */
   const [healthOutage, setHealthOutage] = useState<RelayOutage>();
   const [healthProbe, setHealthProbe] = useState(0);
+  const [connection, setConnection] = useState<ConnectionStatus>({ state: 'checking' });
+  const [settingsOpen, setSettingsOpen] = useState(false);
   /** The relay's health as it will be known: Generate waits for it, for the relay's limits. */
   const healthCheck = useRef<Promise<RelayHealth | undefined>>(Promise.resolve(undefined));
   const [now, setNow] = useState(Date.now());
@@ -93,6 +97,7 @@ export function App() {
         const { type: _type, ...init } = message;
         setState(init);
         setProblem(init.problem);
+        setSettingsOpen(init.launch.command === 'settings');
         if ('prompt' in init.launch) setPrompt(init.launch.prompt);
         setOpened(openedWith(init.launch));
         init.pendingJobs.forEach((job) => resume(job, init));
@@ -132,6 +137,23 @@ export function App() {
     );
     return () => clearTimeout(probe);
   }, [settings?.relayUrl, settings?.accessToken, healthProbe]);
+
+  // The token is checked as soon as it is saved (and on open), not first at Generate.
+  useEffect(() => {
+    if (!settings) return;
+    const identityCheck = new AbortController();
+    setConnection({ state: 'checking' });
+    fetchRelayIdentity(settings, identityCheck.signal).then(
+      (identity) => setConnection({ state: 'connected', identity }),
+      (error: unknown) => identityCheck.signal.aborted || setConnection(connectionProblem(error)),
+    );
+    return () => identityCheck.abort();
+  }, [settings?.relayUrl, settings?.accessToken]);
+
+  // A token the relay refuses is shown where it is fixed, without waiting for Generate.
+  useEffect(() => {
+    if (connection.state === 'problem' && connection.tokenRejected) setSettingsOpen(true);
+  }, [connection]);
 
   // "Replace the selected layer" is for the layer it was ticked on: another selection starts unticked.
   const selectedIds = (selection ?? []).map((item) => item.id).join(',');
@@ -182,7 +204,8 @@ export function App() {
   const choices = panelChoices(settings, opened, items);
   const variants = replacing ? 1 : choices.variants;
   const emptyPrompt = mode === 'edit' ? 'Describe the edit in the prompt.' : 'Describe the image to create in the prompt.';
-  const blocker = requestProblem(items.length, prompt.trim(), limits) ?? (prompt.trim() === '' ? emptyPrompt : undefined);
+  const requestIssue = requestProblem(items.length, prompt.trim(), limits);
+  const blocker = requestIssue ?? (prompt.trim() === '' ? emptyPrompt : undefined);
 
   function saveSettings(next: Settings) {
     setState((current) => current && { ...current, settings: next });
@@ -298,23 +321,19 @@ export function App() {
 
   return (
     <main ref={main}>
+      <PanelHeader
+        layerCount={items.length}
+        settingsOpen={settingsOpen}
+        settingsProblem={connection.state === 'problem'}
+        onToggleSettings={() => setSettingsOpen((open) => !open)}
+      />
+      {settingsOpen && <SettingsPanel settings={settings} connection={connection} onSave={saveSettings} onClose={() => setSettingsOpen(false)} />}
       {healthBanner}
-      <p class="mode" aria-live="polite">
-        {mode === 'edit' ? (
-          <>
-            <strong>Edit</strong> · {items.length} {items.length === 1 ? 'layer' : 'layers'} as references
-          </>
-        ) : (
-          <>
-            <strong>Text to image</strong> · nothing is selected, so Reimage creates a new image from your prompt
-          </>
-        )}
-      </p>
       <SelectionPreview items={items} thumbnails={thumbnails} />
 
       <PromptField
         prompt={prompt}
-        focused={launch?.command === 'generate-variants'}
+        mode={mode}
         savedPrompts={state.savedPrompts}
         onChange={setPrompt}
         onSubmit={() => void generate()}
@@ -327,13 +346,14 @@ export function App() {
           <span>Size</span>
           <select
             value={choices.size}
+            title={sizeUse(choices.size)}
             onChange={(e) => {
               const size = e.currentTarget.value;
               if (isImageSize(size)) chooseSize(size);
             }}
           >
             {IMAGE_SIZES.map((size) => (
-              <option key={size.value} value={size.value}>
+              <option key={size.value} value={size.value} title={size.use}>
                 {sizeLabel(size)}
               </option>
             ))}
@@ -366,11 +386,13 @@ export function App() {
       )}
 
       <div class="actions">
-        <button type="button" class="primary" onClick={() => void generate()} disabled={Boolean(blocker) || exporting}>
+        <span class="hint">⌘/Ctrl + Enter</span>
+        <button type="button" class="primary" title={blocker} onClick={() => void generate()} disabled={Boolean(blocker) || exporting}>
           {variants > 1 ? `Generate ${variants}` : 'Generate'}
         </button>
       </div>
-      {blocker && <p class="hint">{blocker}</p>}
+      {/* An empty prompt needs no words: Generate waits for one, its tooltip says so. */}
+      {requestIssue && <p class="hint">{requestIssue}</p>}
       {exporting && <p class="hint">Exporting the selected layers…</p>}
       {problem && (
         <p class="error" role="alert">
@@ -404,8 +426,6 @@ export function App() {
         onPlaceAgain={(entry) => void placeFromHistory(entry)}
         toImageUrl={imageUrl}
       />
-
-      <SettingsPanel settings={settings} open={launch?.command === 'settings'} onSave={saveSettings} />
     </main>
   );
 }

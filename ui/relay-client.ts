@@ -95,3 +95,17 @@ export async function fetchRelayHealth(connection: RelayConnection): Promise<Rel
   if (!response.ok) throw await relayErrorOf(response, connection.relayUrl);
   return (await response.json()) as RelayHealth;
 }
+
+/** Who the relay takes the caller for: a token's name, or, on a demo relay open to this machine, no one (no token needed). */
+export type RelayIdentity = { name: string } | { name: null; open: true };
+
+/** A refusal of the access token itself (401): Settings is where it is fixed. */
+export class RelayTokenError extends RelayError {}
+
+/** Checks the relay URL and token in Settings without making an image (GET /v1/me). */
+export async function fetchRelayIdentity(connection: RelayConnection, signal?: AbortSignal): Promise<RelayIdentity> {
+  const response = await callRelay(connection, 'v1/me', { method: 'GET', signal });
+  if (response.status === 401) throw new RelayTokenError((await relayErrorOf(response, connection.relayUrl)).message);
+  if (!response.ok) throw await relayErrorOf(response, connection.relayUrl);
+  return (await response.json()) as RelayIdentity;
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../../relay/tokens';
 import { mappedSize } from '../fakes/fake-llmeasy';
 import { temporaryDataDir } from '../helpers/relay-process';
-import { clickLayer, imageSize, layers, openPluginWithRelay, pluginUi, selectionNames, type Stack, startStack } from './harness';
+import { clickLayer, imageSize, layers, openPluginWithRelay, pluginUi, selectionNames, type Stack, startStack, openSettings } from './harness';
 
 
 /** The built plugin in Chromium, hosted as Figma hosts it, against the real relay and a strict fake provider. */
@@ -54,7 +54,7 @@ describe('editing two selected frames in the browser', { timeout: 60_000 }, () =
     await page.reload();
     const ui = pluginUi(page);
     await ui.getByRole('button', { name: 'Generate' }).waitFor();
-    if (!(await ui.getByLabel('Relay URL').isVisible())) await ui.getByText('Settings', { exact: true }).first().click();
+    await openSettings(ui);
     await expect.poll(() => ui.getByLabel('Relay URL').inputValue()).toBe('https://relay.team.example');
     expect(await ui.getByLabel('Access token').inputValue()).toBe('rt_e2e_token');
   });

@@ -96,11 +96,17 @@ export async function openFigma(playground: Playground): Promise<Page> {
   return page;
 }
 
+/** Opens Settings with the header's gear, unless it is open already. */
+export async function openSettings(ui: FrameLocator): Promise<void> {
+  const gear = ui.getByRole('button', { name: 'Settings' });
+  if ((await gear.getAttribute('aria-expanded')) !== 'true') await gear.click();
+}
+
 /** Opens the settings, when they are folded away, and sets the relay and token as a designer types them. */
 export async function configureRelay(page: Page, relayUrl: string, accessToken = ''): Promise<void> {
   const ui = pluginUi(page);
+  await openSettings(ui);
   const field = ui.getByLabel('Relay URL');
-  if (!(await field.isVisible())) await ui.getByText('Settings', { exact: true }).first().click();
   await field.fill(relayUrl);
   await field.press('Tab');
   const token = ui.getByLabel('Access token');

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { startServerProcess, temporaryDataDir, TOKEN_PATTERN, type ServerProcess } from '../helpers/relay-process';
-import { clickLayer, launchChromium, pluginUi, selectionNames } from './harness';
+import { clickLayer, launchChromium, pluginUi, selectionNames, openSettings } from './harness';
 
 const START = fileURLToPath(new URL('../../emulator/start.ts', import.meta.url));
 const API_KEY = 'sk-test-playground-41d2';
@@ -61,7 +61,7 @@ describe('npm start with a live relay on another PORT', { timeout: 90_000 }, () 
     await expect.poll(() => selectionNames(page), { timeout: 30_000 }).toEqual(['Logo in gold leaf']);
     expect(provider.calls).toHaveLength(1);
 
-    if (!(await ui.getByLabel('Relay URL').isVisible())) await ui.getByText('Settings', { exact: true }).first().click();
+    await openSettings(ui);
     expect(await ui.getByLabel('Relay URL').inputValue()).toBe(`http://localhost:${start.port}`);
     const token = await ui.getByLabel('Access token').inputValue();
     expect(token).toMatch(TOKEN_PATTERN);

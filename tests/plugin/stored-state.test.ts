@@ -42,6 +42,22 @@ describe('stored state with Figma’s clientStorage latency', () => {
     expect((figma.storage.get('history') as HistoryEntry[]).map((entry) => entry.prompt).sort()).toEqual(['First', 'Second', 'Third']);
   });
 
+  it('keeps each variant’s batch with its history entry, so History lists a batch as one generation', async () => {
+    await Promise.all(
+      [0, 1].map((index) =>
+        figma.sendFromUi({
+          type: 'place-result', requestId: `v${index}`, bytes: solidPng(64, 64), generation: generation('Neon'), placement: { kind: 'beside' },
+          batch: { id: 'batch-1', index },
+          history: { prompt: 'Neon', size: '1024x1024', referenceNames: [], durationMs: 60_000, jobId: `job-${index}` },
+        }),
+      ),
+    );
+    expect((figma.storage.get('history') as HistoryEntry[]).map((entry) => entry.batch).sort((a, b) => a!.index - b!.index)).toEqual([
+      { id: 'batch-1', index: 0 },
+      { id: 'batch-1', index: 1 },
+    ]);
+  });
+
   it('keeps the settings saved last, even when the first write is the slower one', async () => {
     const base: Settings = { relayUrl: 'http://localhost:8787', accessToken: '', size: '1024x1024', sizeChosen: true, variants: 1, batchVariants: 4 };
     await Promise.all([

@@ -21,6 +21,15 @@ describe('history trimming', () => {
     expect(kept.at(-1)!.id).toBe('h49');
   });
 
+  it('counts a generation’s variants as one of the 50, keeping them together', () => {
+    const variants = (n: number) => Array.from({ length: 4 }, (_, index) => ({ ...entry(n * 10 + index), batch: { id: `b${n}`, index } }));
+    const entries = Array.from({ length: 55 }, (_, n) => variants(n)).flat();
+    const kept = trimHistory(entries);
+    expect(kept).toHaveLength(200);
+    expect(new Set(kept.map((e) => e.batch!.id)).size).toBe(50);
+    expect(kept.at(-1)!.batch).toEqual({ id: 'b49', index: 3 });
+  });
+
   it('drops the oldest entries first when thumbnails would overflow the storage budget', () => {
     const entries = Array.from({ length: 10 }, (_, i) => entry(i, 100_000));
     const kept = trimHistory(entries, 50, 450_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestSize, IMAGE_SIZES, isImageSize, requestedDimensions, sizeFor, sizeLabel } from '../../shared/sizes';
+import { closestSize, IMAGE_SIZES, isImageSize, requestedDimensions, sizeFor, sizeLabel, sizeText, sizeUse } from '../../shared/sizes';
 
 describe('image sizes', () => {
   it('lists exactly the ten sizes LLMEasy documents, in its order', () => {
@@ -8,10 +8,14 @@ describe('image sizes', () => {
     ]);
   });
 
-  it('labels each size with its ratio and use', () => {
+  it('labels each size with its pixels and ratio, short enough for the panel, and keeps its use for the tooltip', () => {
     const labels = IMAGE_SIZES.map(sizeLabel);
-    expect(labels).toContain('3840x2160 (16:9) — 4K landscape');
-    expect(labels[0]).toBe('Auto — Let the model choose');
+    expect(labels).toContain('1536×1024 · 3:2');
+    expect(labels).toContain('3840×2160 · 16:9');
+    expect(labels[0]).toBe('Auto');
+    expect(Math.max(...labels.map((label) => label.length))).toBeLessThanOrEqual(16);
+    expect(sizeUse('3840x2160')).toBe('4K landscape');
+    expect(sizeText('2160x3840')).toBe('2160×3840');
   });
 
   it('accepts only documented sizes', () => {

@@ -4,59 +4,68 @@ import { BUILT_IN_PRESETS } from '../prompt-presets';
 
 interface Props {
   prompt: string;
+  /** What Generate will do, for an example prompt that fits it. */
+  mode: 'edit' | 'generate';
   savedPrompts: SavedPrompt[];
-  /** Whether the prompt takes the focus as the panel opens. */
-  focused?: boolean;
   onChange: (prompt: string) => void;
   onSubmit: () => void;
   onSave: (prompt: string) => void;
   onDelete: (id: string) => void;
 }
 
-/** The prompt, with built-in presets and the user's own saved prompts. Cmd/Ctrl+Enter generates. */
-export function PromptField({ prompt, savedPrompts, focused, onChange, onSubmit, onSave, onDelete }: Props) {
+/** The prompt, focused when the panel opens, with built-in presets and the user's own saved prompts. Cmd/Ctrl+Enter generates. */
+export function PromptField({ prompt, mode, savedPrompts, onChange, onSubmit, onSave, onDelete }: Props) {
   const saved = savedPrompts.find((entry) => entry.prompt === prompt);
   const field = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => {
-    if (focused) field.current?.focus();
-  }, [focused]);
+  useEffect(() => field.current?.focus(), []);
   return (
     <div class="field">
       <div class="field-head">
         <label for="prompt">Prompt</label>
-        <select
-          class="presets"
-          aria-label="Presets"
-          value=""
-          onChange={(e) => {
-            if (e.currentTarget.value) onChange(e.currentTarget.value);
-          }}
-        >
-          <option value="">Presets…</option>
-          <optgroup label="Built in">
-            {BUILT_IN_PRESETS.map((preset) => (
-              <option key={preset.label} value={preset.prompt}>
-                {preset.label}
-              </option>
-            ))}
-          </optgroup>
-          {savedPrompts.length > 0 && (
-            <optgroup label="Saved">
-              {savedPrompts.map((entry) => (
-                <option key={entry.id} value={entry.prompt}>
-                  {entry.prompt.length > 40 ? `${entry.prompt.slice(0, 39)}…` : entry.prompt}
+        <span class="field-tools">
+          <select
+            class="presets"
+            aria-label="Presets"
+            value=""
+            onChange={(e) => {
+              if (e.currentTarget.value) onChange(e.currentTarget.value);
+            }}
+          >
+            <option value="">Presets…</option>
+            <optgroup label="Built in">
+              {BUILT_IN_PRESETS.map((preset) => (
+                <option key={preset.label} value={preset.prompt}>
+                  {preset.label}
                 </option>
               ))}
             </optgroup>
+            {savedPrompts.length > 0 && (
+              <optgroup label="Saved">
+                {savedPrompts.map((entry) => (
+                  <option key={entry.id} value={entry.prompt}>
+                    {entry.prompt.length > 40 ? `${entry.prompt.slice(0, 39)}…` : entry.prompt}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+          </select>
+          {saved ? (
+            <button type="button" class="link" onClick={() => onDelete(saved.id)}>
+              Remove from saved
+            </button>
+          ) : (
+            <button type="button" class="link" disabled={prompt.trim() === ''} onClick={() => onSave(prompt.trim())}>
+              Save prompt
+            </button>
           )}
-        </select>
+        </span>
       </div>
       <textarea
-        ref={field}
         id="prompt"
+        ref={field}
         rows={4}
         value={prompt}
-        placeholder="Make it a watercolor illustration, keep the layout"
+        placeholder={mode === 'edit' ? 'Make it a watercolor illustration, keep the layout' : 'A paper-cut fox in a misty forest'}
         onInput={(e) => onChange(e.currentTarget.value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
@@ -65,18 +74,6 @@ export function PromptField({ prompt, savedPrompts, focused, onChange, onSubmit,
           }
         }}
       />
-      <p class="field-foot">
-        <span class="hint">⌘/Ctrl + Enter to generate</span>
-        {saved ? (
-          <button type="button" class="link" onClick={() => onDelete(saved.id)}>
-            Remove from saved
-          </button>
-        ) : (
-          <button type="button" class="link" disabled={prompt.trim() === ''} onClick={() => onSave(prompt.trim())}>
-            Save prompt
-          </button>
-        )}
-      </p>
     </div>
   );
 }

@@ -1,15 +1,18 @@
 import { useState } from 'preact/hooks';
 import type { Settings } from '../../shared/protocol';
+import { type ConnectionStatus, connectionText } from '../connection-status';
 import { relayUrlProblem } from '../relay-client';
 
 interface Props {
   settings: Settings;
-  open: boolean;
+  /** The check of the saved relay URL and token. */
+  connection: ConnectionStatus;
   onSave: (settings: Settings) => void;
+  onClose: () => void;
 }
 
-/** Relay URL and access token; saved per user when a field is left. */
-export function SettingsPanel({ settings, open, onSave }: Props) {
+/** Relay URL and access token, behind the header's gear; saved per user when a field is left, then checked with the relay. */
+export function SettingsPanel({ settings, connection, onSave, onClose }: Props) {
   const [relayUrl, setRelayUrl] = useState(settings.relayUrl);
   const [accessToken, setAccessToken] = useState(settings.accessToken);
   const urlProblem = relayUrlProblem(relayUrl);
@@ -19,8 +22,13 @@ export function SettingsPanel({ settings, open, onSave }: Props) {
   };
 
   return (
-    <details class="panel settings" open={open || undefined}>
-      <summary>Settings</summary>
+    <section id="settings" class="settings" aria-labelledby="settings-title">
+      <div class="settings-head">
+        <h2 id="settings-title">Settings</h2>
+        <button type="button" class="link" onClick={onClose}>
+          Done
+        </button>
+      </div>
       <label class="field">
         <span>Relay URL</span>
         <input
@@ -39,12 +47,17 @@ export function SettingsPanel({ settings, open, onSave }: Props) {
           type="password"
           value={accessToken}
           autocomplete="off"
-          placeholder="Not needed for a relay on this computer"
+          aria-describedby="connection"
+          aria-invalid={connection.state === 'problem' && connection.tokenRejected ? true : undefined}
+          placeholder="Not needed for a demo relay on this computer"
           onInput={(e) => setAccessToken(e.currentTarget.value)}
           onChange={save}
         />
       </label>
+      <p id="connection" class={`connection connection-${connection.state}`} aria-live="polite">
+        {connectionText(connection)}
+      </p>
       <p class="hint">Kept on this computer for you only, never in the Figma file.</p>
-    </details>
+    </section>
   );
 }
