@@ -1,5 +1,5 @@
 import type { GenerationRecord, Launch, Settings } from '../shared/protocol';
-import { IMAGE_SIZES, isImageSize, sizeFor, sizeLabel } from '../shared/sizes';
+import { IMAGE_SIZES, isImageSize, sizeDescription, sizeFor } from '../shared/sizes';
 import { BATCH_VARIANTS } from './settings';
 
 /**
@@ -28,5 +28,6 @@ export function launchFor(
 /** Quick Actions suggestions for the Size parameter, matching what the user typed. */
 export function sizeSuggestions(query: string): { name: string; data: string }[] {
   const words = query.toLowerCase().trim();
-  return IMAGE_SIZES.map((size) => ({ name: sizeLabel(size), data: size.value })).filter((s) => s.name.toLowerCase().includes(words));
+  // Typed sizes match with an x as the list writes them with a ×.
+  return IMAGE_SIZES.filter((size) => `${sizeDescription(size)} ${size.value}`.toLowerCase().includes(words)).map((size) => ({ name: sizeDescription(size), data: size.value }));
 }

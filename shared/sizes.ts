@@ -64,6 +64,11 @@ export function sizeLabel(size: (typeof IMAGE_SIZES)[number]): string {
   return size.value === 'auto' ? 'Auto' : `${sizeText(size.value)} · ${size.ratio}`;
 }
 
+/** A size with its use, where there is room and no tooltip (Quick Actions' suggestions): "1536×1024 · 3:2 — Landscape: posters, banners, scenes". */
+export function sizeDescription(size: (typeof IMAGE_SIZES)[number]): string {
+  return `${sizeLabel(size)} — ${size.use}`;
+}
+
 /** What a size is for, as its tooltip says it. */
 export function sizeUse(size: ImageSize): string {
   return IMAGE_SIZES.find((entry) => entry.value === size)?.use ?? '';

@@ -48,6 +48,8 @@ describe('launch commands', () => {
   it('suggests sizes matching what was typed in Quick Actions', () => {
     expect(sizeSuggestions('4k').map((s) => s.data)).toEqual(['3840x2160', '2160x3840']);
     expect(sizeSuggestions('')).toHaveLength(10);
+    expect(sizeSuggestions('1536x').map((s) => s.data)).toEqual(['1536x1024', '1536x1152']);
+    expect(sizeSuggestions('landscape')[0]).toEqual({ name: '1536×1024 · 3:2 — Landscape: posters, banners, scenes', data: '1536x1024' });
   });
 });
 
