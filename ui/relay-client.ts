@@ -91,7 +91,8 @@ export async function relayErrorOf(response: Response, relayUrl: string): Promis
 }
 
 export async function fetchRelayHealth(connection: RelayConnection): Promise<RelayHealth> {
-  const response = await callRelay(connection, 'healthz', { method: 'GET' });
+  // /healthz needs no token, so none is sent: a Relay URL just changed in Settings still holds the old relay's token.
+  const response = await callRelay({ relayUrl: connection.relayUrl, accessToken: '' }, 'healthz', { method: 'GET' });
   if (!response.ok) throw await relayErrorOf(response, connection.relayUrl);
   return (await response.json()) as RelayHealth;
 }

@@ -31,7 +31,8 @@ describe('History in the browser', { timeout: 90_000 }, () => {
     await expect.poll(() => generations.count()).toBe(2);
     const [latest, first] = [generations.nth(0), generations.nth(1)];
     expect(await latest.innerText()).toMatch(/Logo in gold leaf\s+1024×1024 · took \d+ s · 1 reference/);
-    expect(await first.innerText()).toMatch(/1024×1024 · 3 variants · took \d+ s · 1 reference/);
+    // No size was picked, so the banner's generation took the size of its ratio.
+    expect(await first.innerText()).toMatch(/2048×1152 · 3 variants · took \d+ s · 1 reference/);
     await expect.poll(() => first.getByRole('list', { name: 'Variants' }).locator('img').count()).toBe(3);
     expect(await first.getByRole('button', { name: /^Place variant \d again$/ }).count()).toBe(3);
     // Each variant waits 1.5 s for the provider: the generation took at least that.

@@ -58,7 +58,7 @@ describe('relaunch buttons and menu commands do what their names say', { timeout
     await ui.getByRole('combobox', { name: 'Size' }).selectOption('1024x1024');
 
     const again = await run(page, { button: 'Edit again' });
-    await expect.poll(() => form(again)).toEqual({ prompt: PROMPT, size: '2048x1152', variants: '1', focused: false });
+    await expect.poll(() => form(again)).toEqual({ prompt: PROMPT, size: '2048x1152', variants: '1', focused: true });
     expect(await selectionNames(page)).toEqual([PROMPT]);
 
     const more = await run(page, { button: 'More variants' });
@@ -81,7 +81,8 @@ describe('relaunch buttons and menu commands do what their names say', { timeout
     await ui.getByRole('combobox', { name: 'Variants' }).selectOption('1');
     await expect.poll(() => storedSettings(page)).toMatchObject({ variants: 1 });
     ui = await run(page, { command: 'Edit selection' });
-    await expect.poll(() => form(ui)).toMatchObject({ variants: '1', focused: false });
+    // The prompt takes the focus whenever the panel opens (issue 12 point 10), so only the count tells the commands apart.
+    await expect.poll(() => form(ui)).toMatchObject({ variants: '1', focused: true });
     ui = await run(page, { command: 'Generate variants' });
     await expect.poll(() => form(ui)).toMatchObject({ variants: '6', focused: true });
   });
