@@ -112,6 +112,10 @@ export async function configureRelay(page: Page, relayUrl: string, accessToken =
   const token = ui.getByLabel('Access token');
   await token.fill(accessToken);
   await token.press('Tab');
+  // clientStorage takes milliseconds, as Figma's does: the settings are set once the last save has landed.
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { emulator: Emulator }).emulator.figma.storage.get('settings')))
+    .toMatchObject({ relayUrl, accessToken });
 }
 
 /** The playground open with the plugin pointed at a relay, as a designer leaves it once set up. */
