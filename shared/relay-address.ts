@@ -30,7 +30,7 @@ export function readRelayAddress(text: string, options: { localhostAllowed: bool
     return {
       problem: options.localhostAllowed
         ? `"${trimmed}" uses http://, which Figma allows only for a relay on this computer (http://localhost); use https://`
-        : `"${trimmed}" uses http://; an organisation's relay needs https:// (http://localhost is for development, which the plain npm run build's devAllowedDomains covers)`,
+        : `"${trimmed}" uses http://; an organisation's relay needs https:// (a relay on http://localhost is for development, and the plain npm run build already lets the plugin reach it)`,
     };
   }
   if (url.pathname !== '/' || url.search || url.hash || trimmed.endsWith('?') || trimmed.endsWith('#')) {
