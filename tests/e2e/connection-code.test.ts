@@ -35,19 +35,31 @@ describe('a connection code pasted into Settings', { timeout: 60_000 }, () => {
     await tokens.flush();
   });
 
-  it('fills in the Relay URL and the token together, says so, and the relay knows who it is', async () => {
-    const token = tokens.create('dana');
+  /** A new designer's first run: a token made for them, the panel open on a fresh profile, Settings open. */
+  async function newDesigner(name: string) {
+    const token = tokens.create(name);
     const page = await openFigma(stack);
     const ui = pluginUi(page);
     await openSettings(ui);
+    return { token, code: connectionCode(stack.relay.url, token), page, ui };
+  }
 
-    await paste(page, 'Connection code', connectionCode(stack.relay.url, token));
+  /** What the designer sees and Figma keeps once a code has filled both fields. */
+  async function expectFilled(page: Page, token: string, name: string): Promise<void> {
+    const ui = pluginUi(page);
     await ui.getByText('Filled in the Relay URL and Access token from your connection code.').waitFor();
     expect(await ui.getByLabel('Relay URL').inputValue()).toBe(stack.relay.url);
     expect(await ui.getByLabel('Access token').inputValue()).toBe(token);
-    expect(await ui.getByLabel('Connection code').inputValue()).toBe('');
-    await ui.getByText('Connected as dana').waitFor();
+    await ui.getByText(`Connected as ${name}`).waitFor();
     await expect.poll(() => storedSettings(page)).toMatchObject({ relayUrl: stack.relay.url, accessToken: token });
+  }
+
+  it('fills in the Relay URL and the token together, says so, and the relay knows who it is', async () => {
+    const { token, code, page, ui } = await newDesigner('dana');
+
+    await paste(page, 'Connection code', code);
+    await expectFilled(page, token, 'dana');
+    expect(await ui.getByLabel('Connection code').inputValue()).toBe('');
     for (const theme of ['light', 'dark'] as const) {
       await switchTheme(page, theme);
       await screenshots(page, 'connection-code-filled', theme);
@@ -55,13 +67,10 @@ describe('a connection code pasted into Settings', { timeout: 60_000 }, () => {
   });
 
   it('says what a code looks like when the pasted text is not one, and changes nothing', async () => {
-    const token = tokens.create('eli');
-    const page = await openFigma(stack);
-    const ui = pluginUi(page);
-    await openSettings(ui);
+    const { code, page, ui } = await newDesigner('eli');
     const before = await storedSettings(page);
 
-    await paste(page, 'Connection code', connectionCode(stack.relay.url, token).slice(0, -6));
+    await paste(page, 'Connection code', code.slice(0, -6));
     await ui.getByText(/^That is not a connection code: its access token is 41 characters long, not 47: it may have been cut off when it was copied\./).waitFor();
     await ui.getByText(/A connection code looks like https:\/\/relay\.example\.com#rmg_…; ask your admin for yours\.$/).waitFor();
     expect(await ui.getByLabel('Connection code').getAttribute('aria-invalid')).toBe('true');
@@ -73,16 +82,9 @@ describe('a connection code pasted into Settings', { timeout: 60_000 }, () => {
   });
 
   it('fills both fields when the code is pasted into the Relay URL instead, so the token never stays in the URL', async () => {
-    const token = tokens.create('fay');
-    const page = await openFigma(stack);
-    const ui = pluginUi(page);
-    await openSettings(ui);
+    const { token, code, page } = await newDesigner('fay');
 
-    await paste(page, 'Relay URL', connectionCode(stack.relay.url, token));
-    await ui.getByText('Filled in the Relay URL and Access token from your connection code.').waitFor();
-    expect(await ui.getByLabel('Relay URL').inputValue()).toBe(stack.relay.url);
-    expect(await ui.getByLabel('Access token').inputValue()).toBe(token);
-    await ui.getByText('Connected as fay').waitFor();
-    await expect.poll(() => storedSettings(page)).toMatchObject({ relayUrl: stack.relay.url, accessToken: token });
+    await paste(page, 'Relay URL', code);
+    await expectFilled(page, token, 'fay');
   });
 });

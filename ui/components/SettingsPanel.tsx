@@ -15,7 +15,11 @@ interface Props {
 /** What the connection code field says under it: how to use it, that a code filled the fields, or why the text is not a code. */
 type CodeNote = { kind: 'hint' } | { kind: 'filled' } | { kind: 'problem'; message: string };
 
-const FILLED = 'Filled in the Relay URL and Access token from your connection code.';
+function codeNoteText(note: CodeNote): { className: string; text: string } {
+  if (note.kind === 'problem') return { className: 'field-error', text: note.message };
+  if (note.kind === 'filled') return { className: 'connection-connected', text: 'Filled in the Relay URL and Access token from your connection code.' };
+  return { className: 'hint', text: 'From your admin: one paste fills in both fields below.' };
+}
 
 /** Whether an input came whole (pasted or dropped), so a text that is not a code can be said so at once rather than mid-typing. */
 function arrivedWhole(event: Event): boolean {
@@ -34,6 +38,7 @@ export function SettingsPanel({ settings, connection, onSave, onClose }: Props) 
   const [relayUrl, setRelayUrl] = useState(settings.relayUrl);
   const [accessToken, setAccessToken] = useState(settings.accessToken);
   const urlProblem = relayUrlProblem(relayUrl);
+  const note = codeNoteText(codeNote);
 
   const save = () => {
     if (!urlProblem) onSave({ ...settings, relayUrl: relayUrl.trim(), accessToken: accessToken.trim() });
@@ -80,8 +85,8 @@ export function SettingsPanel({ settings, connection, onSave, onClose }: Props) 
           onChange={(e) => takeCode(e.currentTarget.value, true)}
         />
       </label>
-      <p id="connection-code-note" class={codeNote.kind === 'problem' ? 'field-error' : codeNote.kind === 'filled' ? 'connection-connected' : 'hint'} aria-live="polite">
-        {codeNote.kind === 'problem' ? codeNote.message : codeNote.kind === 'filled' ? FILLED : 'From your admin: one paste fills in both fields below.'}
+      <p id="connection-code-note" class={note.className} aria-live="polite">
+        {note.text}
       </p>
       <label class="field">
         <span>Relay URL</span>
