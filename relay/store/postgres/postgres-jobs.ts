@@ -85,7 +85,7 @@ export class PostgresJobs implements JobRecords {
       [
         id,
         outcome.status,
-        at(this.context),
+        outcome.finishedAt,
         outcome.status === 'failed' ? JSON.stringify(outcome.error) : null,
         outcome.status === 'succeeded' ? JSON.stringify(outcome.image) : null,
       ],
