@@ -60,6 +60,11 @@ describe('the relay on PostgreSQL (DATABASE_URL)', () => {
       await proxy.close();
     });
 
+    it('says where it keeps the jobs: the database, without its password', () => {
+      expect(relay.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(demo mode\); jobs kept \d+ h in the PostgreSQL database postgres@127\.0\.0\.1:\d+\/test_\w+/);
+      expect(relay.output()).not.toContain(new URL(url).password);
+    });
+
     it('takes a token made and revoked with `token create|revoke` on the same DATABASE_URL at once, with no restart, and counts its use', async () => {
       const created = await runRelayCommand(['token', 'create', 'dana'], { DATABASE_URL: databaseUrl, RELAY_DATA_DIR: temporaryDataDir() });
       expect(created.code).toBe(0);
