@@ -4,6 +4,8 @@ import { createConnection, createServer, type Socket } from 'node:net';
 export interface TcpProxy {
   /** The proxy's port on 127.0.0.1. */
   port: number;
+  /** `url` (the target's, e.g. a DATABASE_URL) with the proxy's port: the same server, through the proxy. */
+  through(url: string): string;
   /** Drops every connection and refuses new ones, as a database that went down. */
   cut(): Promise<void>;
   /** Accepts connections again, on the same port: the database is back. */
@@ -40,6 +42,11 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   };
   return {
     port,
+    through(url) {
+      const proxied = new URL(url);
+      proxied.port = String(port);
+      return proxied.href;
+    },
     cut,
     async restore() {
       if (listening) return;

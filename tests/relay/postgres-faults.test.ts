@@ -9,12 +9,6 @@ import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 
 const open = (databaseUrl: string) => openPostgresStore({ dataDir: '/nonexistent', databaseUrl, ttlMs: 3_600_000 });
 
-function withPort(url: string, port: number): string {
-  const changed = new URL(url);
-  changed.port = String(port);
-  return changed.href;
-}
-
 async function openError(databaseUrl: string): Promise<StoreOpenError> {
   const error = await open(databaseUrl).then(
     (store) => store.close().then(() => new Error('opened')),
@@ -47,7 +41,7 @@ describe('PostgreSQL faults at open: one message saying what to check, never the
   it('a database that is down', async () => {
     const proxy = await startTcpProxy(Number(new URL(url).port));
     await proxy.cut();
-    const { message } = await openError(withPort(url, proxy.port));
+    const { message } = await openError(proxy.through(url));
     expect(message).toMatch(/nothing answers there \(connection refused\)\. Check that PostgreSQL is running and that the host and port in DATABASE_URL are right\.$/);
     expect(message).not.toContain(new URL(url).password);
   });
@@ -68,7 +62,7 @@ describe('PostgreSQL lost while the relay runs', () => {
     url = await freshDatabase();
     proxy = await startTcpProxy(Number(new URL(url).port));
     // A reaches the database through the proxy, B directly: the outage is A's alone.
-    [a, b] = await Promise.all([open(withPort(url, proxy.port)), open(url)]);
+    [a, b] = await Promise.all([open(proxy.through(url)), open(url)]);
   });
   afterAll(async () => {
     await Promise.all([a.close(), b.close(), proxy.close()]);
