@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreOpenError, StoreUnavailableError } from '../../relay/errors';
+import { Database } from '../../relay/store/postgres/database';
 import { CHUNK_BYTES } from '../../relay/store/postgres/postgres-images';
 import { openPostgresStore } from '../../relay/store/postgres/open-postgres';
 import type { RelayStore } from '../../relay/store/store';
@@ -102,6 +103,25 @@ describe('PostgreSQL lost while the relay runs', () => {
     const heard = new Promise<void>((resolve) => a.events.subscribe({ job: next.id }, resolve));
     await b.jobs.finish(next.id, { status: 'cancelled', finishedAt: new Date().toISOString() });
     await heard;
+  });
+
+  it('a connection lost between the statements of a transaction rejects it with 503 and crashes nothing', async () => {
+    const db = new Database(proxy.through(url));
+    try {
+      const cutMidway = db.transaction(async (client) => {
+        await client.query('SELECT 1');
+        await proxy.cut();
+        // pg reports the loss now, while no query runs on this connection: an 'error' event nobody else hears.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await client.query('SELECT 1');
+      });
+      await expect(cutMidway).rejects.toBeInstanceOf(StoreUnavailableError);
+      await proxy.restore();
+      expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await proxy.restore();
+      await db.end();
+    }
   });
 
   it('a download cut off by the outage errors: it never ends as if the image were whole', async () => {

@@ -17,12 +17,7 @@ async function openDatabase(url: string, poolSize?: number): Promise<Database> {
   const address = databaseAddress(url);
   const db = new Database(url, poolSize);
   try {
-    const client = await db.pool.connect();
-    try {
-      await migrate(client);
-    } finally {
-      client.release();
-    }
+    await db.borrow((client) => migrate(client));
   } catch (error) {
     await db.end().catch(() => undefined);
     if (error instanceof MigrationError) {
