@@ -10,6 +10,10 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Accepts connections again, on the same port: the database is back. */
   restore(): Promise<void>;
+  /** Passes nothing more either way and closes nothing, as a host that died without a word. */
+  freeze(): void;
+  /** Passes new connections again; the frozen ones stay silent, as the dead host's do, until `cut` or `close`. */
+  thaw(): void;
   close(): Promise<void>;
 }
 
@@ -19,6 +23,7 @@ export interface TcpProxy {
  */
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  let frozen = false;
   const server = createServer((incoming) => {
     const outgoing = createConnection({ host: '127.0.0.1', port: targetPort });
     for (const socket of [incoming, outgoing]) {
@@ -28,6 +33,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     }
     incoming.on('close', () => outgoing.destroy());
     outgoing.on('close', () => incoming.destroy());
+    if (frozen) return;
     incoming.pipe(outgoing).pipe(incoming);
   });
   server.listen(0, '127.0.0.1');
@@ -42,6 +48,16 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   };
   return {
     port,
+    freeze() {
+      frozen = true;
+      for (const socket of sockets) {
+        socket.unpipe();
+        socket.pause();
+      }
+    },
+    thaw() {
+      frozen = false;
+    },
     through(url) {
       const proxied = new URL(url);
       proxied.port = String(port);

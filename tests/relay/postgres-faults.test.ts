@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreOpenError, StoreUnavailableError } from '../../relay/errors';
 import { Database } from '../../relay/store/postgres/database';
+import { ListenConnection } from '../../relay/store/postgres/listen-connection';
 import { CHUNK_BYTES } from '../../relay/store/postgres/postgres-images';
 import { openPostgresStore } from '../../relay/store/postgres/open-postgres';
 import type { RelayStore } from '../../relay/store/store';
@@ -121,6 +122,43 @@ describe('PostgreSQL lost while the relay runs', () => {
     } finally {
       await proxy.restore();
       await db.end();
+    }
+  });
+
+  it('notices a LISTEN connection whose database vanished without a word, listens again, and wakes its waiters to re-read', async () => {
+    const silent = await startTcpProxy(Number(new URL(url).port));
+    const listen = new ListenConnection(silent.through(url), { everyMs: 200, timeoutMs: 300 });
+    try {
+      await listen.start();
+      const job = await newJob();
+      let woken = 0;
+      listen.subscribe({ job: job.id }, () => woken++);
+      silent.freeze();
+      await b.jobs.finish(job.id, { status: 'cancelled', finishedAt: new Date().toISOString() });
+      silent.thaw();
+      // The old connection stays silent forever; only asking it something shows it is gone.
+      await expect.poll(() => woken, { timeout: 10_000 }).toBeGreaterThan(0);
+      const next = await newJob();
+      const heard = new Promise<void>((resolve) => listen.subscribe({ job: next.id }, resolve));
+      await b.jobs.finish(next.id, { status: 'cancelled', finishedAt: new Date().toISOString() });
+      await heard;
+    } finally {
+      await listen.close();
+      await silent.close();
+    }
+  });
+
+  it('closes within seconds though its database vanished without a word (a relay that stops is not held up)', async () => {
+    const silent = await startTcpProxy(Number(new URL(url).port));
+    const store = await open(silent.through(url));
+    try {
+      await store.tokens.hasAny();
+      silent.freeze();
+      const started = Date.now();
+      await store.close();
+      expect(Date.now() - started).toBeLessThan(7_000);
+    } finally {
+      await silent.close();
     }
   });
 

@@ -33,8 +33,8 @@ export function connectionConfig(url: string): pg.ClientConfig {
     connectionString: url,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     query_timeout: QUERY_TIMEOUT_MS,
-    // A connection whose peer vanished without a word (a host that died, a cut network) is noticed
-    // within a minute, not after the system's default two hours.
+    // A connection whose peer vanished without a word (a host that died, a cut network): the
+    // system's keepalive probes start after 10 s idle, not after its default two hours.
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_MS,
     application_name: 'reimage-relay',
