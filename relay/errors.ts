@@ -65,7 +65,7 @@ export class StoreUnavailableError extends RelayHttpError {
     super(
       503,
       'store_unavailable',
-      'The relay cannot reach its database just now, so it cannot take or look up images. Try again in a minute; if it keeps failing, tell your admin.',
+      'The relay cannot reach its database just now, so it cannot take or look up images. Try again in a minute; finished images are kept. If it keeps failing, tell your admin.',
       undefined,
       { 'Retry-After': String(STORE_RETRY_SECONDS) },
     );

@@ -86,7 +86,7 @@ describe('PostgreSQL lost while the relay runs', () => {
     expect(Number(response.headers.get('Retry-After'))).toBeGreaterThan(0);
     expect(((await response.json()) as { error: { code: string; message: string } }).error).toMatchObject({
       code: 'store_unavailable',
-      message: expect.stringMatching(/try again in a minute/i),
+      message: expect.stringMatching(/try again in a minute; finished images are kept/i),
     });
     await expect(a.places.take({ client: 'alice' })).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(a.tokens.hasAny()).rejects.toBeInstanceOf(StoreUnavailableError);

@@ -224,4 +224,22 @@ describe('the PostgreSQL store, as two instances on one database', () => {
     expect(await b.tokens.use('ab'.repeat(32))).toBeUndefined();
     expect(await b.tokens.nameOf('ab'.repeat(32))).toBeUndefined();
   });
+  it("a burst of one token's takes waiting on its lock leaves the pool to everyone else", { timeout: 30_000 }, async () => {
+    // Another instance holds alice's place lock, as while it counts her places on a slow database.
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [LOCK.clientPlaces, 'alice']);
+    try {
+      const burst = Array.from({ length: 15 }, () => a.places.take({ client: 'alice' }));
+      // More of alice's takes than the pool has connections: bob still gets his place at once.
+      const bob = await a.places.take({ client: 'bob' });
+      expect('place' in bob).toBe(true);
+      await holder.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK.clientPlaces, 'alice']);
+      const taken = await Promise.all(burst);
+      expect(taken.every((answer) => 'place' in answer)).toBe(true);
+      await Promise.all([bob, ...taken].map((answer) => ('place' in answer ? answer.place.release() : undefined)));
+    } finally {
+      await holder.end();
+    }
+  });
 });

@@ -87,7 +87,7 @@ describe('the relay on PostgreSQL (DATABASE_URL)', () => {
       const during = await getJob(relay.url, id, 0, auth);
       expect(during.status).toBe(503);
       expect(during.body.error.code).toBe('store_unavailable');
-      expect(during.body.error.message).toMatch(/try again in a minute/i);
+      expect(during.body.error.message).toMatch(/try again in a minute; finished images are kept/i);
       const submit = await submitEdit(relay.url, undefined, auth);
       expect(submit.status).toBe(503);
       expect(Number(submit.headers.get('Retry-After'))).toBeGreaterThan(0);

@@ -3,6 +3,7 @@ import type { ClientPlaces, Place, PlaceRequest } from '../store';
 import { LOCK } from './advisory-locks';
 import { at, type PostgresContext } from './context';
 import { NOTIFY_KEY } from './notify-channel';
+import { keyedTurns } from './keyed-turns';
 import { LEASE_MS } from './leases';
 
 /** Deletes the places matching `condition` and wakes the waiters on the keys they reserved. */
@@ -48,9 +49,21 @@ export class PostgresPlaces implements ClientPlaces {
   /** The ids of the places this handle holds, whose leases it renews. */
   readonly held = new Set<string>();
 
+  /**
+   * A client's takes on this instance wait their turn here, in memory, before they borrow a
+   * connection: in the database they queue on the client's lock anyway, and a burst from one token
+   * waiting there would hold the whole pool, so every other request would time out as if the
+   * database were down.
+   */
+  private readonly turns = keyedTurns();
+
   constructor(private readonly context: PostgresContext) {}
 
-  async take(request: PlaceRequest): Promise<{ place: Place } | { keyHeld: true }> {
+  take(request: PlaceRequest): Promise<{ place: Place } | { keyHeld: true }> {
+    return this.turns(request.client, () => this.takeNow(request));
+  }
+
+  private async takeNow(request: PlaceRequest): Promise<{ place: Place } | { keyHeld: true }> {
     const { client: name, idempotencyKey: key, limits } = request;
     const now = this.context.now();
     const id = await this.context.db.transaction(async (client) => {
