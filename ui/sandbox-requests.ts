@@ -1,6 +1,7 @@
 import type { PendingJob, PlaceOptions, PluginMessage } from '../shared/protocol';
 import type { ReferenceLimits } from '../shared/request-limits';
 import { onPluginMessage, postToPlugin, waitForPluginMessage } from './plugin-channel';
+import type { ExportRegion, RegionParts } from './region-edit';
 import { PlacementError, type Sandbox } from './variant-run';
 
 export type Reference = Extract<PluginMessage, { type: 'reference' }>;
@@ -41,6 +42,30 @@ export function exportReferences({ limits, nodeIds }: { limits?: ReferenceLimits
   });
 }
 
+/** Asks the sandbox for the selection's region edit, or these layers' (a job's): its layer and its shape, one per message. */
+export const exportRegion: ExportRegion = (nodeIds) => {
+  const requestId = newRequestId();
+  return new Promise((resolve, reject) => {
+    const parts: Partial<RegionParts> = {};
+    const stop = onPluginMessage((message) => {
+      if (!('requestId' in message) || message.requestId !== requestId) return;
+      if (message.type === 'references-failed') {
+        stop();
+        reject(new SandboxError(message.message));
+      } else if (message.type === 'region-part') {
+        const { nodeId, name, bytes, offset } = message;
+        if (message.part === 'layer') parts.layer = { nodeId, name, bytes };
+        else parts.mask = { nodeId, name, bytes, offset };
+        if (parts.layer && parts.mask) {
+          stop();
+          resolve(parts as RegionParts);
+        }
+      }
+    });
+    postToPlugin({ type: 'export-region', requestId, nodeIds });
+  });
+};
+
 /**
  * Hands a generated PNG to the sandbox and resolves with the node it placed. The bytes move rather
  * than being copied: a copy of a 24 MB result between the frames costs hundreds of milliseconds.
@@ -71,4 +96,5 @@ export const figmaSandbox: Sandbox = {
   jobStarted: (idempotencyKey, jobId) => postToPlugin({ type: 'job-started', idempotencyKey, jobId }),
   jobSettled: (idempotencyKey) => postToPlugin({ type: 'job-settled', idempotencyKey }),
   exportLayers: (nodeIds) => exportReferences({ nodeIds }),
+  exportRegion,
 };
