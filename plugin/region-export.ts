@@ -1,5 +1,6 @@
 import { offsetInLayer, type PixelPoint } from '../shared/region-geometry';
 import { exportScale } from './export-constraint';
+import { renderBounds } from './render-bounds';
 
 export interface RegionPart {
   part: 'layer' | 'mask';
@@ -7,11 +8,6 @@ export interface RegionPart {
   name: string;
   bytes: Uint8Array;
   offset: PixelPoint;
-}
-
-function renderBounds(node: SceneNode): Rect {
-  const painted = 'absoluteRenderBounds' in node ? node.absoluteRenderBounds : null;
-  return painted ?? (node.absoluteBoundingBox as Rect);
 }
 
 /**

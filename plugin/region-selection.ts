@@ -1,5 +1,7 @@
 import type { RegionSelection } from '../shared/protocol';
-import { overlapArea } from '../shared/region-geometry';
+import { cropBox, offsetInLayer, overlapArea } from '../shared/region-geometry';
+import { exportScale } from './export-constraint';
+import { renderBounds } from './render-bounds';
 
 const MASK_TYPES = new Set<string>(['RECTANGLE', 'ELLIPSE', 'VECTOR']);
 const TO_DRAW = 'draw a rectangle, ellipse or pen path over the part of a layer to change';
@@ -58,11 +60,21 @@ export function findRegion(selection: readonly SceneNode[]): { layer: SceneNode;
   return { layer, shape };
 }
 
+/** The size of the crop the edit will send, worked out from the boxes (the export makes it exact), for the size it asks for. */
+function expectedCrop(layer: SceneNode, shape: SceneNode): { width: number; height: number } {
+  const layerBounds = renderBounds(layer);
+  const scale = exportScale(layerBounds.width, layerBounds.height);
+  const shapeBox = boxOf(shape);
+  const mask = { ...offsetInLayer(layerBounds, shapeBox, scale), width: Math.round(shapeBox.width * scale), height: Math.round(shapeBox.height * scale) };
+  const { width, height } = cropBox({ width: Math.round(layerBounds.width * scale), height: Math.round(layerBounds.height * scale) }, mask);
+  return { width, height };
+}
+
 /** The selection's region edit as the panel hears of it. */
 export function regionSelection(selection: readonly SceneNode[]): RegionSelection {
   const region = findRegion(selection);
   if ('problem' in region) return region;
   const { layer, shape } = region;
   const fillable = 'fills' in layer && typeof layer.fills !== 'symbol';
-  return { layerId: layer.id, shapeId: shape.id, layerName: layer.name, shapeName: shape.name, layerFillable: fillable };
+  return { layerId: layer.id, shapeId: shape.id, layerName: layer.name, shapeName: shape.name, layerFillable: fillable, crop: expectedCrop(layer, shape) };
 }

@@ -27,7 +27,15 @@ export interface SelectionItem {
 
 /** A selection that can be a region edit (a layer and the shape over it), or what to select instead. */
 export type RegionSelection =
-  | { layerId: string; shapeId: string; layerName: string; shapeName: string; layerFillable: boolean }
+  | {
+      layerId: string;
+      shapeId: string;
+      layerName: string;
+      shapeName: string;
+      layerFillable: boolean;
+      /** The size of the crop it will send, in pixels, for the size it will ask for. */
+      crop: { width: number; height: number };
+    }
   | { problem: string };
 
 /**

@@ -213,6 +213,7 @@ export function App() {
   const canReplace = inShape ? region !== undefined && 'layerFillable' in region && region.layerFillable : items.length === 1 && items[0].fillable;
   const replacing = replace && canReplace;
   const choices = panelChoices(settings, opened, items);
+  const regionSize = inShape && region && 'crop' in region ? closestSize(region.crop) : undefined;
   const variants = replacing ? 1 : choices.variants;
   const emptyPrompt = mode === 'edit' ? 'Describe the edit in the prompt.' : 'Describe the image to create in the prompt.';
   const requestIssue = regionProblem ?? requestProblem(inShape ? 1 : items.length, prompt.trim(), limits);
@@ -380,6 +381,7 @@ export function App() {
     <main ref={main}>
       <PanelHeader
         layerCount={items.length}
+        regionLayer={inShape && region && 'layerName' in region ? region.layerName : undefined}
         settingsOpen={settingsOpen}
         settingsProblem={connection.state === 'problem'}
         onToggleSettings={() => setSettingsOpen((open) => !open)}
@@ -402,7 +404,7 @@ export function App() {
         <label class="field grow">
           <span>Size</span>
           <select
-            value={choices.size}
+            value={regionSize ?? choices.size}
             disabled={inShape}
             title={inShape ? 'An edit inside a shape uses the size closest to the shape of the part it sends' : sizeUse(choices.size)}
             onChange={(e) => {

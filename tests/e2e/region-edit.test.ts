@@ -20,7 +20,7 @@ async function drawScene(page: Page, kind: ShapeKind) {
   const exported = await page.evaluate(async (shapeKind) => {
     const { figma } = (window as unknown as { emulator: Emulator }).emulator;
     const colour = (r: number, g: number, b: number) => ({ r, g, b, a: 1 });
-    const scene = figma.addFrame('Scene', { x: 0, y: 700, width: 480, height: 320 });
+    const scene = figma.addFrame('Scene', { x: 0, y: 820, width: 480, height: 320 });
     scene.fills = [{ type: 'GRADIENT_LINEAR', gradientTransform: [[0.7, 0.3, 0], [-0.3, 0.7, 0.3]], gradientStops: [{ position: 0, color: colour(0.1, 0.6, 0.9) }, { position: 1, color: colour(0.95, 0.3, 0.2) }] }];
     figma.addShape('ELLIPSE', 'Sun', { x: 300, y: 40, width: 120, height: 120 }, [{ type: 'SOLID', color: { r: 1, g: 0.85, b: 0.2 } }], scene);
     const grey: SolidPaint = { type: 'SOLID', color: { r: 0.85, g: 0.85, b: 0.85 } };
@@ -89,8 +89,13 @@ describe('an edit inside a shape, in the browser against the demo upstream', { t
     const inShape = ui.getByRole('checkbox', { name: /Edit inside the shape/ });
     await expect.poll(() => inShape.isChecked()).toBe(true);
     await expect.poll(() => inShape.locator('..').innerText()).toMatch(/on “Scene”/);
+    expect(await ui.locator('.mode').innerText()).toMatch(/Edit inside the shape · the rest of “Scene” stays/);
+    await ui.getByRole('button', { name: 'Done' }).click();
+    // The crop is the shape's box with 40 px of context (a quarter of 160): 240×200, nearest 4:3.
+    await expect.poll(() => ui.getByRole('combobox', { name: 'Size' }).inputValue()).toBe('1536x1152');
     await ui.getByRole('textbox', { name: 'Prompt' }).fill('A paper lantern where the shape is');
     if (kind === 'ELLIPSE') {
+      await page.getByRole('button', { name: 'Zoom to fit' }).click();
       for (const theme of ['light', 'dark'] as const) {
         await switchTheme(page, theme);
         await screenshots(page, 'region-edit', theme);
@@ -99,8 +104,16 @@ describe('an edit inside a shape, in the browser against the demo upstream', { t
     await ui.getByRole('button', { name: 'Generate' }).click();
     await expect.poll(() => ui.getByRole('status').innerText(), { timeout: 30_000 }).toMatch(/Placed 480×320/);
 
+    if (kind === 'ELLIPSE') {
+      await page.getByRole('button', { name: 'Zoom to fit' }).click();
+      await screenshots(page, 'region-result', 'dark');
+    }
     const result = (await layers(page)).at(-1)!;
     expect(result).toMatchObject({ type: 'RECTANGLE', name: 'A paper lantern where the shape is', width: 480, height: 320 });
+    expect(JSON.parse(result.pluginData.reimage)).toMatchObject({
+      size: '1536x1152',
+      region: { shapeId: scene.shapeId, crop: { x: 80, y: 50, width: 240, height: 200 }, layerPixels: { width: 480, height: 320 }, featherPx: FEATHER },
+    });
     const hidden = await page.evaluate((id) => (window as unknown as { emulator: Emulator }).emulator.figma.findNode((node) => node.id === id)?.visible, scene.shapeId);
     expect(hidden).toBe(false);
 

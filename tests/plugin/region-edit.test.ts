@@ -26,7 +26,7 @@ describe('a region edit in the sandbox: a shape over a layer', () => {
     const photo = figma.addFrame('Photo', { x: 0, y: 0, width: 400, height: 300 }, [255, 255, 255]);
     const oval = figma.addShape('ELLIPSE', 'Oval', { x: 50, y: 40, width: 100, height: 80 }, [grey], photo);
     figma.select(photo, oval);
-    expect(await regionOfSelection()).toEqual({ layerId: photo.id, shapeId: oval.id, layerName: 'Photo', shapeName: 'Oval', layerFillable: true });
+    expect(await regionOfSelection()).toEqual({ layerId: photo.id, shapeId: oval.id, layerName: 'Photo', shapeName: 'Oval', layerFillable: true, crop: { width: 164, height: 144 } });
     figma.select(oval);
     expect(await regionOfSelection()).toMatchObject({ layerId: photo.id, shapeId: oval.id });
   });
