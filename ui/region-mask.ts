@@ -27,37 +27,47 @@ export function maskInCrop(shape: Pixels, offset: PixelPoint, crop: PixelBox): U
   return alpha;
 }
 
-/** One pass of a box blur along rows (or columns), each window `2·radius + 1` wide; past the ends the edge value repeats. */
-function boxPass(source: Float32Array, width: number, height: number, radius: number, alongRows: boolean): Float32Array {
-  const out = new Float32Array(source.length);
-  const [lines, length] = alongRows ? [height, width] : [width, height];
-  const at = alongRows ? (line: number, i: number) => line * width + i : (line: number, i: number) => i * width + line;
-  const span = 2 * radius + 1;
-  for (let line = 0; line < lines; line++) {
-    const value = (i: number) => source[at(line, Math.min(length - 1, Math.max(0, i)))];
-    let sum = 0;
-    for (let i = -radius; i <= radius; i++) sum += value(i);
-    for (let i = 0; i < length; i++) {
-      out[at(line, i)] = sum / span;
-      sum += value(i + radius + 1) - value(i - radius);
-    }
-  }
-  return out;
-}
-
 /**
  * The mask with its edge softened over `radius` pixels each side: a box blur, so a straight edge
  * becomes a linear ramp from the shape's inside (full) to `radius` pixels past it (none). A pixel
  * farther than `radius` (in x or y) from every pixel of the shape stays 0: the layer there is kept
- * exactly; one with the whole shape within `radius` stays 255.
+ * exactly; one with the whole shape within `radius` stays 255. Past the crop's edges the edge
+ * value repeats, so a shape that reaches the layer's edge stays full there. Integer sums, row by
+ * row (a 2048 px crop takes tens of milliseconds), and exact: no float noise turns a 0 into a 1.
  */
 export function featheredMask(alpha: Uint8ClampedArray, width: number, height: number, radius: number): Uint8ClampedArray {
   if (radius <= 0) return alpha;
-  const rows = boxPass(Float32Array.from(alpha), width, height, radius, true);
-  const both = boxPass(rows, width, height, radius, false);
+  const last = width - 1;
+  // Each pixel's sum over its row's window.
+  const rows = new Int32Array(alpha.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let sum = 0;
+    for (let i = -radius; i <= radius; i++) sum += alpha[row + Math.min(last, Math.max(0, i))];
+    for (let x = 0; x < width; x++) {
+      rows[row + x] = sum;
+      const entering = x + radius + 1;
+      const leaving = x - radius;
+      sum += alpha[row + (entering < width ? entering : last)] - alpha[row + (leaving > 0 ? leaving : 0)];
+    }
+  }
+  // Those sums summed over each column's window, kept per column while the rows go by.
+  const columns = new Int32Array(width);
+  for (let i = -radius; i <= radius; i++) {
+    const row = Math.min(height - 1, Math.max(0, i)) * width;
+    for (let x = 0; x < width; x++) columns[x] += rows[row + x];
+  }
+  const area = (2 * radius + 1) ** 2;
   const out = new Uint8ClampedArray(alpha.length);
-  // Rounded down: a pixel the shape does not reach keeps the layer exactly, never a 1/255 blend of float noise.
-  for (let i = 0; i < both.length; i++) out[i] = Math.floor(both[i] + 1e-3);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const entering = Math.min(height - 1, y + radius + 1) * width;
+    const leaving = Math.max(0, y - radius) * width;
+    for (let x = 0; x < width; x++) {
+      out[row + x] = Math.floor(columns[x] / area);
+      columns[x] += rows[entering + x] - rows[leaving + x];
+    }
+  }
   return out;
 }
 
