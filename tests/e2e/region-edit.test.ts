@@ -44,6 +44,19 @@ async function drawScene(page: Page, kind: ShapeKind) {
   };
 }
 
+/** A node’s export as the emulator makes it (a hidden one as if shown), with its page box. */
+async function exportOf(page: Page, name: string): Promise<{ png: Rgba; box: Rect }> {
+  const { bytes, box } = await page.evaluate(async (layer) => {
+    const node = (window as unknown as { emulator: Emulator }).emulator.figma.findNode((candidate) => candidate.name === layer)!;
+    const visible = node.visible;
+    node.visible = true;
+    const png = await node.exportAsync({ format: 'PNG' });
+    node.visible = visible;
+    return { bytes: [...png], box: node.absoluteBoundingBox };
+  }, name);
+  return { png: decodePngRgba(Uint8Array.from(bytes)), box };
+}
+
 /** The pixels of the image a layer shows, as Figma holds it. */
 async function imageOf(page: Page, hash: string): Promise<Rgba> {
   const bytes = await page.evaluate(async (h) => [...(await (window as unknown as { emulator: Emulator }).emulator.figma.images.get(h)!.getBytesAsync())], hash);
@@ -78,6 +91,49 @@ describe('an edit inside a shape, in the browser against the demo upstream', { t
   afterAll(async () => {
     await playground.close();
     await relay.close();
+  });
+
+  it('places the composite when the plugin is closed mid-generation and opened again, from the layer and shape exported again', async () => {
+    const slow = await startRelay({ upstream: demoUpstream({ delayMs: 4000 }), mode: 'demo' });
+    playground.emulator.allowDevDomain(slow.url);
+    try {
+      const page = await openFigma(playground);
+      await configureRelay(page, slow.url);
+      const ui = pluginUi(page);
+      // The sample card's product disc, drawn over its photo: a lone ellipse over exactly one layer.
+      await page.evaluate(() => {
+        const { figma } = (window as unknown as { emulator: Emulator }).emulator;
+        figma.select(figma.findNode((node) => node.name === 'Product')!);
+      });
+      await expect.poll(() => ui.getByRole('checkbox', { name: /Edit inside the shape/ }).isChecked()).toBe(true);
+      const photo = await exportOf(page, 'Photo');
+      const disc = await exportOf(page, 'Product');
+      await ui.getByRole('textbox', { name: 'Prompt' }).fill('A glass marble instead of the disc');
+      await ui.getByRole('button', { name: 'Generate' }).click();
+      const pending = () => page.evaluate(() => ((window as unknown as { emulator: Emulator }).emulator.figma.storage.get('pending-jobs') ?? []) as { jobId?: string }[]);
+      await expect.poll(async () => (await pending())[0]?.jobId, { timeout: 10_000 }).toBeTruthy();
+
+      await page.reload();
+      await expect.poll(async () => (await layers(page)).some((layer) => layer.name === 'A glass marble instead of the disc'), { timeout: 30_000 }).toBe(true);
+      const result = (await layers(page)).find((layer) => layer.name === 'A glass marble instead of the disc')!;
+      const composite = await imageOf(page, (result.fills as ImagePaint[])[0].imageHash!);
+      expect([composite.width, composite.height]).toEqual([photo.png.width, photo.png.height]);
+      const offset = { x: disc.box.x - photo.box.x, y: disc.box.y - photo.box.y };
+      let changed = 0;
+      for (let y = 0; y < composite.height; y++) {
+        for (let x = 0; x < composite.width; x++) {
+          const near = nearShape(disc.png, offset, x, y, FEATHER);
+          const at = (y * composite.width + x) * 4;
+          const same = [0, 1, 2, 3].every((c) => composite.rgba[at + c] === photo.png.rgba[at + c]);
+          if (!near.any && !same) throw new Error(`(${x}, ${y}) is beyond the feather but changed`);
+          if (near.all && !same) changed++;
+        }
+      }
+      expect(changed).toBeGreaterThan(5000);
+      expect(await pending()).toEqual([]);
+    } finally {
+      await slow.close();
+    }
   });
 
   it.each<[ShapeKind]>([['RECTANGLE'], ['ELLIPSE'], ['VECTOR']])('changes only what a %s covers, the layer kept exactly beyond the feather', async (kind) => {
