@@ -110,6 +110,19 @@ describe('a region edit in the sandbox: a shape over a layer', () => {
     expect(oval.visible).toBe(true);
     expect(figma.page.children).toEqual([photo]);
   });
+
+  it('replaces the layer in place when Replace is ticked, the shape hidden in the same undo step', async () => {
+    const photo = figma.addFrame('Photo', { x: 0, y: 0, width: 400, height: 300 });
+    const oval = figma.addShape('ELLIPSE', 'Oval', { x: 50, y: 40, width: 100, height: 80 }, [grey], photo);
+    const region = { layerId: photo.id, shapeId: oval.id, crop: { x: 18, y: 8, width: 164, height: 144 }, layerPixels: { width: 400, height: 300 }, featherPx: 4 };
+    const generation: GenerationRecord = { prompt: 'A moon', size: '1024x1024', sourceNodeIds: [photo.id, oval.id], createdAt: '2026-12-02T00:00:00.000Z', region };
+    figma.commitUndo();
+    await figma.sendFromUi({ type: 'place-result', requestId: 'r', bytes: solidPng(400, 300), generation, placement: { kind: 'replace', nodeId: photo.id } });
+    expect(photo.fills.map((paint) => paint.type)).toEqual(['SOLID', 'IMAGE']);
+    expect([figma.page.children.length, oval.visible]).toEqual([1, false]);
+    figma.triggerUndo();
+    expect([photo.fills.length, oval.visible]).toEqual([1, true]);
+  });
 });
 
 
