@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { startPlugin } from '../../plugin/controller';
 import { FakeFigma } from '../../emulator/figma/fake-figma';
-import type { GenerationRecord, PluginMessage } from '../../shared/protocol';
+import type { PluginMessage } from '../../shared/protocol';
+import { photoWithOval } from '../helpers/region-scene';
 import { decodedSize, pixelAt, solidPng } from '../fakes/png';
 
 const red: SolidPaint = { type: 'SOLID', color: { r: 1, g: 0, b: 0 } };
@@ -73,8 +74,7 @@ describe('a region edit in the sandbox: a shape over a layer', () => {
   });
 
   it('exports a hidden shape’s mask all the same (Edit again reuses it) and leaves it hidden', async () => {
-    const photo = figma.addFrame('Photo', { x: 0, y: 0, width: 400, height: 300 });
-    const oval = figma.addShape('ELLIPSE', 'Oval', { x: 50, y: 40, width: 100, height: 80 }, [grey], photo);
+    const { photo, oval } = photoWithOval(figma);
     oval.visible = false;
     await figma.sendFromUi({ type: 'export-region', requestId: 'r2', nodeIds: { layerId: photo.id, shapeId: oval.id } });
     const [, mask] = figma.messagesOfType<Part>('region-part');
@@ -83,15 +83,7 @@ describe('a region edit in the sandbox: a shape over a layer', () => {
   });
 
   it('places the composite beside the layer and hides the shape, in one undo step; Edit again selects the layer and the shape', async () => {
-    const photo = figma.addFrame('Photo', { x: 0, y: 0, width: 400, height: 300 });
-    const oval = figma.addShape('ELLIPSE', 'Oval', { x: 50, y: 40, width: 100, height: 80 }, [grey], photo);
-    const generation: GenerationRecord = {
-      prompt: 'A moon in the oval',
-      size: '1536x1024',
-      sourceNodeIds: [photo.id, oval.id],
-      createdAt: '2026-12-02T00:00:00.000Z',
-      region: { layerId: photo.id, shapeId: oval.id, crop: { x: 18, y: 8, width: 164, height: 144 }, layerPixels: { width: 400, height: 300 }, featherPx: 4 },
-    };
+    const { photo, oval, generation } = photoWithOval(figma);
     figma.commitUndo();
     await figma.sendFromUi({ type: 'place-result', requestId: 'p', bytes: solidPng(400, 300), generation, placement: { kind: 'beside' } });
     const result = figma.page.children.at(-1)!;
@@ -112,10 +104,7 @@ describe('a region edit in the sandbox: a shape over a layer', () => {
   });
 
   it('replaces the layer in place when Replace is ticked, the shape hidden in the same undo step', async () => {
-    const photo = figma.addFrame('Photo', { x: 0, y: 0, width: 400, height: 300 });
-    const oval = figma.addShape('ELLIPSE', 'Oval', { x: 50, y: 40, width: 100, height: 80 }, [grey], photo);
-    const region = { layerId: photo.id, shapeId: oval.id, crop: { x: 18, y: 8, width: 164, height: 144 }, layerPixels: { width: 400, height: 300 }, featherPx: 4 };
-    const generation: GenerationRecord = { prompt: 'A moon', size: '1024x1024', sourceNodeIds: [photo.id, oval.id], createdAt: '2026-12-02T00:00:00.000Z', region };
+    const { photo, oval, generation } = photoWithOval(figma);
     figma.commitUndo();
     await figma.sendFromUi({ type: 'place-result', requestId: 'r', bytes: solidPng(400, 300), generation, placement: { kind: 'replace', nodeId: photo.id } });
     expect(photo.fills.map((paint) => paint.type)).toEqual(['SOLID', 'IMAGE']);

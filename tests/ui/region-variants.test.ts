@@ -9,10 +9,10 @@ import { FakeFigma } from '../../emulator/figma/fake-figma';
 import { mappedSize, startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { decodedSize, solidPng } from '../fakes/png';
 import { sandboxOn } from '../helpers/fake-sandbox';
+import { photoWithOval } from '../helpers/region-scene';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
 
 const API_KEY = 'sk-region-test';
-const grey: SolidPaint = { type: 'SOLID', color: { r: 0.85, g: 0.85, b: 0.85 } };
 
 /** The composite step of an edit inside a shape, in the variant flow: each answer is made into the image placed, and a paid answer is never lost. */
 describe('an edit inside a shape, from the relay to the canvas', () => {
@@ -33,16 +33,7 @@ describe('an edit inside a shape, from the relay to the canvas', () => {
   });
 
   function specFor(index: number, compose: VariantSpec['compose']): VariantSpec {
-    const photo = figma.addFrame('Photo', { x: 0, y: 0, width: 400, height: 300 });
-    const oval = figma.addShape('ELLIPSE', 'Oval', { x: 50, y: 40, width: 100, height: 80 }, [grey], photo);
-    const generation: GenerationRecord = {
-      prompt: 'A moon',
-      size: '1024x1024',
-      sourceNodeIds: [photo.id, oval.id],
-      createdAt: '2026-12-02T00:00:00.000Z',
-      region: { layerId: photo.id, shapeId: oval.id, crop: { x: 18, y: 8, width: 164, height: 144 }, layerPixels: { width: 400, height: 300 }, featherPx: 4 },
-      variant: { number: index + 1, of: 2 },
-    };
+    const generation: GenerationRecord = { ...photoWithOval(figma, 'A moon').generation, variant: { number: index + 1, of: 2 } };
     const form = buildEditForm({ prompt: 'A moon', size: '1024x1024', images: [{ filename: 'reference-1.png', bytes: solidPng(164, 144) }] });
     return {
       job: { kind: 'new', request: { kind: 'edit', form } },
