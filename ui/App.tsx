@@ -18,7 +18,7 @@ import { RelayDownBanner } from './components/RelayDownBanner';
 import { openedWith, type OpenedWith, panelChoices, pickSize, pickVariants } from './panel-choices';
 import { type ConnectionStatus, connectionProblem } from './connection-status';
 import { maxLayers, requestProblem } from './request-check';
-import { composer, planRegion } from './region-edit';
+import { regionEdit } from './region-edit';
 import { resumedSpec } from './resumed-job';
 import { exportReferences, exportRegion, figmaSandbox, newRequestId } from './sandbox-requests';
 import type { VariantState } from './variant-run';
@@ -318,32 +318,19 @@ export function App() {
     );
   }
 
-  /**
-   * Edit inside the shape: the layer's crop around the shape goes as an ordinary edit, at the size
-   * whose ratio is closest to the crop's; each answer is put back into the layer before it is placed.
-   */
+  /** Edit inside the shape: an ordinary edit of the crop around the shape, each answer put back into the layer before it is placed. */
   async function generateInShape(promptText: string, count: number, batchId: string, createdAt: string, relayHealth: RelayHealth | undefined) {
     setExporting(true);
-    let planned: { parts: Awaited<ReturnType<typeof exportRegion>> } & Awaited<ReturnType<typeof planRegion>>;
+    let edit: Awaited<ReturnType<typeof regionEdit>>;
     try {
-      const parts = await exportRegion();
-      planned = { parts, ...(await planRegion(parts, settings!.featherPx)) };
+      edit = await regionEdit(await exportRegion(), promptText, settings!.featherPx, createdAt);
     } catch (error) {
       return reportProblem((error as Error).message);
     } finally {
       setExporting(false);
     }
-    const { parts, region: record, crop } = planned;
-    const generation: GenerationRecord = {
-      prompt: promptText,
-      size: closestSize(record.crop),
-      sourceNodeIds: [record.layerId, record.shapeId],
-      createdAt,
-      region: record,
-    };
-    const placement: Placement = replacing ? { kind: 'replace', nodeId: record.layerId } : { kind: 'beside' };
-    const request = jobRequestFor(generation, [{ bytes: crop }]);
-    addBatch({ batchId, count, generation, placement, request, referenceNames: [parts.layer.name], relayHealth, label: 'Edit inside the shape', compose: composer(parts, record) });
+    const placement: Placement = replacing ? { kind: 'replace', nodeId: edit.layerId } : { kind: 'beside' };
+    addBatch({ batchId, count, placement, relayHealth, label: 'Edit inside the shape', ...edit });
   }
 
   async function placeFromHistory(entry: HistoryEntry) {

@@ -1,6 +1,7 @@
 import { readPngSize } from '../shared/png-size';
 import type { GenerationRecord, RegionRecord } from '../shared/protocol';
 import { cropBox, type PixelPoint } from '../shared/region-geometry';
+import { closestSize } from '../shared/sizes';
 import { type JobRequest, jobRequestFor } from './job-client';
 import { compositeRegion, cropPng, maskOfCrop } from './region-canvas';
 import { marksAnything } from './region-mask';
@@ -27,7 +28,7 @@ function sizeOf(bytes: Uint8Array, what: string): { width: number; height: numbe
 }
 
 /** The crop to send and the record the composite needs, or why the shape marks nothing to change. */
-export async function planRegion(parts: RegionParts, featherPx: number): Promise<{ region: RegionRecord; crop: Uint8Array }> {
+async function planRegion(parts: RegionParts, featherPx: number): Promise<{ region: RegionRecord; crop: Uint8Array }> {
   const layerPixels = sizeOf(parts.layer.bytes, `“${parts.layer.name}”`);
   const crop = cropBox(layerPixels, { ...parts.mask.offset, ...sizeOf(parts.mask.bytes, `“${parts.mask.name}”`) });
   if (crop.width === 0 || crop.height === 0 || !marksAnything(await maskOfCrop(parts.mask.bytes, parts.mask.offset, crop))) {
@@ -35,6 +36,23 @@ export async function planRegion(parts: RegionParts, featherPx: number): Promise
   }
   const region: RegionRecord = { layerId: parts.layer.nodeId, shapeId: parts.mask.nodeId, crop, layerPixels, featherPx };
   return { region, crop: await cropPng(parts.layer.bytes, crop) };
+}
+
+/**
+ * An edit inside a shape as the queue takes it: its record (its sources the layer and the shape),
+ * the request of the crop at the size whose ratio is closest to the crop's, and the step that puts
+ * each answer back into the layer.
+ */
+export async function regionEdit(parts: RegionParts, prompt: string, featherPx: number, createdAt: string) {
+  const { region, crop } = await planRegion(parts, featherPx);
+  const generation: GenerationRecord = { prompt, size: closestSize(region.crop), sourceNodeIds: [region.layerId, region.shapeId], createdAt, region };
+  return {
+    layerId: region.layerId,
+    generation,
+    request: jobRequestFor(generation, [{ bytes: crop }]),
+    referenceNames: [parts.layer.name],
+    compose: composer(parts, region),
+  };
 }
 
 /** The layer's export the crop was cut from, or an error when the layer changed size since (the answer fits no other). */
@@ -47,7 +65,7 @@ function checkedLayer(parts: RegionParts, region: RegionRecord): Uint8Array {
 }
 
 /** Puts an answer back into the layer, from these parts. */
-export function composer(parts: RegionParts, region: RegionRecord): (answer: Uint8Array) => Promise<Uint8Array> {
+function composer(parts: RegionParts, region: RegionRecord): (answer: Uint8Array) => Promise<Uint8Array> {
   return (answer) =>
     compositeRegion({ layer: checkedLayer(parts, region), shape: parts.mask.bytes, shapeOffset: parts.mask.offset, crop: region.crop, answer, featherPx: region.featherPx });
 }
