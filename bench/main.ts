@@ -6,6 +6,7 @@ import { distSize } from './dist-size';
 import { describeMachine } from './machine';
 import { pluginPath } from './plugin-path';
 import { recordWrite } from './record-write';
+import { regionComposite } from './region-composite';
 import { relayMemory } from './relay-memory';
 import { relayOverhead } from './relay-overhead';
 import { relayProfile } from './relay-profile';
@@ -23,6 +24,7 @@ const measures: [string, () => Promise<Measured>][] = [
   ["Where the relay's time goes", relayProfile],
   ['Relay memory', relayMemory],
   ["Plugin path: from the relay's answer to the node on the canvas", pluginPath],
+  ['Edit inside a shape: the composite at 2048 px', regionComposite],
 ];
 for (const [title, measure] of measures) {
   const begin = performance.now();

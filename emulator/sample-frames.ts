@@ -93,5 +93,6 @@ function addArchiveLayers(figma: FakeFigma, page: FakePage): void {
 
   const section = figma.addNode('SECTION', 'Old campaign', { x: 0, y: 360, width: 540, height: 260 }, { fills: [solid('#eef1f6')], parent: page });
   figma.addNode('TEXT', 'Headline', { x: 32, y: 32, width: 420, height: 80 }, { fills: [solid('#1c1c28')], characters: 'Summer collection\nNew colours every week', fontSize: 24, parent: section });
-  figma.addShape('VECTOR', 'Arrow', { x: 440, y: 160, width: 64, height: 64 }, [solid('#e9674a')], section);
+  const arrow = 'M 0 24 L 36 24 L 36 4 L 64 32 L 36 60 L 36 40 L 0 40 Z';
+  figma.addNode('VECTOR', 'Arrow', { x: 440, y: 160, width: 64, height: 64 }, { fills: [solid('#e9674a')], vectorPaths: [{ windingRule: 'NONZERO', data: arrow }], parent: section });
 }

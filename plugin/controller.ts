@@ -9,6 +9,8 @@ import { confirmPendingJob, markJobPlaced, openPendingJobs, placedNodeId, record
 import { pageOf, quotedPageName } from './pages';
 import { arrangeBatch, placeResult, type RowSlot } from './place-result';
 import { exportReference, exportThumbnail, MAX_REFERENCES, referencePixels, referenceSizeProblem, selectionProblem } from './references';
+import { exportRegion } from './region-export';
+import { findRegion, regionSelection } from './region-selection';
 import { deletePrompt, loadSavedPrompts, savePrompt } from './saved-prompts';
 import { createRevealer } from './reveal-result';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings } from './settings';
@@ -70,6 +72,7 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
         height: node.height,
         fillable: 'fills' in node && node.fills !== figma.mixed,
       })),
+      region: regionSelection(nodes),
     });
     for (const node of nodes.slice(0, MAX_REFERENCES)) {
       const bytes = await exportThumbnail(node).catch(() => undefined);
@@ -79,14 +82,15 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
   }
 
   /**
-   * Reads the launch command. "More variants" also reselects the layers the node was made from,
-   * on their page: a page's selection can hold only its own layers, so Reimage goes there first.
+   * Reads the launch command. "More variants", and "Edit again" of an edit inside a shape, also
+   * reselect the layers the node was made from (for a region edit, the layer and its shape), on
+   * their page: a page's selection can hold only its own layers, so Reimage goes there first.
    */
   async function prepareLaunch(settings: Settings): Promise<Launch> {
     const selection = figma.currentPage.selection;
     const generated = selection[0] ? parseGenerationRecord(selection[0].getPluginData(GENERATION_DATA_KEY)) : undefined;
     const launch = launchFor(run.command, run.parameters, generated, settings, selection);
-    if (launch.command === 'more-variants' && generated) {
+    if (generated && (launch.command === 'more-variants' || (launch.command === 'edit-again' && generated.region))) {
       const found = await Promise.all(generated.sourceNodeIds.map((id) => figma.getNodeByIdAsync(id)));
       const sources = found.filter((node): node is SceneNode => node !== null && 'absoluteBoundingBox' in node);
       const page = sources.length > 0 ? pageOf(sources[0]) : undefined;
@@ -152,6 +156,18 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
         const tooLarge = limits && referenceSizeProblem({ name: node.name, bytes: bytes.byteLength }, progress, limits);
         if (tooLarge) return post({ type: 'references-failed', requestId, message: tooLarge });
         post({ type: 'reference', requestId, index, total: nodes.length, nodeId: node.id, name: node.name, bytes });
+      }
+    },
+
+    async 'export-region'({ requestId, nodeIds }) {
+      const found = nodeIds ? await layersById([nodeIds.layerId, nodeIds.shapeId]) : undefined;
+      if (nodeIds && !found) return post({ type: 'references-failed', requestId, message: 'The layer or the shape of this edit is no longer in this file.' });
+      const region = found ? { layer: found[0], shape: found[1] } : findRegion(figma.currentPage.selection);
+      if ('problem' in region) return post({ type: 'references-failed', requestId, message: region.problem });
+      try {
+        for (const part of await exportRegion(region.layer, region.shape)) post({ type: 'region-part', requestId, ...part });
+      } catch (error) {
+        post({ type: 'references-failed', requestId, message: `Couldn't export “${region.layer.name}”: ${describeError(error)}. Try another layer or hide its effects.` });
       }
     },
 

@@ -1,4 +1,4 @@
-import type { GenerationRecord } from '../shared/protocol';
+import type { GenerationRecord, RegionRecord } from '../shared/protocol';
 import { isImageSize } from '../shared/sizes';
 
 export const GENERATION_DATA_KEY = 'reimage';
@@ -11,16 +11,37 @@ export const MAX_RECORD_BYTES = 90_000;
 const RELAUNCH_DESCRIPTION_CHARS = 80;
 const CUT_MARK = '…';
 
+function isWhole(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/** A region edit's record as stored, or undefined when it is not one (the result is then an ordinary edit's). */
+function parseRegion(value: unknown): RegionRecord | undefined {
+  const region = (typeof value === 'object' && value !== null ? value : {}) as Partial<RegionRecord>;
+  const { crop, layerPixels } = region;
+  if (typeof region.layerId !== 'string' || typeof region.shapeId !== 'string' || !isWhole(region.featherPx)) return undefined;
+  if (!crop || ![crop.x, crop.y, crop.width, crop.height].every(isWhole) || !layerPixels || ![layerPixels.width, layerPixels.height].every(isWhole)) return undefined;
+  return {
+    layerId: region.layerId,
+    shapeId: region.shapeId,
+    crop: { x: crop.x, y: crop.y, width: crop.width, height: crop.height },
+    layerPixels: { width: layerPixels.width, height: layerPixels.height },
+    featherPx: region.featherPx,
+  };
+}
+
 /** Reads the record a generated node keeps in its plugin data; undefined for any other node. */
 export function parseGenerationRecord(data: string): GenerationRecord | undefined {
   try {
     const value = JSON.parse(data) as Partial<GenerationRecord>;
     if (typeof value.prompt !== 'string' || !isImageSize(value.size) || !Array.isArray(value.sourceNodeIds)) return undefined;
+    const region = parseRegion(value.region);
     return {
       prompt: value.prompt,
       size: value.size,
       sourceNodeIds: value.sourceNodeIds.filter((id): id is string => typeof id === 'string'),
       createdAt: typeof value.createdAt === 'string' ? value.createdAt : '',
+      ...(region ? { region } : {}),
     };
   } catch {
     return undefined;

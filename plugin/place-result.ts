@@ -61,20 +61,33 @@ export interface Placed {
   replaced: boolean;
 }
 
+/** Changes that go with placing a result, in its undo step: a region edit's shape is hidden, never deleted. */
+type AlsoChange = () => void;
+
 /** The image as the layer's top fill, its size and place untouched, as one undo step. */
-async function replaceFills(figma: FigmaApi, image: Image, nodeId: string, mark: GenerationMark): Promise<SceneNode | undefined> {
+async function replaceFills(figma: FigmaApi, image: Image, nodeId: string, mark: GenerationMark, also: AlsoChange): Promise<SceneNode | undefined> {
   const node = await figma.getNodeByIdAsync(nodeId);
   if (!node || !('fills' in node) || node.fills === figma.mixed || !('setRelaunchData' in node)) return undefined;
   const fills = fillsWithImageOnTop(node.fills as readonly Paint[], image.hash);
   figma.commitUndo();
   markGenerated(node, mark);
   node.fills = fills;
+  also();
   figma.commitUndo();
   return node;
 }
 
 /** A new rectangle showing the image at `position` on `page`; nothing is left behind if Figma refuses any part of it. */
-function createImageLayer(figma: FigmaApi, page: PageNode, image: Image, size: { width: number; height: number }, position: { x: number; y: number }, name: string, mark: GenerationMark): RectangleNode {
+function createImageLayer(
+  figma: FigmaApi,
+  page: PageNode,
+  image: Image,
+  size: { width: number; height: number },
+  position: { x: number; y: number },
+  name: string,
+  mark: GenerationMark,
+  also: AlsoChange,
+): RectangleNode {
   figma.commitUndo();
   const rectangle = figma.createRectangle();
   try {
@@ -89,6 +102,7 @@ function createImageLayer(figma: FigmaApi, page: PageNode, image: Image, size: {
     rectangle.remove();
     throw error;
   }
+  also();
   figma.commitUndo();
   return rectangle;
 }
@@ -100,7 +114,8 @@ function createImageLayer(figma: FigmaApi, page: PageNode, image: Image, size: {
  * the nearest spot right of or below them that is clear of every other layer; a variant takes its
  * slot in the row its whole batch needs, so the batch lands in order and in one row. Replace: the image becomes the layer's top fill; when that layer
  * is gone the image goes beside instead, so it is never lost. Everything that can fail (the
- * image, the record) is worked out before the canvas changes.
+ * image, the record) is worked out before the canvas changes. An edit inside a shape hides the
+ * shape in the same undo step.
  */
 export async function placeResult(
   figma: FigmaApi,
@@ -112,8 +127,12 @@ export async function placeResult(
   const image = figma.createImage(bytes);
   const size = await image.getSizeAsync();
   const mark = generationMark(generation);
+  const shape = generation.region ? await figma.getNodeByIdAsync(generation.region.shapeId) : null;
+  const hideShape = () => {
+    if (shape && 'visible' in shape) shape.visible = false;
+  };
   if (placement.kind === 'replace') {
-    const replaced = await replaceFills(figma, image, placement.nodeId, mark);
+    const replaced = await replaceFills(figma, image, placement.nodeId, mark, hideShape);
     const page = replaced && pageOf(replaced);
     if (replaced && page) return { node: replaced, page, ...size, replaced: true };
   }
@@ -121,7 +140,7 @@ export async function placeResult(
   const { page, spots } = await preferredSpots(figma, generation.sourceNodeIds, rowSize(sizes));
   await page.loadAsync();
   const position = placeRow(spots, sizes, obstaclesOn(page, slot.placedIds))[slot.index];
-  const node = createImageLayer(figma, page, image, size, position, resultName(generation.prompt, generation.variant), mark);
+  const node = createImageLayer(figma, page, image, size, position, resultName(generation.prompt, generation.variant), mark, hideShape);
   return { node, page, ...size, replaced: false };
 }
 

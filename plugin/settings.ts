@@ -1,4 +1,5 @@
 import type { Settings } from '../shared/protocol';
+import { MAX_FEATHER_PX } from '../shared/region-geometry';
 import { DEFAULT_SIZE, isImageSize } from '../shared/sizes';
 import type { StoredValues } from './storage-queue';
 
@@ -18,7 +19,12 @@ export const DEFAULT_SETTINGS: Settings = {
   sizeChosen: false,
   variants: 1,
   batchVariants: BATCH_VARIANTS,
+  featherPx: 4,
 };
+
+function isFeather(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_FEATHER_PX;
+}
 
 function isVariantCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_VARIANTS;
@@ -40,6 +46,7 @@ export function mergeSettings(stored: unknown): Settings {
     sizeChosen: isImageSize(value.size) && (typeof value.sizeChosen === 'boolean' ? value.sizeChosen : value.size !== DEFAULT_SIZE),
     variants,
     batchVariants: isVariantCount(value.batchVariants) && value.batchVariants > 1 ? value.batchVariants : variants > 1 ? variants : BATCH_VARIANTS,
+    featherPx: isFeather(value.featherPx) ? value.featherPx : DEFAULT_SETTINGS.featherPx,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { PixelBox, PixelPoint } from './region-geometry';
 import type { ReferenceLimits } from './request-limits';
 import type { ImageSize } from './sizes';
 
@@ -11,6 +12,8 @@ export interface Settings {
   variants: number;
   /** The last variant count above 1 the designer picked (4 until then): "Generate variants" opens with it. */
   batchVariants: number;
+  /** Over how many pixels a region edit's seam is softened, each side of the shape's edge. */
+  featherPx: number;
 }
 
 export interface SelectionItem {
@@ -22,6 +25,34 @@ export interface SelectionItem {
   fillable: boolean;
 }
 
+/** A selection that can be a region edit (a layer and the shape over it), or what to select instead. */
+export type RegionSelection =
+  | {
+      layerId: string;
+      shapeId: string;
+      layerName: string;
+      shapeName: string;
+      layerFillable: boolean;
+      /** The size of the crop it will send, in pixels, for the size it will ask for. */
+      crop: { width: number; height: number };
+    }
+  | { problem: string };
+
+/**
+ * What a region edit's composite needs besides pixels, kept with the job and the result. The pixels
+ * themselves (the layer's export runs to megabytes; clientStorage holds 5 MB for everything, plugin
+ * data 100 kB an entry) are exported again from the file when a resumed job's answer arrives.
+ */
+export interface RegionRecord {
+  layerId: string;
+  shapeId: string;
+  /** The part of the layer's export that was sent, in its pixels: the answer goes back there. */
+  crop: PixelBox;
+  /** The size of the layer's export the crop was cut from; an export of another size since cannot take the answer. */
+  layerPixels: { width: number; height: number };
+  featherPx: number;
+}
+
 /** What a generated node remembers about how it was made (stored as plugin data). */
 export interface GenerationRecord {
   prompt: string;
@@ -30,6 +61,8 @@ export interface GenerationRecord {
   createdAt: string;
   /** Which of a batch's variants this is ("variant 3 of 8"); absent for a single result. */
   variant?: { number: number; of: number };
+  /** Set for an edit inside a shape: its sources are the layer and the shape. */
+  region?: RegionRecord;
 }
 
 /** Where a result goes: beside its sources (or the viewport centre without any), or into a layer's fills. */
@@ -101,9 +134,11 @@ export interface InitState {
 /** Messages from the sandbox to the UI. Images travel one per message. */
 export type PluginMessage =
   | ({ type: 'init' } & InitState)
-  | { type: 'selection'; items: SelectionItem[] }
+  | { type: 'selection'; items: SelectionItem[]; region: RegionSelection }
   | { type: 'thumbnail'; nodeId: string; bytes: Uint8Array }
   | { type: 'reference'; requestId: string; index: number; total: number; nodeId: string; name: string; bytes: Uint8Array }
+  /** A region edit's layer (at `offset` 0, 0) or its shape, placed at `offset` in the layer's export pixels; its alpha is the mask. */
+  | { type: 'region-part'; requestId: string; part: 'layer' | 'mask'; nodeId: string; name: string; bytes: Uint8Array; offset: PixelPoint }
   | { type: 'references-failed'; requestId: string; message: string }
   /** Answers record-job once the job is in clientStorage, or says why it could not be stored. */
   | { type: 'job-recorded'; requestId: string; problem?: string }
@@ -137,6 +172,8 @@ export type UiMessage =
    * the relay's limits, the export stops at the first layer that shows the selection is too large.
    */
   | { type: 'export-references'; requestId: string; limits?: ReferenceLimits; nodeIds?: string[] }
+  /** Exports the selection's region edit, or these layers' (a resumed job's): answered by two region-part messages, or references-failed. */
+  | { type: 'export-region'; requestId: string; nodeIds?: { layerId: string; shapeId: string } }
   | ({ type: 'place-result'; requestId: string; bytes: Uint8Array } & PlaceOptions)
   | { type: 'arrange-batch'; batchId: string }
   | { type: 'save-settings'; settings: Settings }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { GenerationRecord, HistoryEntry, InitState, PendingJob, Placement, SelectionItem, Settings } from '../shared/protocol';
-import { IMAGE_SIZES, type ImageSize, isImageSize, sizeLabel, sizeUse } from '../shared/sizes';
+import type { GenerationRecord, HistoryEntry, InitState, PendingJob, Placement, RegionSelection, SelectionItem, Settings } from '../shared/protocol';
+import { closestSize, IMAGE_SIZES, type ImageSize, isImageSize, sizeLabel, sizeUse } from '../shared/sizes';
 import { HistoryPanel } from './components/HistoryPanel';
 import { PanelHeader } from './components/PanelHeader';
 import { PromptField } from './components/PromptField';
@@ -18,8 +18,9 @@ import { RelayDownBanner } from './components/RelayDownBanner';
 import { openedWith, type OpenedWith, panelChoices, pickSize, pickVariants } from './panel-choices';
 import { type ConnectionStatus, connectionProblem } from './connection-status';
 import { maxLayers, requestProblem } from './request-check';
+import { regionEdit } from './region-edit';
 import { resumedSpec } from './resumed-job';
-import { exportReferences, figmaSandbox, newRequestId } from './sandbox-requests';
+import { exportReferences, exportRegion, figmaSandbox, newRequestId } from './sandbox-requests';
 import type { VariantState } from './variant-run';
 
 const MAX_VARIANTS = 8;
@@ -52,6 +53,9 @@ function panelIsSmall(): boolean {
 export function App() {
   const [state, setState] = useState<InitState>();
   const [selection, setSelection] = useState<SelectionItem[]>();
+  const [region, setRegion] = useState<RegionSelection>();
+  /** "Edit inside the shape": ticked when the selection is a layer and a shape over it. */
+  const [regionMode, setRegionMode] = useState(false);
   const [thumbnails, setThumbnails] = useState<Record<string, string>>({});
   const [prompt, setPrompt] = useState('');
   const [replace, setReplace] = useState(false);
@@ -102,7 +106,10 @@ export function App() {
         setOpened(openedWith(init.launch));
         init.pendingJobs.forEach((job) => resume(job, init));
       }
-      if (message.type === 'selection') setSelection(message.items);
+      if (message.type === 'selection') {
+        setSelection(message.items);
+        setRegion(message.region);
+      }
       if (message.type === 'thumbnail') {
         const url = imageUrl(message.bytes);
         setThumbnails((current) => ({ ...current, [message.nodeId]: url }));
@@ -158,6 +165,8 @@ export function App() {
   // "Replace the selected layer" is for the layer it was ticked on: another selection starts unticked.
   const selectedIds = (selection ?? []).map((item) => item.id).join(',');
   useEffect(() => setReplace(false), [selectedIds]);
+  // A layer and a shape over it are most likely a region edit: the panel offers it ticked.
+  useEffect(() => setRegionMode(region !== undefined && !('problem' in region)), [selectedIds]);
 
   const outage = relayOutage(queueState, healthOutage);
   const ticking = running || outage !== undefined;
@@ -199,12 +208,15 @@ export function App() {
   const items = selection ?? [];
   const limits = health && 'limits' in health ? health.limits : undefined;
   const mode = items.length === 0 ? 'generate' : 'edit';
-  const canReplace = items.length === 1 && items[0].fillable;
+  const inShape = regionMode && items.length > 0;
+  const regionProblem = inShape && region && 'problem' in region ? region.problem : undefined;
+  const canReplace = inShape ? region !== undefined && 'layerFillable' in region && region.layerFillable : items.length === 1 && items[0].fillable;
   const replacing = replace && canReplace;
   const choices = panelChoices(settings, opened, items);
+  const regionSize = inShape && region && 'crop' in region ? closestSize(region.crop) : undefined;
   const variants = replacing ? 1 : choices.variants;
   const emptyPrompt = mode === 'edit' ? 'Describe the edit in the prompt.' : 'Describe the image to create in the prompt.';
-  const requestIssue = requestProblem(items.length, prompt.trim(), limits);
+  const requestIssue = regionProblem ?? requestProblem(inShape ? 1 : items.length, prompt.trim(), limits);
   const blocker = requestIssue ?? (prompt.trim() === '' ? emptyPrompt : undefined);
 
   function saveSettings(next: Settings) {
@@ -250,6 +262,7 @@ export function App() {
     setProblem(undefined);
     const batchId = newRequestId();
     const createdAt = new Date().toISOString();
+    if (inShape) return generateInShape(promptText, count, batchId, createdAt, relayHealth);
     let references: Awaited<ReturnType<typeof exportReferences>> = [];
     if (mode === 'edit') {
       setExporting(true);
@@ -264,28 +277,60 @@ export function App() {
     const generation: GenerationRecord = { prompt: promptText, size, sourceNodeIds: references.map((r) => r.nodeId), createdAt };
     const placement: Placement = replacing ? { kind: 'replace', nodeId: items[0].id } : { kind: 'beside' };
     const request = jobRequestFor(generation, references);
-    const relay = { relayUrl: settings.relayUrl, accessToken: settings.accessToken };
+    addBatch({ batchId, count, generation, placement, request, referenceNames: references.map((r) => r.name), relayHealth, label: mode === 'edit' ? 'Edit' : 'New image' });
+  }
+
+  /** Queues one row per variant of a generation, each its own job. */
+  function addBatch(batch: {
+    batchId: string;
+    count: number;
+    generation: GenerationRecord;
+    placement: Placement;
+    request: ReturnType<typeof jobRequestFor>;
+    referenceNames: string[];
+    relayHealth: RelayHealth | undefined;
+    label: string;
+    compose?: (answer: Uint8Array) => Promise<Uint8Array>;
+  }) {
+    const { batchId, count, generation, relayHealth } = batch;
+    const relay = { relayUrl: settings!.relayUrl, accessToken: settings!.accessToken };
     queue.add(
       batchRows({
         batchId,
         count,
-        label: (index) => (count > 1 ? `Variant ${index + 1}` : mode === 'edit' ? 'Edit' : 'New image'),
-        expectedSeconds: expectedSeconds(state?.history ?? [], size, relayHealth?.mode ?? 'live'),
+        label: (index) => (count > 1 ? `Variant ${index + 1}` : batch.label),
+        expectedSeconds: expectedSeconds(state?.history ?? [], generation.size, relayHealth?.mode ?? 'live'),
         now: Date.now(),
         spec: (index, idempotencyKey) => ({
-          job: { kind: 'new', request },
+          job: { kind: 'new', request: batch.request },
           idempotencyKey,
           generation: count > 1 ? { ...generation, variant: { number: index + 1, of: count } } : generation,
-          placement,
+          placement: batch.placement,
           batch: { id: batchId, index },
-          referenceNames: references.map((r) => r.name),
+          referenceNames: batch.referenceNames,
           relay,
           relayMode: relayHealth?.mode,
           startedAt: Date.now(),
-          notifyOnPlace: () => (panelIsSmall() ? `Reimage: “${promptText.slice(0, 40)}” is on the canvas` : undefined),
+          notifyOnPlace: () => (panelIsSmall() ? `Reimage: “${generation.prompt.slice(0, 40)}” is on the canvas` : undefined),
+          ...(batch.compose ? { compose: batch.compose } : {}),
         }),
       }),
     );
+  }
+
+  /** Edit inside the shape: an ordinary edit of the crop around the shape, each answer put back into the layer before it is placed. */
+  async function generateInShape(promptText: string, count: number, batchId: string, createdAt: string, relayHealth: RelayHealth | undefined) {
+    setExporting(true);
+    let edit: Awaited<ReturnType<typeof regionEdit>>;
+    try {
+      edit = await regionEdit(await exportRegion(), promptText, settings!.featherPx, createdAt);
+    } catch (error) {
+      return reportProblem((error as Error).message);
+    } finally {
+      setExporting(false);
+    }
+    const placement: Placement = replacing ? { kind: 'replace', nodeId: edit.layerId } : { kind: 'beside' };
+    addBatch({ batchId, count, placement, relayHealth, label: 'Edit inside the shape', ...edit });
   }
 
   async function placeFromHistory(entry: HistoryEntry) {
@@ -323,6 +368,7 @@ export function App() {
     <main ref={main}>
       <PanelHeader
         layerCount={items.length}
+        regionLayer={inShape && region && 'layerName' in region ? region.layerName : undefined}
         settingsOpen={settingsOpen}
         settingsProblem={connection.state === 'problem'}
         onToggleSettings={() => setSettingsOpen((open) => !open)}
@@ -345,8 +391,9 @@ export function App() {
         <label class="field grow">
           <span>Size</span>
           <select
-            value={choices.size}
-            title={sizeUse(choices.size)}
+            value={regionSize ?? choices.size}
+            disabled={inShape}
+            title={inShape ? 'An edit inside a shape uses the size closest to the shape of the part it sends' : sizeUse(choices.size)}
             onChange={(e) => {
               const size = e.currentTarget.value;
               if (isImageSize(size)) chooseSize(size);
@@ -378,6 +425,16 @@ export function App() {
         </label>
       </div>
 
+      {items.length > 0 && (
+        <label class="checkbox">
+          <input type="checkbox" checked={regionMode} onChange={(e) => setRegionMode(e.currentTarget.checked)} />
+          <span>
+            Edit inside the shape
+            {region && 'shapeName' in region ? ` “${region.shapeName}” on “${region.layerName}”` : ' (draw a shape over the part to change)'}
+          </span>
+        </label>
+      )}
+
       {canReplace && (
         <label class="checkbox">
           <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.currentTarget.checked)} />
@@ -393,7 +450,7 @@ export function App() {
       </div>
       {/* An empty prompt needs no words: Generate waits for one, its tooltip says so. */}
       {requestIssue && <p class="hint">{requestIssue}</p>}
-      {exporting && <p class="hint">Exporting the selected layers…</p>}
+      {exporting && <p class="hint">{inShape ? 'Exporting the layer and the shape…' : 'Exporting the selected layers…'}</p>}
       {problem && (
         <p class="error" role="alert">
           {problem}

@@ -1,5 +1,6 @@
 import type { PendingJob } from '../shared/protocol';
 import { type JobRequest, jobRequestFor } from './job-client';
+import { composerFromFile, rebuiltRegionRequest } from './region-edit';
 import type { Sandbox, VariantSpec } from './variant-run';
 
 /**
@@ -17,20 +18,22 @@ export function resumedSpec(job: PendingJob, sandbox: Sandbox, notifyOnPlace: ()
     relay: { relayUrl: job.relayUrl, accessToken: job.accessToken },
     startedAt: Date.parse(job.submittedAt) || Date.now(),
     notifyOnPlace,
+    ...(job.generation.region ? { compose: composerFromFile(job.generation.region, sandbox.exportRegion) } : {}),
   };
 }
 
 /**
  * The request of a job the relay never received, made again: a text-to-image one from its prompt,
- * an edit by exporting its layers again. This file is the one it was started in, so its layer ids
+ * an edit by exporting its layers again (a region edit its layer, cropped as before). This file is the one it was started in, so its layer ids
  * are its layers; when one is gone, the edit cannot be rebuilt and the designer is told so.
  */
 async function rebuildRequest(job: PendingJob, sandbox: Sandbox): Promise<JobRequest> {
   const { generation } = job;
   if (generation.sourceNodeIds.length === 0) return jobRequestFor(generation, []);
-  const references = await sandbox.exportLayers(generation.sourceNodeIds).catch((error: unknown) => {
+  const { region } = generation;
+  const rebuilt = region ? rebuiltRegionRequest({ ...generation, region }, sandbox.exportRegion) : sandbox.exportLayers(generation.sourceNodeIds).then((references) => jobRequestFor(generation, references));
+  return rebuilt.catch((error: unknown) => {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`This image was never started: Reimage closed while sending it. ${reason} Select the layers and generate again.`);
   });
-  return jobRequestFor(generation, references);
 }

@@ -1,6 +1,7 @@
-import type { PendingJob, PlaceOptions, PluginMessage } from '../shared/protocol';
+import type { PendingJob, PlaceOptions, PluginMessage, UiMessage } from '../shared/protocol';
 import type { ReferenceLimits } from '../shared/request-limits';
 import { onPluginMessage, postToPlugin, waitForPluginMessage } from './plugin-channel';
+import type { ExportRegion, RegionParts } from './region-edit';
 import { PlacementError, type Sandbox } from './variant-run';
 
 export type Reference = Extract<PluginMessage, { type: 'reference' }>;
@@ -16,30 +17,51 @@ export function newRequestId(): string {
 }
 
 /**
+ * Sends an export request and gathers its replies, one image per message: `gather` takes each and
+ * returns the result once it has them all; a references-failed reply rejects with its words.
+ */
+function exportRequest<T>(message: Extract<UiMessage, { type: 'export-references' | 'export-region' }>, gather: (reply: PluginMessage) => T | undefined): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const stop = onPluginMessage((reply) => {
+      if (!('requestId' in reply) || reply.requestId !== message.requestId) return;
+      if (reply.type === 'references-failed') {
+        stop();
+        return reject(new SandboxError(reply.message));
+      }
+      const result = gather(reply);
+      if (result === undefined) return;
+      stop();
+      resolve(result);
+    });
+    postToPlugin(message);
+  });
+}
+
+/**
  * Asks the sandbox to export the selection, or these layers; resolves once every reference (one per
  * message) arrived. With the relay's limits, the sandbox stops at the first layer that shows the
  * selection is too large.
  */
 export function exportReferences({ limits, nodeIds }: { limits?: ReferenceLimits; nodeIds?: string[] } = {}): Promise<Reference[]> {
-  const requestId = newRequestId();
-  return new Promise((resolve, reject) => {
-    const references: Reference[] = [];
-    const stop = onPluginMessage((message) => {
-      if (!('requestId' in message) || message.requestId !== requestId) return;
-      if (message.type === 'references-failed') {
-        stop();
-        reject(new SandboxError(message.message));
-      } else if (message.type === 'reference') {
-        references[message.index] = message;
-        if (references.filter(Boolean).length === message.total) {
-          stop();
-          resolve(references);
-        }
-      }
-    });
-    postToPlugin({ type: 'export-references', requestId, limits, nodeIds });
+  const references: Reference[] = [];
+  return exportRequest({ type: 'export-references', requestId: newRequestId(), limits, nodeIds }, (reply) => {
+    if (reply.type !== 'reference') return undefined;
+    references[reply.index] = reply;
+    return references.filter(Boolean).length === reply.total ? references : undefined;
   });
 }
+
+/** Asks the sandbox for the selection's region edit, or these layers' (a job's): its layer and its shape, one per message. */
+export const exportRegion: ExportRegion = (nodeIds) => {
+  const parts: Partial<RegionParts> = {};
+  return exportRequest({ type: 'export-region', requestId: newRequestId(), nodeIds }, (reply) => {
+    if (reply.type !== 'region-part') return undefined;
+    const { nodeId, name, bytes, offset } = reply;
+    if (reply.part === 'layer') parts.layer = { nodeId, name, bytes };
+    else parts.mask = { nodeId, name, bytes, offset };
+    return parts.layer && parts.mask ? (parts as RegionParts) : undefined;
+  });
+};
 
 /**
  * Hands a generated PNG to the sandbox and resolves with the node it placed. The bytes move rather
@@ -71,4 +93,5 @@ export const figmaSandbox: Sandbox = {
   jobStarted: (idempotencyKey, jobId) => postToPlugin({ type: 'job-started', idempotencyKey, jobId }),
   jobSettled: (idempotencyKey) => postToPlugin({ type: 'job-settled', idempotencyKey }),
   exportLayers: (nodeIds) => exportReferences({ nodeIds }),
+  exportRegion,
 };

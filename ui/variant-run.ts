@@ -1,5 +1,6 @@
 import type { GenerationRecord, PendingJob, Placement, PlaceOptions, RelayMode } from '../shared/protocol';
 import type { JobClient, JobRequest, PollRetry } from './job-client';
+import type { ExportRegion } from './region-edit';
 import type { RelayConnection } from './relay-client';
 
 export type VariantState =
@@ -32,6 +33,8 @@ export interface Sandbox {
   jobSettled(idempotencyKey: string): void;
   /** Exports these layers again as references; rejects when one of them is gone. */
   exportLayers(nodeIds: string[]): Promise<{ name: string; bytes: Uint8Array }[]>;
+  /** Exports a region edit's layer and shape again; rejects when one of them is gone. */
+  exportRegion: ExportRegion;
 }
 
 export type VariantJob =
@@ -60,6 +63,8 @@ export interface VariantSpec {
   startedAt: number;
   /** The notification to show when the result lands, decided then (the panel may have been minimised meanwhile). */
   notifyOnPlace: () => string | undefined;
+  /** Makes the image to place from the answer: a region edit puts it back into its layer. */
+  compose?: (answer: Uint8Array) => Promise<Uint8Array>;
   now?: () => number;
 }
 
@@ -139,8 +144,16 @@ export async function runVariant(
     update({ phase: 'running', jobId: id });
     const result = await jobs.wait(id, { signal, onRetry: (retry) => update({ phase: 'running', jobId: id, retry }) });
     update({ phase: 'placing', jobId: id });
+    let image = result.bytes;
     try {
-      const placed = await sandbox.place(result.bytes, {
+      image = spec.compose ? await spec.compose(result.bytes) : result.bytes;
+    } catch (error) {
+      // The answer is paid for: it stays downloadable, and the job stays recorded to be tried again on the next open.
+      const message = `Reimage couldn’t put the edit back into the layer: ${messageOf(error)} Download the edited part from here so it isn’t lost.`;
+      return finish({ phase: 'failed', message, unplaced: { bytes: result.bytes, jobId: id } });
+    }
+    try {
+      const placed = await sandbox.place(image, {
         generation: spec.generation,
         placement: spec.placement,
         jobId: id,

@@ -15,6 +15,7 @@ import {
   FakeSection,
   FakeShape,
   FakeText,
+  FakeVector,
   pageOf,
   type Rgb,
   solidPaint,
@@ -98,9 +99,19 @@ export interface NodeOptions {
   visible?: boolean;
   characters?: string;
   fontSize?: number;
+  /** A vector's paths (a pen path), in its own coordinates. */
+  vectorPaths?: VectorPaths;
 }
 
-type NodeOfType<T> = T extends 'FRAME' | 'COMPONENT' | 'INSTANCE' ? FakeFrame : T extends 'SECTION' ? FakeSection : T extends 'TEXT' ? FakeText : FakeShape;
+type NodeOfType<T> = T extends 'FRAME' | 'COMPONENT' | 'INSTANCE'
+  ? FakeFrame
+  : T extends 'SECTION'
+    ? FakeSection
+    : T extends 'TEXT'
+      ? FakeText
+      : T extends 'VECTOR'
+        ? FakeVector
+        : FakeShape;
 
 export interface FakeFigmaOptions {
   /** Keep every message posted to the UI in `posted` (the emulator page does not). */
@@ -360,6 +371,7 @@ export class FakeFigma implements FigmaApi {
     if (options.rotation !== undefined && 'rotation' in node) node.rotation = options.rotation;
     if (options.effects && 'effects' in node) node.effects = options.effects;
     if (options.visible === false) node.visible = false;
+    if (options.vectorPaths && node instanceof FakeVector) node.vectorPaths = options.vectorPaths;
     if (node instanceof FakeText) {
       node.characters = options.characters ?? name;
       node.fontSize = options.fontSize ?? node.fontSize;
@@ -429,6 +441,8 @@ export class FakeFigma implements FigmaApi {
         return new FakeSection(this.file, type, name, box);
       case 'TEXT':
         return new FakeText(this.file, type, name, box);
+      case 'VECTOR':
+        return new FakeVector(this.file, type, name, box);
       default:
         return new FakeShape(this.file, type, name, box);
     }
@@ -458,4 +472,4 @@ export class FakeFigma implements FigmaApi {
   }
 }
 
-export { FakeDocument, FakeFrame, FakeGroup, FakePage, FakeSceneNode, FakeSection, FakeShape, FakeText };
+export { FakeDocument, FakeFrame, FakeGroup, FakePage, FakeSceneNode, FakeSection, FakeShape, FakeText, FakeVector };

@@ -3,6 +3,7 @@ import type { FakePage } from './document';
 import { boundsOf, grown, IDENTITY, multiply, normalizedRotation, placement, union } from './geometry';
 import { frozenEffects, frozenPaints } from './paints';
 import { type ImageSource, imagesOf, renderRegion } from './render';
+import { type FlatPath, flattenPathData } from './vector-path';
 
 export type Rgb = readonly [number, number, number];
 export type Box = { x: number; y: number; width: number; height: number };
@@ -311,8 +312,48 @@ function withLayout<Base extends NodeClass>(base: Base) {
   return Laid;
 }
 
-/** Rectangles, ellipses and vectors (drawn as their box): fills and layout, no children. */
+/** Rectangles and ellipses: fills and layout, no children. */
 export class FakeShape extends withFills(withLayout(FakeSceneNode)) {}
+
+const WINDING_RULES = new Set(['NONZERO', 'EVENODD', 'NONE']);
+
+/**
+ * A vector (a pen path): it paints only what its vectorPaths enclose, by each path's winding rule,
+ * in its own coordinates; a new vector has no vertices and paints nothing, as in Figma. Paths are
+ * checked as Figma checks them (see vector-path.ts) and handed out frozen.
+ */
+export class FakeVector extends FakeShape {
+  private paths: VectorPaths = Object.freeze([]);
+  private flat: readonly FlatPath[] = [];
+
+  get vectorPaths(): VectorPaths {
+    return this.paths;
+  }
+
+  set vectorPaths(paths: VectorPaths) {
+    if (!Array.isArray(paths)) throw new Error('in set_vectorPaths: Property "vectorPaths" failed validation: Expected "vectorPaths" to be an array');
+    const flat = paths.map((path: VectorPath) => {
+      if (!path || !WINDING_RULES.has(path.windingRule)) throw new Error('in set_vectorPaths: Property "vectorPaths" failed validation: Expected "windingRule" to be one of the allowed values for this property');
+      return { windingRule: path.windingRule, polygons: flattenPathData(path.data) };
+    });
+    this.paths = Object.freeze(paths.map((path: VectorPath) => Object.freeze({ windingRule: path.windingRule, data: path.data })));
+    this.flat = flat;
+  }
+
+  /** The paths as polygons, for the renderer. */
+  get flatPaths(): readonly FlatPath[] {
+    return this.flat;
+  }
+
+  override saveState(): NodeState {
+    return { ...super.saveState(), vectorPaths: this.paths };
+  }
+
+  override restoreState(state: NodeState): void {
+    super.restoreState(state);
+    this.vectorPaths = state.vectorPaths as VectorPaths;
+  }
+}
 
 /** A text layer; without fonts the emulator draws its lines as bars of its fill colour. */
 export class FakeText extends withFills(withLayout(FakeSceneNode)) {
@@ -464,4 +505,4 @@ export function adopt(parent: Parent, list: FakeSceneNode[], child: FakeSceneNod
 }
 
 /** Every kind of scene node the fake makes. */
-export type FakeNode = FakeShape | FakeText | FakeFrame | FakeSection | FakeGroup;
+export type FakeNode = FakeShape | FakeVector | FakeText | FakeFrame | FakeSection | FakeGroup;

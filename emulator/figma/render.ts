@@ -1,5 +1,6 @@
 import type { Rgba } from '../../shared/png-rgba';
 import { apply, boundsOf, grown, invert, type Point } from './geometry';
+import { type FlatPath, pathCovers } from './vector-path';
 
 /** What the renderer needs of a node: its size and place on the page, what it paints, its children. */
 export interface RenderableNode {
@@ -14,6 +15,8 @@ export interface RenderableNode {
   readonly children?: readonly RenderableNode[];
   readonly characters?: string;
   readonly fontSize?: number;
+  /** A vector's paths, flattened; what they enclose is all a vector paints. */
+  readonly flatPaths?: readonly FlatPath[];
 }
 
 /** Finds the decoded pixels of an image fill by its hash. */
@@ -107,7 +110,7 @@ interface Frame {
   scale: number;
 }
 
-/** A node's local shape: its box, an ellipse's oval, a text's lines as bars (no fonts here). */
+/** A node's local shape: its box, an ellipse's oval, a vector's paths, a text's lines as bars (no fonts here). */
 function covers(node: RenderableNode, { x, y }: Point, spread = 0): boolean {
   if (x < -spread || y < -spread || x >= node.width + spread || y >= node.height + spread) return false;
   if (node.type === 'ELLIPSE') {
@@ -116,6 +119,8 @@ function covers(node: RenderableNode, { x, y }: Point, spread = 0): boolean {
     return ((x - node.width / 2) / rx) ** 2 + ((y - node.height / 2) / ry) ** 2 <= 1;
   }
   if (node.type === 'TEXT') return textCovers(node, x, y);
+  // A vector's shadow spread is left out: the paths are not grown.
+  if (node.type === 'VECTOR') return (node.flatPaths ?? []).some((path) => pathCovers(path, { x, y }));
   return true;
 }
 

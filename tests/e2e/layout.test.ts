@@ -97,16 +97,22 @@ describe('the panel’s copy and layout', { timeout: 60_000 }, () => {
     expect(presets.width).toBeLessThan(120);
   });
 
-  it('tabs from the prompt to size, variants, replace and Generate, in the order they are read', async () => {
+  it('tabs from the prompt to size, variants, edit inside the shape, replace and Generate, in the order they are read', async () => {
     const { page, ui } = await openPluginWithRelay(stack, stack.relay.url);
     await clickLayer(page, 'Logo');
     const prompt = ui.getByRole('textbox', { name: 'Prompt' });
     await prompt.fill('Make it chrome');
     const order: string[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       await page.keyboard.press('Tab');
       order.push(await focused(ui));
     }
-    expect(order).toEqual(['Size', 'Variants', 'Replace the selected layer (its old fills stay underneath, hidden)', 'Generate']);
+    expect(order).toEqual([
+      'Size',
+      'Variants',
+      'Edit inside the shape (draw a shape over the part to change)',
+      'Replace the selected layer (its old fills stay underneath, hidden)',
+      'Generate',
+    ]);
   });
 });

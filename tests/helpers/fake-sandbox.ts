@@ -37,6 +37,13 @@ export function sandboxOn(figma: FakeFigma): Sandbox {
       if (failed) throw new Error(failed.message);
       return (replies as Reply<'reference'>[]).sort((a, b) => a.index - b.index).map(({ name, bytes }) => ({ name, bytes }));
     },
+    async exportRegion(nodeIds) {
+      const replies = (await ask(figma, { type: 'export-region', requestId: `t${++counter}`, nodeIds })) as Reply<'region-part' | 'references-failed'>[];
+      const failed = replies.find((reply) => reply.type === 'references-failed');
+      if (failed) throw new Error(failed.message);
+      const [layer, mask] = replies as Reply<'region-part'>[];
+      return { layer: { nodeId: layer.nodeId, name: layer.name, bytes: layer.bytes }, mask: { nodeId: mask.nodeId, name: mask.name, bytes: mask.bytes, offset: mask.offset } };
+    },
   };
 }
 

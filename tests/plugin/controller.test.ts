@@ -27,12 +27,12 @@ describe('the sandbox against a fake figma', () => {
     figma.storage.set('settings', { relayUrl: 'https://relay.team.example', accessToken: 'rt_1', size: '2048x2048', sizeChosen: true });
     await figma.sendFromUi({ type: 'ready' });
     expect(figma.messagesOfType<Of<'init'>>('init')[0].settings).toEqual({
-      relayUrl: 'https://relay.team.example', accessToken: 'rt_1', size: '2048x2048', sizeChosen: true, variants: 1, batchVariants: 4,
+      relayUrl: 'https://relay.team.example', accessToken: 'rt_1', size: '2048x2048', sizeChosen: true, variants: 1, batchVariants: 4, featherPx: 4,
     });
   });
 
   it('saves settings in clientStorage', async () => {
-    const settings = { relayUrl: 'http://localhost:9999', accessToken: 'rt_2', size: 'auto', sizeChosen: true, variants: 4, batchVariants: 4 } as const;
+    const settings = { relayUrl: 'http://localhost:9999', accessToken: 'rt_2', size: 'auto', sizeChosen: true, variants: 4, batchVariants: 4, featherPx: 6 } as const;
     await figma.sendFromUi({ type: 'save-settings', settings });
     expect(figma.storage.get('settings')).toEqual(settings);
   });

@@ -59,7 +59,7 @@ describe('stored state with Figma’s clientStorage latency', () => {
   });
 
   it('keeps the settings saved last, even when the first write is the slower one', async () => {
-    const base: Settings = { relayUrl: 'http://localhost:8787', accessToken: '', size: '1024x1024', sizeChosen: true, variants: 1, batchVariants: 4 };
+    const base: Settings = { relayUrl: 'http://localhost:8787', accessToken: '', size: '1024x1024', sizeChosen: true, variants: 1, batchVariants: 4, featherPx: 4 };
     await Promise.all([
       figma.sendFromUi({ type: 'save-settings', settings: { ...base, size: '1536x1024' } }),
       figma.sendFromUi({ type: 'save-settings', settings: { ...base, size: '2048x2048' } }),

@@ -131,6 +131,9 @@ function fakeSandbox(): Sandbox & { recorded: PendingJob[]; settled: string[] } 
     jobStarted: () => undefined,
     jobSettled: (key) => void settled.push(key),
     exportLayers: async () => [],
+    exportRegion: async () => {
+      throw new Error('These tests make no region edits');
+    },
   };
 }
 

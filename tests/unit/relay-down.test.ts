@@ -89,7 +89,11 @@ describe('waiting for an image while the relay is down for minutes', () => {
       return url.endsWith('/image') ? new Response(new Uint8Array([1])) : Response.json({ id: 'job-1', status: 'succeeded', image: { width: 8, height: 8 } });
     });
     const queue = createGenerationQueue({
-      sandbox: { place: async () => ({ nodeId: '1:1', width: 8, height: 8 }), recordJob: async () => {}, jobStarted: () => {}, jobSettled: () => {}, exportLayers: async () => [] },
+      sandbox: { place: async () => ({ nodeId: '1:1', width: 8, height: 8 }), recordJob: async () => {}, jobStarted: () => {}, jobSettled: () => {}, exportLayers: async () => [],
+        exportRegion: async () => {
+          throw new Error('This test makes no region edit');
+        },
+      },
       jobsFor: (relay, wake) => relayJobClient(relay, undefined, wake),
       parallel: 1,
       onBatchSettled: () => {},

@@ -8,7 +8,7 @@ describe('settings merging', () => {
   });
 
   it('keeps stored values over the defaults', () => {
-    const stored = { relayUrl: 'https://relay.team.example', accessToken: 'rt_abc', size: '2048x1152', sizeChosen: true, variants: 1, batchVariants: 6 };
+    const stored = { relayUrl: 'https://relay.team.example', accessToken: 'rt_abc', size: '2048x1152', sizeChosen: true, variants: 1, batchVariants: 6, featherPx: 8 };
     expect(mergeSettings(stored)).toEqual(stored);
     expect(mergeSettings({ ...stored, size: '1024x1024', sizeChosen: false })).toMatchObject({ size: '1024x1024', sizeChosen: false });
   });
@@ -24,6 +24,12 @@ describe('settings merging', () => {
     expect(mergeSettings({ relayUrl: 'https://relay.team.example', accessToken: '', size: '1024x1024', variants: 1 })).toMatchObject({
       size: '1024x1024', sizeChosen: false, batchVariants: 4,
     });
+  });
+
+  it('softens a region edit’s seam over 4 px until the designer picks 0 to 32', () => {
+    expect(DEFAULT_SETTINGS.featherPx).toBe(4);
+    expect(mergeSettings({ featherPx: 0 }).featherPx).toBe(0);
+    for (const featherPx of [-1, 33, 2.5, '6']) expect(mergeSettings({ featherPx }).featherPx).toBe(4);
   });
 
   it('replaces values of the wrong shape with defaults and keeps the rest', () => {

@@ -1,6 +1,8 @@
 interface Props {
   /** How many layers Generate sends; 0 makes a new image from the prompt alone. */
   layerCount: number;
+  /** Set for an edit inside a shape: the layer it changes. */
+  regionLayer?: string;
   settingsOpen: boolean;
   /** Shown on the gear while the relay refuses the saved token or cannot be reached. */
   settingsProblem: boolean;
@@ -14,11 +16,15 @@ const GEAR =
   'M10.2 8 A2.2 2.2 0 1 0 5.8 8 A2.2 2.2 0 1 0 10.2 8 Z';
 
 /** What Generate will do with the selection, and the gear that opens Settings. */
-export function PanelHeader({ layerCount, settingsOpen, settingsProblem, onToggleSettings }: Props) {
+export function PanelHeader({ layerCount, regionLayer, settingsOpen, settingsProblem, onToggleSettings }: Props) {
   return (
     <header class="panel-header">
       <p class="mode" aria-live="polite">
-        {layerCount > 0 ? (
+        {regionLayer !== undefined ? (
+          <>
+            <strong>Edit inside the shape</strong> · the rest of “{regionLayer}” stays
+          </>
+        ) : layerCount > 0 ? (
           <>
             <strong>Edit</strong> · {layerCount === 1 ? '1 layer as a reference' : `${layerCount} layers as references`}
           </>

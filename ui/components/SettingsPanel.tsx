@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type Connection, readConnectionCode } from '../../shared/connection-code';
 import type { Settings } from '../../shared/protocol';
+import { MAX_FEATHER_PX } from '../../shared/region-geometry';
 import { type ConnectionStatus, connectionText } from '../connection-status';
 import { relayUrlProblem } from '../relay-client';
 
@@ -37,11 +38,14 @@ export function SettingsPanel({ settings, connection, onSave, onClose }: Props) 
   const [codeNote, setCodeNote] = useState<CodeNote>({ kind: 'hint' });
   const [relayUrl, setRelayUrl] = useState(settings.relayUrl);
   const [accessToken, setAccessToken] = useState(settings.accessToken);
+  const [feather, setFeather] = useState(String(settings.featherPx));
   const urlProblem = relayUrlProblem(relayUrl);
   const note = codeNoteText(codeNote);
+  const featherPx = Number(feather);
+  const featherProblem = Number.isInteger(featherPx) && featherPx >= 0 && featherPx <= MAX_FEATHER_PX ? undefined : `A whole number of pixels from 0 to ${MAX_FEATHER_PX}.`;
 
   const save = () => {
-    if (!urlProblem) onSave({ ...settings, relayUrl: relayUrl.trim(), accessToken: accessToken.trim() });
+    if (!urlProblem && !featherProblem) onSave({ ...settings, relayUrl: relayUrl.trim(), accessToken: accessToken.trim(), featherPx });
   };
 
   const fill = (pasted: Connection) => {
@@ -116,6 +120,20 @@ export function SettingsPanel({ settings, connection, onSave, onClose }: Props) 
       <p id="connection" class={`connection connection-${connection.state}`} aria-live="polite">
         {connectionText(connection)}
       </p>
+      <label class="field">
+        <span>Soften the edge of edits inside a shape (px)</span>
+        <input
+          type="number"
+          min={0}
+          max={MAX_FEATHER_PX}
+          step={1}
+          value={feather}
+          aria-invalid={featherProblem ? true : undefined}
+          onInput={(e) => setFeather(e.currentTarget.value)}
+          onChange={save}
+        />
+      </label>
+      {featherProblem && <p class="field-error">{featherProblem}</p>}
       <p class="hint">Kept on this computer for you only, never in the Figma file.</p>
     </section>
   );

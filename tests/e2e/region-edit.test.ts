@@ -1,0 +1,199 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../emulator/main';
+import { demoUpstream } from '../../relay/demo-upstream';
+import { decodePngRgba, type Rgba } from '../../shared/png-rgba';
+import { type RunningRelay, startRelay } from '../helpers/relay-server';
+import { configureRelay, layers, openFigma, type Playground, pluginUi, screenshots, startPlayground, switchTheme } from './harness';
+
+/** The default feather in Settings: pixels farther than this from the shape must stay the layer's own. */
+const FEATHER = 4;
+
+type ShapeKind = 'RECTANGLE' | 'ELLIPSE' | 'VECTOR';
+
+/**
+ * Draws a colourful layer (a frame with a diagonal gradient and a disc) and a shape over part of
+ * it, as a designer would: the shape goes inside the frame, as Figma puts it there. Returns the
+ * layer's own export, and the shape's, with where the shape sits in the layer.
+ */
+async function drawScene(page: Page, kind: ShapeKind) {
+  const exported = await page.evaluate(async (shapeKind) => {
+    const { figma } = (window as unknown as { emulator: Emulator }).emulator;
+    const colour = (r: number, g: number, b: number) => ({ r, g, b, a: 1 });
+    const scene = figma.addFrame('Scene', { x: 0, y: 820, width: 480, height: 320 });
+    scene.fills = [{ type: 'GRADIENT_LINEAR', gradientTransform: [[0.7, 0.3, 0], [-0.3, 0.7, 0.3]], gradientStops: [{ position: 0, color: colour(0.1, 0.6, 0.9) }, { position: 1, color: colour(0.95, 0.3, 0.2) }] }];
+    figma.addShape('ELLIPSE', 'Sun', { x: 300, y: 40, width: 120, height: 120 }, [{ type: 'SOLID', color: { r: 1, g: 0.85, b: 0.2 } }], scene);
+    const grey: SolidPaint = { type: 'SOLID', color: { r: 0.85, g: 0.85, b: 0.85 } };
+    const box = { x: 120, y: 90, width: 160, height: 120 };
+    const shape =
+      shapeKind === 'VECTOR'
+        ? figma.addNode('VECTOR', 'Pen path', box, { fills: [grey], vectorPaths: [{ windingRule: 'NONZERO', data: 'M 0 120 L 40 0 L 80 60 L 120 10 L 160 120 Z' }], parent: scene })
+        : figma.addShape(shapeKind, shapeKind === 'ELLIPSE' ? 'Oval' : 'Box', box, [grey], scene);
+    shape.visible = false;
+    const layerPng = await scene.exportAsync({ format: 'PNG' });
+    shape.visible = true;
+    const shapePng = await shape.exportAsync({ format: 'PNG' });
+    figma.select(shape);
+    return { layer: [...layerPng], shape: [...shapePng], offset: { x: box.x, y: box.y }, shapeId: shape.id };
+  }, kind);
+  return {
+    layer: decodePngRgba(Uint8Array.from(exported.layer)),
+    shape: decodePngRgba(Uint8Array.from(exported.shape)),
+    offset: exported.offset,
+    shapeId: exported.shapeId,
+  };
+}
+
+/** A node’s export as the emulator makes it (a hidden one as if shown), with its page box. */
+async function exportOf(page: Page, name: string): Promise<{ png: Rgba; box: Rect }> {
+  const { bytes, box } = await page.evaluate(async (layer) => {
+    const node = (window as unknown as { emulator: Emulator }).emulator.figma.findNode((candidate) => candidate.name === layer)!;
+    const visible = node.visible;
+    node.visible = true;
+    const png = await node.exportAsync({ format: 'PNG' });
+    node.visible = visible;
+    return { bytes: [...png], box: node.absoluteBoundingBox };
+  }, name);
+  return { png: decodePngRgba(Uint8Array.from(bytes)), box };
+}
+
+/** The pixels of the image a layer shows, as Figma holds it. */
+async function imageOf(page: Page, hash: string): Promise<Rgba> {
+  const bytes = await page.evaluate(async (h) => [...(await (window as unknown as { emulator: Emulator }).emulator.figma.images.get(h)!.getBytesAsync())], hash);
+  return decodePngRgba(Uint8Array.from(bytes));
+}
+
+/** Whether any pixel of the shape lies within `radius` (in x and y) of a layer pixel. */
+function nearShape(shape: Rgba, offset: { x: number; y: number }, x: number, y: number, radius: number): { any: boolean; all: boolean } {
+  let any = false;
+  let all = true;
+  for (let dy = -radius; dy <= radius; dy++) {
+    for (let dx = -radius; dx <= radius; dx++) {
+      const sx = x + dx - offset.x;
+      const sy = y + dy - offset.y;
+      const alpha = sx >= 0 && sy >= 0 && sx < shape.width && sy < shape.height ? shape.rgba[(sy * shape.width + sx) * 4 + 3] : 0;
+      if (alpha > 0) any = true;
+      if (alpha < 255) all = false;
+    }
+  }
+  return { any, all };
+}
+
+describe('an edit inside a shape, in the browser against the demo upstream', { timeout: 90_000 }, () => {
+  let relay: RunningRelay;
+  let playground: Playground;
+
+  beforeAll(async () => {
+    relay = await startRelay({ upstream: demoUpstream(), mode: 'demo' });
+    playground = await startPlayground([relay.url]);
+  });
+
+  afterAll(async () => {
+    await playground.close();
+    await relay.close();
+  });
+
+  it('places the composite when the plugin is closed mid-generation and opened again, from the layer and shape exported again', async () => {
+    const slow = await startRelay({ upstream: demoUpstream({ delayMs: 4000 }), mode: 'demo' });
+    playground.emulator.allowDevDomain(slow.url);
+    try {
+      const page = await openFigma(playground);
+      await configureRelay(page, slow.url);
+      const ui = pluginUi(page);
+      // The sample card's product disc, drawn over its photo: a lone ellipse over exactly one layer.
+      await page.evaluate(() => {
+        const { figma } = (window as unknown as { emulator: Emulator }).emulator;
+        figma.select(figma.findNode((node) => node.name === 'Product')!);
+      });
+      await expect.poll(() => ui.getByRole('checkbox', { name: /Edit inside the shape/ }).isChecked()).toBe(true);
+      const photo = await exportOf(page, 'Photo');
+      const disc = await exportOf(page, 'Product');
+      await ui.getByRole('textbox', { name: 'Prompt' }).fill('A glass marble instead of the disc');
+      await ui.getByRole('button', { name: 'Generate' }).click();
+      const pending = () => page.evaluate(() => ((window as unknown as { emulator: Emulator }).emulator.figma.storage.get('pending-jobs') ?? []) as { jobId?: string }[]);
+      await expect.poll(async () => (await pending())[0]?.jobId, { timeout: 10_000 }).toBeTruthy();
+
+      await page.reload();
+      await expect.poll(async () => (await layers(page)).some((layer) => layer.name === 'A glass marble instead of the disc'), { timeout: 30_000 }).toBe(true);
+      const result = (await layers(page)).find((layer) => layer.name === 'A glass marble instead of the disc')!;
+      const composite = await imageOf(page, (result.fills as ImagePaint[])[0].imageHash!);
+      expect([composite.width, composite.height]).toEqual([photo.png.width, photo.png.height]);
+      const offset = { x: disc.box.x - photo.box.x, y: disc.box.y - photo.box.y };
+      let changed = 0;
+      for (let y = 0; y < composite.height; y++) {
+        for (let x = 0; x < composite.width; x++) {
+          const near = nearShape(disc.png, offset, x, y, FEATHER);
+          const at = (y * composite.width + x) * 4;
+          const same = [0, 1, 2, 3].every((c) => composite.rgba[at + c] === photo.png.rgba[at + c]);
+          if (!near.any && !same) throw new Error(`(${x}, ${y}) is beyond the feather but changed`);
+          if (near.all && !same) changed++;
+        }
+      }
+      expect(changed).toBeGreaterThan(5000);
+      expect(await pending()).toEqual([]);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it.each<[ShapeKind]>([['RECTANGLE'], ['ELLIPSE'], ['VECTOR']])('changes only what a %s covers, the layer kept exactly beyond the feather', async (kind) => {
+    const page = await openFigma(playground);
+    await configureRelay(page, relay.url);
+    const ui = pluginUi(page);
+    const scene = await drawScene(page, kind);
+
+    const inShape = ui.getByRole('checkbox', { name: /Edit inside the shape/ });
+    await expect.poll(() => inShape.isChecked()).toBe(true);
+    await expect.poll(() => inShape.locator('..').innerText()).toMatch(/on “Scene”/);
+    expect(await ui.locator('.mode').innerText()).toMatch(/Edit inside the shape · the rest of “Scene” stays/);
+    await ui.getByRole('button', { name: 'Done' }).click();
+    // The crop is the shape's box with 40 px of context (a quarter of 160): 240×200, nearest 4:3.
+    await expect.poll(() => ui.getByRole('combobox', { name: 'Size' }).inputValue()).toBe('1536x1152');
+    await ui.getByRole('textbox', { name: 'Prompt' }).fill('A paper lantern where the shape is');
+    if (kind === 'ELLIPSE') {
+      await page.getByRole('button', { name: 'Zoom to fit' }).click();
+      for (const theme of ['light', 'dark'] as const) {
+        await switchTheme(page, theme);
+        await screenshots(page, 'region-edit', theme);
+      }
+    }
+    await ui.getByRole('button', { name: 'Generate' }).click();
+    await expect.poll(() => ui.getByRole('status').innerText(), { timeout: 30_000 }).toMatch(/Placed 480×320/);
+
+    if (kind === 'ELLIPSE') {
+      await page.getByRole('button', { name: 'Zoom to fit' }).click();
+      await screenshots(page, 'region-result', 'dark');
+    }
+    const result = (await layers(page)).at(-1)!;
+    expect(result).toMatchObject({ type: 'RECTANGLE', name: 'A paper lantern where the shape is', width: 480, height: 320 });
+    expect(JSON.parse(result.pluginData.reimage)).toMatchObject({
+      size: '1536x1152',
+      region: { shapeId: scene.shapeId, crop: { x: 80, y: 50, width: 240, height: 200 }, layerPixels: { width: 480, height: 320 }, featherPx: FEATHER },
+    });
+    const hidden = await page.evaluate((id) => (window as unknown as { emulator: Emulator }).emulator.figma.findNode((node) => node.id === id)?.visible, scene.shapeId);
+    expect(hidden).toBe(false);
+
+    const composite = await imageOf(page, (result.fills as ImagePaint[])[0].imageHash!);
+    expect([composite.width, composite.height]).toEqual([scene.layer.width, scene.layer.height]);
+    let outside = 0;
+    let inside = 0;
+    let changedInside = 0;
+    for (let y = 0; y < composite.height; y++) {
+      for (let x = 0; x < composite.width; x++) {
+        const near = nearShape(scene.shape, scene.offset, x, y, FEATHER);
+        const at = (y * composite.width + x) * 4;
+        const same = [0, 1, 2, 3].every((c) => composite.rgba[at + c] === scene.layer.rgba[at + c]);
+        if (!near.any) {
+          outside++;
+          if (!same) throw new Error(`(${x}, ${y}) is beyond the feather but changed`);
+        } else if (near.all) {
+          inside++;
+          if (!same) changedInside++;
+        }
+      }
+    }
+    expect(outside).toBeGreaterThan(100_000);
+    expect(inside).toBeGreaterThan(5000);
+    expect(changedInside / inside).toBeGreaterThan(0.95);
+  });
+});

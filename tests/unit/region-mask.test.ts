@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { blendThroughMask, featheredMask, maskInCrop, marksAnything } from '../../ui/region-mask';
+
+/** A square shape's alpha: 255 inside [from, to) on both axes. */
+function square(size: number, from: number, to: number): Uint8ClampedArray {
+  const alpha = new Uint8ClampedArray(size * size);
+  for (let y = from; y < to; y++) for (let x = from; x < to; x++) alpha[y * size + x] = 255;
+  return alpha;
+}
+
+describe('a region edit’s mask arithmetic', () => {
+  it('reads the shape’s alpha where it lies in the crop, and nothing around it', () => {
+    const shape = { width: 2, height: 2, data: Uint8ClampedArray.from([0, 0, 0, 10, 0, 0, 0, 20, 0, 0, 0, 30, 0, 0, 0, 40]) };
+    expect([...maskInCrop(shape, { x: 5, y: 5 }, { x: 4, y: 4, width: 3, height: 3 })]).toEqual([0, 0, 0, 0, 10, 20, 0, 30, 40]);
+  });
+
+  it('ramps a straight edge linearly over the feather, each side of it', () => {
+    const alpha = square(40, 10, 30);
+    const soft = featheredMask(alpha, 40, 40, 4);
+    const row = [...soft.slice(20 * 40, 20 * 40 + 20)];
+    expect(row.slice(0, 6)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(row.slice(6, 15)).toEqual([28, 56, 85, 113, 141, 170, 198, 226, 255]);
+    expect(row.slice(15)).toEqual([255, 255, 255, 255, 255]);
+  });
+
+  it('leaves every pixel farther than the feather from the shape at 0, and the shape’s inside beyond it at 255', () => {
+    const size = 64;
+    const alpha = square(size, 20, 44);
+    const radius = 5;
+    const soft = featheredMask(alpha, size, size, radius);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const outside = Math.max(20 - x, x - 43, 20 - y, y - 43);
+        if (outside > radius) expect(soft[y * size + x]).toBe(0);
+        if (outside < -radius) expect(soft[y * size + x]).toBe(255);
+      }
+    }
+  });
+
+  it('keeps a hard edge with no feather, and a shape at the crop’s edge full up to it', () => {
+    const alpha = square(20, 0, 10);
+    expect(featheredMask(alpha, 20, 20, 0)).toBe(alpha);
+    expect(featheredMask(alpha, 20, 20, 3)[0]).toBe(255);
+  });
+
+  it('blends the answer over the layer through the mask: 0 keeps the layer exactly, 255 takes the answer', () => {
+    const layer = { width: 3, height: 1, data: Uint8ClampedArray.from([10, 20, 30, 255, 10, 20, 30, 255, 10, 20, 30, 255]) };
+    const answer = { width: 3, height: 1, data: Uint8ClampedArray.from([200, 100, 0, 255, 200, 100, 0, 255, 200, 100, 0, 255]) };
+    blendThroughMask(layer, answer, Uint8ClampedArray.from([0, 128, 255]));
+    expect([...layer.data]).toEqual([10, 20, 30, 255, 105, 60, 15, 255, 200, 100, 0, 255]);
+  });
+
+  it('tells a shape that marks nothing (no fill) from one that does', () => {
+    expect(marksAnything(new Uint8ClampedArray(9))).toBe(false);
+    expect(marksAnything(square(3, 1, 2))).toBe(true);
+  });
+});
