@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, MIGRATIONS_DIR } from '../../relay/store/postgres/migrate';
 import { freshDatabase } from '../helpers/postgres-database';
 
-async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
+async function connect(url: string, queryTimeoutMs?: number): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, query_timeout: queryTimeoutMs });
   await client.connect();
   return client;
 }
@@ -64,6 +64,22 @@ describe('PostgreSQL migrations', () => {
     expect(counted.rows[0].n).toBe(2);
     expect(versions.rows.map((r) => r.version)).toEqual([1, 2, 3]);
     expect(halfDone.rows[0].n).toBe(0);
+  });
+
+  it("waits for, and runs, a migration longer than the connection's query timeout", async () => {
+    const url = await freshDatabase();
+    const slowDir = await mkdtemp(join(tmpdir(), 'reimage-slow-migration-'));
+    // The relay's pool allows a query 15 s; a migration rewriting a big table takes longer.
+    await writeFile(join(slowDir, '001-slow.sql'), 'SELECT pg_sleep(1.5); CREATE TABLE slow (n int);');
+    const clients = await Promise.all([connect(url, 500), connect(url, 500)]);
+    try {
+      const results = await Promise.allSettled(clients.map((client) => migrate(client, slowDir)));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+      expect(results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []))).toEqual([1]);
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+      await rm(slowDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a database that a newer relay migrated, and says so', async () => {

@@ -6,6 +6,17 @@ import { LOCK } from './advisory-locks';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 const MIGRATION_FILE = /^(\d{3})-[a-z0-9-]+\.sql$/;
+/**
+ * How long waiting for another instance's migration, or running one, may take. Not the pool's
+ * 15 s query timeout: a later migration that rewrites the images table takes minutes, and an
+ * instance starting meanwhile must wait for it, not exit saying the database did not answer.
+ */
+const MIGRATION_TIMEOUT_MS = 30 * 60_000;
+
+/** A query allowed MIGRATION_TIMEOUT_MS: pg reads `query_timeout` per query (lib/client.js), though its typings leave it out. */
+function patient(text: string, values?: unknown[]): pg.QueryConfig {
+  return { text, values, query_timeout: MIGRATION_TIMEOUT_MS } as pg.QueryConfig;
+}
 
 interface Migration {
   version: number;
@@ -29,7 +40,7 @@ async function readMigrations(dir: string): Promise<Migration[]> {
  */
 export async function migrate(client: pg.ClientBase, dir: string = MIGRATIONS_DIR): Promise<number[]> {
   const migrations = await readMigrations(dir);
-  await client.query('SELECT pg_advisory_lock($1, 0)', [LOCK.migrations]);
+  await client.query(patient('SELECT pg_advisory_lock($1, 0)', [LOCK.migrations]));
   try {
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
@@ -45,7 +56,7 @@ export async function migrate(client: pg.ClientBase, dir: string = MIGRATIONS_DI
     for (const migration of migrations.filter((m) => !done.has(m.version))) {
       try {
         await client.query('BEGIN');
-        await client.query(migration.sql);
+        await client.query(patient(migration.sql));
         await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
         await client.query('COMMIT');
       } catch (error) {
