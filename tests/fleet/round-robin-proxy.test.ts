@@ -117,9 +117,4 @@ describe('the round-robin proxy in front of several relays', () => {
     expect(await answer.text()).toBe('No upstream is in the rotation.');
     for (const index of [0, 1, 2]) proxy.back(index);
   });
-
-  it('counts the requests each upstream got', () => {
-    expect(proxy.forwarded.reduce((sum, n) => sum + n, 0)).toBeGreaterThan(10);
-    expect(proxy.forwarded.every((n) => n > 0)).toBe(true);
-  });
 });

@@ -4,8 +4,6 @@ import { listenOnLoopback } from './loopback-server';
 
 export interface RoundRobinProxy {
   url: string;
-  /** Requests sent to each upstream so far, by its place in the list. */
-  readonly forwarded: readonly number[];
   /** Takes upstream `index` out of the rotation: new requests go to the others; those under way run to their end. */
   out(index: number): void;
   /** Puts upstream `index` back into the rotation, at `url` when it moved (a relay started again listens on a new port). */
@@ -20,7 +18,6 @@ export interface RoundRobinProxy {
  */
 export async function startRoundRobinProxy(targets: string[]): Promise<RoundRobinProxy> {
   const upstreams = targets.map((target) => ({ url: new URL(target), inRotation: true }));
-  const forwarded = targets.map(() => 0);
   let last = -1;
   const next = (): number | undefined => {
     for (let step = 1; step <= upstreams.length; step++) {
@@ -32,13 +29,11 @@ export async function startRoundRobinProxy(targets: string[]): Promise<RoundRobi
   const server = createServer((req, res) => {
     const index = next();
     if (index === undefined) return void res.writeHead(502, { 'content-type': 'text/plain' }).end('No upstream is in the rotation.');
-    forwarded[index]++;
     forwardRequest(req, res, upstreams[index].url);
   });
   const { url, close } = await listenOnLoopback(server);
   return {
     url,
-    forwarded,
     out: (index) => void (upstreams[index].inRotation = false),
     back: (index, moved) => {
       if (moved) upstreams[index].url = new URL(moved);
