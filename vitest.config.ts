@@ -6,5 +6,7 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // One throwaway PostgreSQL cluster per run, for the tests of the PostgreSQL store.
+    globalSetup: ['tests/setup/postgres.ts'],
   },
 });

@@ -47,3 +47,49 @@ export function providerError(status: number, body: unknown, retryAfter: string 
   }
   return new RelayHttpError(502, 'provider_unavailable', `The image provider failed (HTTP ${status}). Try again in a minute.`);
 }
+
+/** A job left unfinished by an instance that stopped or died; its designer must ask again. */
+export const INTERRUPTED_MESSAGE = 'The relay restarted while this image was being made; it was not finished. Generate again.';
+
+/** How an abandoned job ends, as the store writes it (relay/store/store.ts: `failAbandoned`). */
+export function interruptedJobError(): { message: string; type: string; code: string } {
+  return { message: INTERRUPTED_MESSAGE, type: 'server_error', code: 'relay_restarted' };
+}
+
+/** A database outage is usually short (a failover, a restart): the plugin tries again by itself. */
+const STORE_RETRY_SECONDS = 10;
+
+/** The store cannot reach its backing data just now (the database is down); a request answers 503 and is tried again. */
+export class StoreUnavailableError extends RelayHttpError {
+  constructor() {
+    super(
+      503,
+      'store_unavailable',
+      'The relay cannot reach its database just now, so it cannot take or look up images. Try again in a minute; if it keeps failing, tell your admin.',
+      undefined,
+      { 'Retry-After': String(STORE_RETRY_SECONDS) },
+    );
+  }
+}
+
+/** The store could not be opened (a wrong DATABASE_URL, a database that is down, an unwritable data directory); the message says what to fix. */
+export class StoreOpenError extends Error {}
+
+/** A token command that cannot be done as asked, with what to do instead. */
+export class TokenError extends Error {}
+
+export function tokenNameUnusable(name: string): TokenError {
+  return new TokenError(`"${name}" is not a usable token name: use 1 to 64 letters, digits, dots, dashes, underscores or @, starting with a letter or digit.`);
+}
+
+export function tokenNameReserved(name: string): TokenError {
+  return new TokenError(`"${name}" is a name the relay uses itself. Pick another name for the token.`);
+}
+
+export function tokenNameTaken(name: string): TokenError {
+  return new TokenError(`A token named "${name}" already exists. Revoke it first, or pick another name.`);
+}
+
+export function noSuchToken(name: string): TokenError {
+  return new TokenError(`There is no token named "${name}". See the names with: npm run relay -- token list`);
+}
