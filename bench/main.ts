@@ -7,6 +7,7 @@ import { describeMachine } from './machine';
 import { pluginPath } from './plugin-path';
 import { recordWrite } from './record-write';
 import { relayMemory } from './relay-memory';
+import { relayInstances } from './relay-instances';
 import { relayOverhead } from './relay-overhead';
 import { relayProfile } from './relay-profile';
 import { type Measured, renderConsole, renderReport, type Section } from './report';
@@ -22,6 +23,7 @@ const measures: [string, () => Promise<Measured>][] = [
   ["Writing a job's record first", recordWrite],
   ["Where the relay's time goes", relayProfile],
   ['Relay memory', relayMemory],
+  ['Several instances on one database', relayInstances],
   ["Plugin path: from the relay's answer to the node on the canvas", pluginPath],
 ];
 for (const [title, measure] of measures) {
