@@ -1,37 +1,13 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { writeFile, rename } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isReservedClientName } from './client';
-
-export const TOKEN_PREFIX = 'rmg_';
-const TOKEN_BYTES = 32;
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
-
-interface TokenRecord {
-  name: string;
-  sha256: string;
-  createdAt: string;
-}
+import { tokenNameTaken } from '../../errors';
+import type { StoredToken, TokenRecords, TokenSummary } from '../store';
 
 interface TokenUsage {
   requests: number;
   lastUsedAt: string;
-}
-
-/** What `token list` shows: never a token, never a hash. */
-export interface TokenSummary {
-  name: string;
-  createdAt: string;
-  requests: number;
-  lastUsedAt?: string;
-}
-
-/** A token command that cannot be done as asked, with what to do instead. */
-export class TokenError extends Error {}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
 }
 
 function readJson<T>(file: string, fallback: T): T {
@@ -51,88 +27,79 @@ function writeJsonAtomically(file: string, value: unknown): void {
 }
 
 /**
- * The relay's access tokens, kept in the data directory as SHA-256 hashes only.
+ * The relay's access tokens in the data directory, as SHA-256 hashes only.
  *
  * Two files, each with one writer: `tokens.json` is written only by the `token` command (and by a
  * live relay's first start, before it serves: see local-token.ts), and `token-usage.json` only by
  * the running relay. So a token revoked while the relay runs can never be written back by the relay,
  * and the relay picks up created and revoked tokens without a restart.
  */
-export class TokenStore {
+export class TokenFiles implements TokenRecords {
   private readonly tokensFile: string;
   private readonly usageFile: string;
-  private tokens: TokenRecord[] = [];
+  private tokens: StoredToken[] = [];
   private seen = '';
   private usage: Record<string, TokenUsage>;
   private usageWrite: Promise<void> = Promise.resolve();
   private usageDirty = false;
+  /** Whether this handle counts uses: then it is the relay, the file's one writer, and its counts are the newest. */
+  private counting = false;
 
   constructor(
     private readonly dir: string,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => number = Date.now,
   ) {
     this.tokensFile = join(dir, 'tokens.json');
     this.usageFile = join(dir, 'token-usage.json');
     this.usage = readJson(this.usageFile, {});
   }
 
-  /** Makes a token for `name` and returns it: the only time it exists outside the holder's hands. */
-  create(name: string): string {
-    if (!NAME_PATTERN.test(name)) {
-      throw new TokenError(`"${name}" is not a usable token name: use 1 to 64 letters, digits, dots, dashes, underscores or @, starting with a letter or digit.`);
-    }
-    if (isReservedClientName(name)) {
-      throw new TokenError(`"${name}" is a name the relay uses itself. Pick another name for the token.`);
-    }
+  async add(token: StoredToken): Promise<void> {
     const tokens = this.load();
-    if (tokens.some((t) => t.name === name)) {
-      throw new TokenError(`A token named "${name}" already exists. Revoke it first, or pick another name.`);
-    }
-    const token = TOKEN_PREFIX + randomBytes(TOKEN_BYTES).toString('base64url');
+    if (tokens.some((t) => t.name === token.name)) throw tokenNameTaken(token.name);
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    writeJsonAtomically(this.tokensFile, { tokens: [...tokens, { name, sha256: sha256(token).toString('hex'), createdAt: this.now().toISOString() }] });
-    return token;
+    writeJsonAtomically(this.tokensFile, { tokens: [...tokens, token] });
   }
 
-  revoke(name: string): void {
+  async remove(name: string): Promise<boolean> {
     const tokens = this.load();
-    if (!tokens.some((t) => t.name === name)) {
-      throw new TokenError(`There is no token named "${name}". See the names with: npm run relay -- token list`);
-    }
+    if (!tokens.some((t) => t.name === name)) return false;
     writeJsonAtomically(this.tokensFile, { tokens: tokens.filter((t) => t.name !== name) });
+    return true;
   }
 
-  list(): TokenSummary[] {
-    const usage = readJson<Record<string, TokenUsage>>(this.usageFile, {});
+  /** Usage as written, with what this handle counted and has yet to write. */
+  async list(): Promise<TokenSummary[]> {
+    const usage = { ...readJson<Record<string, TokenUsage>>(this.usageFile, {}), ...(this.counting ? this.usage : {}) };
     return this.load().map((t) => ({ name: t.name, createdAt: t.createdAt, requests: usage[t.sha256]?.requests ?? 0, lastUsedAt: usage[t.sha256]?.lastUsedAt }));
   }
 
-  hasTokens(): boolean {
+  async hasAny(): Promise<boolean> {
     return this.load().length > 0;
   }
 
-  /** The stored token presented, or undefined. Compares every stored hash in constant time. */
-  private find(presented: string): TokenRecord | undefined {
-    const digest = sha256(presented);
-    let match: TokenRecord | undefined;
+  /** The stored token with this hash, or undefined. Compares every stored hash in constant time. */
+  private find(sha256: string): StoredToken | undefined {
+    const digest = Buffer.from(sha256, 'hex');
+    let match: StoredToken | undefined;
     for (const token of this.load()) {
-      if (timingSafeEqual(digest, Buffer.from(token.sha256, 'hex'))) match = token;
+      const stored = Buffer.from(token.sha256, 'hex');
+      if (stored.length === digest.length && timingSafeEqual(digest, stored)) match = token;
     }
     return match;
   }
 
-  /** The name of a token, or undefined when it is not (or no longer) valid; not counted as a use. */
-  nameOf(presented: string): string | undefined {
-    return this.find(presented)?.name;
+  async nameOf(sha256: string): Promise<string | undefined> {
+    return this.find(sha256)?.name;
   }
 
-  /** The name of the token a request presented, or undefined; counted as a use. */
-  verify(presented: string): string | undefined {
-    const match = this.find(presented);
+  async use(sha256: string): Promise<string | undefined> {
+    const match = this.find(sha256);
     if (!match) return undefined;
+    this.counting = true;
     const usage = (this.usage[match.sha256] ??= { requests: 0, lastUsedAt: '' });
     usage.requests++;
-    usage.lastUsedAt = this.now().toISOString();
+    usage.lastUsedAt = new Date(this.now()).toISOString();
     this.saveUsage();
     return match.name;
   }
@@ -144,7 +111,7 @@ export class TokenStore {
   }
 
   /** Re-reads tokens.json when the `token` command has replaced it since the last look. */
-  private load(): TokenRecord[] {
+  private load(): StoredToken[] {
     let stamp: string;
     try {
       const stat = statSync(this.tokensFile, { bigint: true });
@@ -154,7 +121,7 @@ export class TokenStore {
       stamp = 'missing';
     }
     if (stamp !== this.seen) {
-      this.tokens = readJson<{ tokens: TokenRecord[] }>(this.tokensFile, { tokens: [] }).tokens;
+      this.tokens = readJson<{ tokens: StoredToken[] }>(this.tokensFile, { tokens: [] }).tokens;
       this.seen = stamp;
     }
     return this.tokens;
@@ -164,13 +131,15 @@ export class TokenStore {
   private saveUsage(): void {
     if (this.usageDirty) return;
     this.usageDirty = true;
-    this.usageWrite = this.usageWrite.then(async () => {
-      this.usageDirty = false;
-      const temporary = `${this.usageFile}.${process.pid}.tmp`;
-      await writeFile(temporary, `${JSON.stringify(this.usage)}\n`, { mode: 0o600 });
-      await rename(temporary, this.usageFile);
-    }).catch(() => {
-      // Usage is a courtesy for `token list`; a full disk must not fail the request it counts.
-    });
+    this.usageWrite = this.usageWrite
+      .then(async () => {
+        this.usageDirty = false;
+        const temporary = `${this.usageFile}.${process.pid}.tmp`;
+        await writeFile(temporary, `${JSON.stringify(this.usage)}\n`, { mode: 0o600 });
+        await rename(temporary, this.usageFile);
+      })
+      .catch(() => {
+        // Usage is a courtesy for `token list`; a full disk must not fail the request it counts.
+      });
   }
 }
