@@ -53,7 +53,7 @@ function roundRobin(urls: string[], token: string): RelayTarget {
 
 /** A setup's instances, started as a team runs them; with PostgreSQL the token is made with the token command, in the database. */
 async function startSetup(setup: Setup, providerBaseUrl: string, cluster: PostgresCluster | undefined, tokenName: string): Promise<Running> {
-  const base = benchRelaySetup(providerBaseUrl);
+  const base = await benchRelaySetup(providerBaseUrl);
   const env = cluster ? { ...base.env, DATABASE_URL: cluster.url } : base.env;
   const processes: ServerProcess[] = [];
   try {
