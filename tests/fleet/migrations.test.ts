@@ -10,9 +10,11 @@ const MIGRATIONS = fileURLToPath(new URL('../../relay/store/postgres/migrations'
 describe('three instances starting together on an empty database', () => {
   let fleet: RelayFleet | undefined;
   let holder: pg.Client | undefined;
+  let observer: pg.Client | undefined;
 
   afterAll(async () => {
     await holder?.end();
+    await observer?.end();
     await fleet?.stop();
   });
 
@@ -27,8 +29,11 @@ describe('three instances starting together on an empty database', () => {
     await holder.query('BEGIN');
     await holder.query('CREATE TABLE schema_migrations (held boolean)');
     const starting = startRelayFleet({ databaseUrl });
+    // Watched from another session: within a transaction pg_stat_activity stays as it was at its first read.
+    observer = new pg.Client({ connectionString: databaseUrl });
+    await observer.connect();
     const waiting = () =>
-      holder!.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+      observer!.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
     await expect.poll(async () => (await waiting()).rows[0].n, { timeout: 30_000, interval: 200 }).toBe(3);
     await holder.query('ROLLBACK');
     fleet = await starting;
