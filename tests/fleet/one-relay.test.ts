@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { noisePngOfAbout } from '../../bench/noise-png';
+import type { ImageSize } from '../../shared/sizes';
+import { mappedSize } from '../fakes/fake-llmeasy';
+import { solidPng } from '../fakes/png';
 import { freshDatabase } from '../helpers/postgres-database';
 import { heldCalls, type HeldCalls } from '../helpers/held-calls';
 import { editForm, fetchBytes, getJob, submitEdit, submittedJobId, type ErrorBody } from '../helpers/job-client';
@@ -19,13 +23,22 @@ async function errorOf(response: Response): Promise<ErrorBody['error']> {
 describe('three relay instances on one PostgreSQL database', () => {
   let fleet: RelayFleet;
   let held: HeldCalls;
+  /** What the provider answers instead of its small solid image, while a test sets it. */
+  let answer: Uint8Array | undefined;
   let a: string, b: string, c: string;
 
   beforeAll(async () => {
     fleet = await startRelayFleet({
       databaseUrl: await freshDatabase(),
       // Every provider call waits until its test lets it answer: jobs stay in flight as long as a test needs.
-      provider: { gate: () => held.gate() },
+      provider: {
+        gate: () => held.gate(),
+        image: (call) => {
+          if (answer) return answer;
+          const { width, height } = mappedSize(call.fields.size[0] as ImageSize);
+          return solidPng(width, height);
+        },
+      },
       env: { MAX_JOBS_PER_TOKEN: '4', MAX_JOBS_PER_MINUTE: '6' },
     });
     [a, b, c] = fleet.instances.map((instance) => instance.url);
@@ -35,7 +48,10 @@ describe('three relay instances on one PostgreSQL database', () => {
     held = heldCalls();
   });
 
-  afterEach(() => held.answerAll());
+  afterEach(() => {
+    held.answerAll();
+    answer = undefined;
+  });
 
   afterAll(async () => {
     await fleet?.stop();
@@ -72,6 +88,22 @@ describe('three relay instances on one PostgreSQL database', () => {
     // And another token sees none of it, on any instance.
     const { auth: other } = await fleet.createToken('stranger');
     expect((await getJob(b, done, 0, other)).status).toBe(404);
+  });
+
+  it('serves through B the image of a job as soon as A, which ran it, says it succeeded', async () => {
+    const { auth } = await fleet.createToken('quick');
+    // A 4K image: storing it takes A long enough for the download to reach B before it is stored.
+    answer = noisePngOfAbout(8e6);
+    const id = await submittedJobId(await submitEdit(a, undefined, auth));
+    await expect.poll(() => held.waiting).toBe(1);
+    const polled = getJob(a, id, 20, auth);
+    held.answerNext();
+    const { body } = await polled;
+    expect(body.status).toBe('succeeded');
+    // A load balancer sends the download wherever it likes, at once.
+    const image = await fetchBytes(`${b}${body.image!.url}`, auth);
+    expect(image.response.status).toBe(200);
+    expect(image.bytes.length).toBe(body.image!.bytes);
   });
 
   it('wakes a long poll on B within a second of the job ending on A', async () => {

@@ -6,7 +6,8 @@ import { startRelayFleet, type RelayFleet } from '../helpers/relay-fleet';
 interface Outcome {
   id: string;
   status: string;
-  downloaded: number;
+  /** The download's HTTP status and length, against the length the job said. */
+  download: { status: number; bytes: number } | string;
   bytes: number | undefined;
 }
 
@@ -28,7 +29,8 @@ describe('a rolling restart with SIGTERM, one instance at a time, while jobs run
       const id = await submittedJobId(await submitEdit(submitTo, undefined, auth));
       const end = await waitForJob(proxy.url, id, 5, auth);
       const image = end.image ? await fetchBytes(`${proxy.url}${end.image.url}`, auth) : undefined;
-      return { id, status: end.status, downloaded: image?.bytes.length ?? 0, bytes: end.image?.bytes };
+      const download = image && (image.response.status === 200 ? { status: 200, bytes: image.bytes.length } : `${image.response.status}: ${new TextDecoder().decode(image.bytes)}`);
+      return { id, status: end.status, download: download ?? 'no image', bytes: end.image?.bytes };
     };
 
     const designers: Promise<Outcome>[] = [];
@@ -50,7 +52,7 @@ describe('a rolling restart with SIGTERM, one instance at a time, while jobs run
     expect(outcomes).toHaveLength(15);
     for (const outcome of outcomes) {
       expect(outcome.status).toBe('succeeded');
-      expect(outcome.downloaded).toBe(outcome.bytes);
+      expect(outcome.download).toEqual({ status: 200, bytes: outcome.bytes });
     }
     expect(new Set(outcomes.map((outcome) => outcome.id)).size).toBe(15);
     expect(fleet.provider.calls).toHaveLength(15);
