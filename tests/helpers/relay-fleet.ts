@@ -33,8 +33,9 @@ export interface RelayFleet {
   stop(): Promise<void>;
 }
 
+/** How the instance exits: its exit code, null when a signal ended it. */
 function ended(instance: ServerProcess): Promise<number | null> {
-  if (instance.child.exitCode !== null) return Promise.resolve(instance.child.exitCode);
+  if (instance.child.exitCode !== null || instance.child.signalCode !== null) return Promise.resolve(instance.child.exitCode);
   return new Promise((resolve) => instance.child.once('exit', resolve));
 }
 
