@@ -371,7 +371,10 @@ export class JobManager {
 
   /** A succeeded job's PNG: from memory while this instance stores it, else opened from the store; and its length. */
   async image(client: string, id: string): Promise<{ bytes: number; png: Buffer } | { bytes: number; body: ReadableStream<Uint8Array> } | undefined> {
-    const record = await this.get(client, id);
+    let record = await this.get(client, id);
+    // The instance running it may already have said it succeeded (from its memory) while it stores
+    // the PNG: a download sent here by the load balancer waits for the store to say so too.
+    if (record && !isFinished(record) && !this.running.has(id)) record = await this.wait(client, id, MAX_WAIT_SECONDS * 1000);
     if (record?.status !== 'succeeded') return undefined;
     const png = this.running.get(id)?.png;
     if (png) return { bytes: png.length, png };
