@@ -1,7 +1,9 @@
-import { printedToken, runRelayCommand, startRelayProcess, type ServerProcess } from '../tests/helpers/relay-process';
+import { openTokenStore } from '../relay/store/open-store';
+import { createToken } from '../relay/tokens';
+import { startRelayProcess, type ServerProcess } from '../tests/helpers/relay-process';
 import { startPostgresCluster, type PostgresCluster } from '../tests/helpers/postgres-cluster';
-import { encodeEditRequest } from './bench-request';
-import { directToProvider, relayJob } from './clients';
+import { encodeEditRequest, type EncodedRequest } from './bench-request';
+import { directToProvider, relayJob, type Send } from './clients';
 import { imageAnswer, startFixedDelayProvider } from './fixed-delay-provider';
 import { noisePngOfAbout } from './noise-png';
 import { type Load, LOADS, measurePaths, type Path } from './path-load';
@@ -18,6 +20,8 @@ const ANSWER_PNG_BYTES = 3e6;
 const TARGET_OVER_DISK_MS = 10;
 /** Three instances serve 64 designers with the same p95 as one: within this share of one instance's p95. */
 const SAME_P95 = 1.02;
+/** A token each, as a team's designers have: the limits and their locks are per token. */
+const DESIGNERS = 64;
 
 const SETUPS = [
   { name: 'disk store, 1 instance', instances: 1, postgres: false },
@@ -30,7 +34,8 @@ const DISK = SETUPS[0];
 const ONE_ON_POSTGRES = SETUPS[1];
 
 interface Running {
-  target: RelayTarget;
+  /** One job of the next designer, each with their own token. */
+  send: Send;
   processes: ServerProcess[];
   stop(): Promise<void>;
 }
@@ -51,16 +56,30 @@ function roundRobin(urls: string[], token: string): RelayTarget {
   };
 }
 
-/** A setup's instances, started as a team runs them; with PostgreSQL the token is made with the token command, in the database. */
-async function startSetup(setup: Setup, providerBaseUrl: string, cluster: PostgresCluster | undefined, tokenName: string): Promise<Running> {
+/** The designers' tokens, made in the setup's store (its data directory, or its database) as the token command makes them. */
+async function designerTokens(dataDir: string, databaseUrl: string | undefined, prefix: string): Promise<string[]> {
+  const store = await openTokenStore({ dataDir, databaseUrl });
+  try {
+    const tokens = [];
+    for (let i = 0; i < DESIGNERS; i++) tokens.push(await createToken(store.tokens, `${prefix}-designer-${i}`));
+    return tokens;
+  } finally {
+    await store.close();
+  }
+}
+
+/** A setup's instances, started as a team runs them, and its designers, each sending a job in turn. */
+async function startSetup(setup: Setup, edit: EncodedRequest, providerBaseUrl: string, cluster: PostgresCluster | undefined, prefix: string): Promise<Running> {
   const base = await benchRelaySetup(providerBaseUrl);
   const env = cluster ? { ...base.env, DATABASE_URL: cluster.url } : base.env;
   const processes: ServerProcess[] = [];
   try {
-    const token = cluster ? printedToken((await runRelayCommand(['token', 'create', tokenName], env)).stdout, 'The token command').token : base.token;
+    const tokens = await designerTokens(env.RELAY_DATA_DIR, cluster?.url, prefix);
     processes.push(...(await Promise.all(Array.from({ length: setup.instances }, () => startRelayProcess(env)))));
+    const designers = tokens.map((token) => relayJob(roundRobin(processes.map((instance) => instance.url), token), edit));
+    let next = 0;
     return {
-      target: roundRobin(processes.map((instance) => instance.url), token),
+      send: () => designers[next++ % designers.length](),
       processes,
       stop: async () => {
         await Promise.all(processes.map((instance) => instance.stop()));
@@ -88,12 +107,12 @@ async function measureLoad(load: Load, clusters: Map<Setup, PostgresCluster>): P
   const provider = await startFixedDelayProvider({ delayMs: load.delayMs, answer: imageAnswer(noisePngOfAbout(ANSWER_PNG_BYTES, 99)) });
   const running = new Map<Setup, Running>();
   try {
-    for (const setup of SETUPS) running.set(setup, await startSetup(setup, provider.baseUrl, clusters.get(setup), `bench-${load.concurrency}`));
+    for (const setup of SETUPS) running.set(setup, await startSetup(setup, edit, provider.baseUrl, clusters.get(setup), `at-${load.concurrency}`));
     const direct: Path = { name: 'straight to the provider', send: directToProvider(provider.baseUrl, BENCH_API_KEY, edit) };
     const paths = new Map<Setup, Path>(
       SETUPS.map((setup) => {
-        const { target, processes } = running.get(setup)!;
-        return [setup, { name: setup.name, send: relayJob(target, edit), pids: processes.map((instance) => instance.pid) }];
+        const { send, processes } = running.get(setup)!;
+        return [setup, { name: setup.name, send, pids: processes.map((instance) => instance.pid) }];
       }),
     );
     const samplers = new Map(SETUPS.map((setup) => [setup, running.get(setup)!.processes.map((instance) => sampleRss(instance.pid, 10))]));
@@ -163,6 +182,7 @@ export async function relayInstances(): Promise<Measured> {
     return {
       method:
         `Jobs (submit, long poll, PNG download) with the same edit as "Relay overhead" (${REFERENCES} references of ${mb(REFERENCE_BYTES)}, a ${mb(ANSWER_PNG_BYTES)} PNG answer), ` +
+        `sent by ${DESIGNERS} designers in turn, each with a token of their own, ` +
         'against the disk store on one instance and against PostgreSQL with 1, 2 and 3 instances on one database (a throwaway cluster per setup, made as the tests make theirs). ' +
         'With several instances each request goes to the next one, as behind a round-robin load balancer, so jobs are polled and downloaded on instances that do not run them. ' +
         `Loads as in "Relay overhead" (at concurrency 1 the setups take turns job by job). Jobs per second = jobs / the time the setup's jobs took; ` +
@@ -178,9 +198,11 @@ export async function relayInstances(): Promise<Measured> {
           `so this is the floor beneath the ${TARGET_OVER_DISK_MS} ms the PostgreSQL setups may add over the disk store.`,
         ...(missed.length > 0
           ? [
-              `**Missed: ${missed.join('; ')}.** Every process here shares this machine's cores: the instances, the database server, the fake provider and the load driver. ` +
-                'More instances cannot make a job faster when they have no cores of their own; the CPU per job column shows what each setup spends, which on machines of their own ' +
-                'would be spread over them. On a shared machine (see the load average above) the wall-clock numbers are inflated too.',
+              `**Missed: ${missed.join('; ')}.** One instance answers its own job's last poll and download from memory while it stores the PNG. With several, the ` +
+                'load balancer sends them to instances that did not run the job: they wait until the PNG is in the database and read it back from there, so each job pays ' +
+                'the write and the read above on its way. And every process here shares this machine\'s cores (the instances, the database server, the fake provider and ' +
+                'the load driver): more instances cannot make a job faster when they have no cores of their own; the CPU per job column shows what each setup spends, which ' +
+                'on machines of their own would be spread over them. On a shared machine (see the load average above) every wall-clock number is inflated too.',
             ]
           : []),
       ],
