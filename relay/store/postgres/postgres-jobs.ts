@@ -34,12 +34,8 @@ export class PostgresJobs implements JobRecords {
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK.jobKey, `${job.client}\n${key}`]);
       const existing = await client.query<JobRow>(BY_KEY, [job.client, key, this.cutoff()]);
       if (existing.rows[0]) return { created: false, job: jobRecord(existing.rows[0]) };
-      // An expired job with this key is as good as gone: make room for the new one.
-      await client.query(
-        `WITH gone AS (DELETE FROM jobs WHERE client = $1 AND idempotency_key = $2 RETURNING id)
-         UPDATE images SET orphaned_at = $3 WHERE job_id IN (SELECT id FROM gone) AND orphaned_at IS NULL`,
-        [job.client, key, at(this.context)],
-      );
+      // An expired job with this key is as good as gone: it gives the key up (deleteExpired removes it).
+      await client.query('UPDATE jobs SET idempotency_key = NULL WHERE client = $1 AND idempotency_key = $2', [job.client, key]);
       const { rows } = await client.query<JobRow>(INSERT_JOB, values);
       await client.query(`SELECT ${NOTIFY_KEY} FROM jobs WHERE id = $1`, [job.id]);
       return { created: true, job: jobRecord(rows[0]) };
