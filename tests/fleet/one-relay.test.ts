@@ -160,6 +160,8 @@ describe('three relay instances on one PostgreSQL database', () => {
 
     // 4 started this minute on A, B and C; 2 more make the 6 a minute allows; the next is refused anywhere.
     for (const url of [b, c]) await submittedJobId(await submitEdit(url, undefined, auth));
+    // Started, not only admitted: their provider calls are in.
+    await expect.poll(() => held.waiting).toBe(2);
     const refused = await submitEdit(a, undefined, auth);
     expect(refused.status).toBe(429);
     expect(await errorOf(refused)).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('You started 6 images in the last minute') });
