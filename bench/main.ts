@@ -8,6 +8,7 @@ import { pluginPath } from './plugin-path';
 import { recordWrite } from './record-write';
 import { regionComposite } from './region-composite';
 import { relayMemory } from './relay-memory';
+import { relayInstances } from './relay-instances';
 import { relayOverhead } from './relay-overhead';
 import { relayProfile } from './relay-profile';
 import { type Measured, renderConsole, renderReport, type Section } from './report';
@@ -23,6 +24,7 @@ const measures: [string, () => Promise<Measured>][] = [
   ["Writing a job's record first", recordWrite],
   ["Where the relay's time goes", relayProfile],
   ['Relay memory', relayMemory],
+  ['Several instances on one database', relayInstances],
   ["Plugin path: from the relay's answer to the node on the canvas", pluginPath],
   ['Edit inside a shape: the composite at 2048 px', regionComposite],
 ];

@@ -2,12 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { startServerProcess } from '../tests/helpers/relay-process';
 import type { BareProxyMode } from './bare-proxy';
 import { encodeEditRequest } from './bench-request';
-import { directToProvider, relayJob, relaySync, type Send } from './clients';
+import { directToProvider, relayJob, relaySync } from './clients';
 import { withBenchRelay } from './bench-relay';
 import { imageAnswer } from './fixed-delay-provider';
-import { runLoad } from './load';
 import { noisePngOfAbout } from './noise-png';
-import { cpuTimeOf } from './cpu-time';
+import { LOADS, measurePaths, type Path } from './path-load';
 import { added, summarize } from './percentiles';
 import { BENCH_API_KEY } from './relay-env';
 import { mb, ms, type Measured, verdict } from './report';
@@ -36,60 +35,6 @@ function startBareProxy(providerBaseUrl: string, mode: BareProxyMode) {
   return startServerProcess(BARE_PROXY, [providerBaseUrl, mode], {});
 }
 
-/**
- * At one request at a time the delay only has to be longer than the transfer; at 64 the ratio
- * depends on it, and 5 s is still a twelfth of the minute the real provider takes.
- */
-const LOADS = [
-  { concurrency: 1, delayMs: 250, requests: 20, spreadMs: 0 },
-  { concurrency: 64, delayMs: 5000, requests: 64, spreadMs: 5000 },
-] as const;
-
-interface Path {
-  name: string;
-  send: Send;
-  /** The process between the client and the provider, whose CPU is counted; none when straight. */
-  pid?: number;
-}
-
-interface PathResult {
-  durations: number[];
-  wallMs: number;
-  /** CPU the path's process in the middle used during its requests. */
-  cpuMs: number | undefined;
-}
-
-/** Runs a path's load and counts the CPU its process used meanwhile (undefined where /proc is missing). */
-async function timed(pid: number | undefined, run: () => Promise<number[]>): Promise<PathResult> {
-  const cpuBefore = pid === undefined ? undefined : cpuTimeOf(pid);
-  const begin = performance.now();
-  const durations = await run();
-  const wallMs = performance.now() - begin;
-  const cpuAfter = pid === undefined ? undefined : cpuTimeOf(pid);
-  return { durations, wallMs, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
-}
-
-async function measure(load: (typeof LOADS)[number], paths: Path[]): Promise<Map<string, PathResult>> {
-  const results = new Map<string, PathResult>(paths.map((path) => [path.name, { durations: [], wallMs: 0, cpuMs: 0 }]));
-  for (const path of paths) await path.send(); // warm up connections and the relay's code paths
-  if (load.concurrency === 1) {
-    // One at a time, the paths take turns, so a drift of the machine touches them all alike. The
-    // relay is idle between its own turns, so its CPU adds up per path.
-    for (let i = 0; i < load.requests; i++) {
-      for (const path of paths) {
-        const turn = await timed(path.pid, () => runLoad({ ...load, requests: 1, send: path.send }));
-        const total = results.get(path.name)!;
-        total.durations.push(...turn.durations);
-        total.wallMs += turn.wallMs;
-        total.cpuMs = total.cpuMs === undefined || turn.cpuMs === undefined ? undefined : total.cpuMs + turn.cpuMs;
-      }
-    }
-  } else {
-    for (const path of paths) results.set(path.name, await timed(path.pid, () => runLoad({ ...load, send: path.send })));
-  }
-  return results;
-}
-
 export async function relayOverhead(): Promise<Measured> {
   const edit = await encodeEditRequest(REFERENCES, REFERENCE_BYTES);
   const answer = imageAnswer(noisePngOfAbout(ANSWER_PNG_BYTES, 99));
@@ -106,11 +51,11 @@ export async function relayOverhead(): Promise<Measured> {
       const proxies = load.concurrency === 1 ? await Promise.all(BARE_PROXIES.map((proxy) => startBareProxy(relay.provider.baseUrl, proxy.mode))) : [];
       const paths = [
         direct,
-        ...proxies.map((proxy, i) => ({ name: BARE_PROXIES[i].name, send: relaySync({ url: proxy.url, token: 'unused' }, edit), pid: proxy.pid })),
-        { name: SYNC_PATH, send: relaySync(relay, edit), pid: relay.pid },
-        { name: JOB_PATH, send: relayJob(relay, edit), pid: relay.pid },
+        ...proxies.map((proxy, i) => ({ name: BARE_PROXIES[i].name, send: relaySync({ url: proxy.url, token: 'unused' }, edit), pids: [proxy.pid] })),
+        { name: SYNC_PATH, send: relaySync(relay, edit), pids: [relay.pid] },
+        { name: JOB_PATH, send: relayJob(relay, edit), pids: [relay.pid] },
       ];
-      const results = await measure(load, paths).finally(() => Promise.all(proxies.map((proxy) => proxy.stop())));
+      const results = await measurePaths(load, paths).finally(() => Promise.all(proxies.map((proxy) => proxy.stop())));
       const isReference = (path: Path) => path === direct || BARE_PROXIES.some((proxy) => proxy.name === path.name);
       const baseline = summarize(results.get(direct.name)!.durations);
       for (const path of paths) {

@@ -98,7 +98,8 @@ export async function startServerProcess(script: string, args: string[], env: Re
     inspectorUrl: /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1],
     output: () => output,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      // A process ended by a signal (kill -9) keeps exitCode null: it has exited all the same.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 3000);

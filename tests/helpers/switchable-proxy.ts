@@ -1,6 +1,7 @@
 import { once } from 'node:events';
-import { createServer, request as forward } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardRequest } from './forward-request';
 
 export interface SwitchableProxy {
   url: string;
@@ -14,16 +15,7 @@ export interface SwitchableProxy {
 /** A reverse proxy to `target` that can be switched off and on, to show a relay that goes away and comes back with its jobs intact. */
 export async function startSwitchableProxy(target: string): Promise<SwitchableProxy> {
   const upstream = new URL(target);
-  const server = createServer((req, res) => {
-    const outgoing = forward({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } });
-    outgoing.on('response', (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    outgoing.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end()));
-    res.on('close', () => outgoing.destroy());
-    req.pipe(outgoing);
-  });
+  const server = createServer((req, res) => forwardRequest(req, res, upstream));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

@@ -1,0 +1,213 @@
+import { openTokenStore } from '../relay/store/open-store';
+import { createToken } from '../relay/tokens';
+import { startRelayProcess, type ServerProcess } from '../tests/helpers/relay-process';
+import { startPostgresCluster, type PostgresCluster } from '../tests/helpers/postgres-cluster';
+import { encodeEditRequest, type EncodedRequest } from './bench-request';
+import { directToProvider, relayJob, type Send } from './clients';
+import { imageAnswer, startFixedDelayProvider } from './fixed-delay-provider';
+import { noisePngOfAbout } from './noise-png';
+import { type Load, LOADS, measurePaths, type Path } from './path-load';
+import { added, summarize, type Summary } from './percentiles';
+import { postgresFloor } from './postgres-floor';
+import { BENCH_API_KEY, benchRelaySetup, type RelayTarget } from './relay-env';
+import { mb, ms, type Measured, verdict } from './report';
+import { sampleRss } from './rss';
+
+const REFERENCES = 3;
+const REFERENCE_BYTES = 1.5e6;
+const ANSWER_PNG_BYTES = 3e6;
+/** The PostgreSQL store may add this much at p50 over the disk store. */
+const TARGET_OVER_DISK_MS = 10;
+/** Three instances serve 64 designers with the same p95 as one: within this share of one instance's p95. */
+const SAME_P95 = 1.02;
+/** A token each, as a team's designers have: the limits and their locks are per token. */
+const DESIGNERS = 64;
+
+const SETUPS = [
+  { name: 'disk store, 1 instance', instances: 1, postgres: false },
+  { name: 'PostgreSQL, 1 instance', instances: 1, postgres: true },
+  { name: 'PostgreSQL, 2 instances', instances: 2, postgres: true },
+  { name: 'PostgreSQL, 3 instances', instances: 3, postgres: true },
+] as const;
+type Setup = (typeof SETUPS)[number];
+const DISK = SETUPS[0];
+const ONE_ON_POSTGRES = SETUPS[1];
+
+interface Running {
+  /** One job of the next designer, each with their own token. */
+  send: Send;
+  processes: ServerProcess[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Each read of `url` gives the next instance, as a round-robin load balancer sends each request
+ * (submit, every long poll, the download) to the next one: a job is polled and downloaded on other
+ * instances than the one that runs it. The bench's client does the balancing itself, so that no
+ * proxy's own hop (see "Relay overhead") is added to the configurations with several instances.
+ */
+function roundRobin(urls: string[], token: string): RelayTarget {
+  let next = 0;
+  return {
+    token,
+    get url() {
+      return urls[next++ % urls.length];
+    },
+  };
+}
+
+/** The designers' tokens, made in the setup's store (its data directory, or its database) as the token command makes them. */
+async function designerTokens(dataDir: string, databaseUrl: string | undefined, prefix: string): Promise<string[]> {
+  const store = await openTokenStore({ dataDir, databaseUrl });
+  try {
+    const tokens = [];
+    for (let i = 0; i < DESIGNERS; i++) tokens.push(await createToken(store.tokens, `${prefix}-designer-${i}`));
+    return tokens;
+  } finally {
+    await store.close();
+  }
+}
+
+/** A setup's instances, started as a team runs them, and its designers, each sending a job in turn. */
+async function startSetup(setup: Setup, edit: EncodedRequest, providerBaseUrl: string, cluster: PostgresCluster | undefined, prefix: string): Promise<Running> {
+  const base = await benchRelaySetup(providerBaseUrl);
+  const env = cluster ? { ...base.env, DATABASE_URL: cluster.url } : base.env;
+  const processes: ServerProcess[] = [];
+  try {
+    const tokens = await designerTokens(env.RELAY_DATA_DIR, cluster?.url, prefix);
+    processes.push(...(await Promise.all(Array.from({ length: setup.instances }, () => startRelayProcess(env)))));
+    const designers = tokens.map((token) => relayJob(roundRobin(processes.map((instance) => instance.url), token), edit));
+    let next = 0;
+    return {
+      send: () => designers[next++ % designers.length](),
+      processes,
+      stop: async () => {
+        await Promise.all(processes.map((instance) => instance.stop()));
+        base.cleanUp();
+      },
+    };
+  } catch (error) {
+    await Promise.all(processes.map((instance) => instance.stop()));
+    base.cleanUp();
+    throw error;
+  }
+}
+
+interface SetupResult {
+  summary: Summary;
+  wallMs: number;
+  cpuMs: number | undefined;
+  /** The highest RSS any one of its instances reached. */
+  peakRssPerInstance: number;
+}
+
+/** Every setup under one load, each on its own database so that one's notifications and sweeps never reach another. */
+async function measureLoad(load: Load, clusters: Map<Setup, PostgresCluster>): Promise<{ direct: Summary; results: Map<Setup, SetupResult> }> {
+  const edit = await encodeEditRequest(REFERENCES, REFERENCE_BYTES);
+  const provider = await startFixedDelayProvider({ delayMs: load.delayMs, answer: imageAnswer(noisePngOfAbout(ANSWER_PNG_BYTES, 99)) });
+  const running = new Map<Setup, Running>();
+  try {
+    for (const setup of SETUPS) running.set(setup, await startSetup(setup, edit, provider.baseUrl, clusters.get(setup), `at-${load.concurrency}`));
+    const direct: Path = { name: 'straight to the provider', send: directToProvider(provider.baseUrl, BENCH_API_KEY, edit) };
+    const paths = new Map<Setup, Path>(
+      SETUPS.map((setup) => {
+        const { send, processes } = running.get(setup)!;
+        return [setup, { name: setup.name, send, pids: processes.map((instance) => instance.pid) }];
+      }),
+    );
+    const samplers = new Map(SETUPS.map((setup) => [setup, running.get(setup)!.processes.map((instance) => sampleRss(instance.pid, 10))]));
+    const peaks = new Map<Setup, number>();
+    let measured;
+    try {
+      measured = await measurePaths(load, [direct, ...paths.values()]);
+    } finally {
+      // Setups run one after another above concurrency 1, so each instance's peak is its own run's.
+      for (const [setup, list] of samplers) peaks.set(setup, Math.max(...list.map((sampler) => sampler.stop())));
+    }
+    const results = new Map<Setup, SetupResult>();
+    for (const setup of SETUPS) {
+      const { durations, wallMs, cpuMs } = measured.get(setup.name)!;
+      results.set(setup, { summary: summarize(durations), wallMs, cpuMs, peakRssPerInstance: peaks.get(setup)! });
+    }
+    return { direct: summarize(measured.get(direct.name)!.durations), results };
+  } finally {
+    await Promise.all([...running.values()].map((setup) => setup.stop()));
+    await provider.close();
+  }
+}
+
+/** Which target a setup's row is held to under a load, and whether it met it. */
+function target(setup: Setup, load: Load, results: Map<Setup, SetupResult>, direct: Summary): { text: string; pass: boolean } | undefined {
+  if (setup === DISK) return undefined;
+  const own = results.get(setup)!.summary;
+  if (load.concurrency === 1 || setup === ONE_ON_POSTGRES) {
+    const overDisk = added(own, direct).p50 - added(results.get(DISK)!.summary, direct).p50;
+    return { text: `≤ disk + ${TARGET_OVER_DISK_MS} ms at p50`, pass: overDisk <= TARGET_OVER_DISK_MS };
+  }
+  const one = results.get(ONE_ON_POSTGRES)!.summary;
+  return { text: `p95 ≤ ${SAME_P95}× one instance's`, pass: own.p95 <= one.p95 * SAME_P95 };
+}
+
+export async function relayInstances(): Promise<Measured> {
+  const clusters = new Map<Setup, PostgresCluster>();
+  try {
+    for (const setup of SETUPS) if (setup.postgres) clusters.set(setup, await startPostgresCluster());
+    const rows: string[][] = [];
+    const missed: string[] = [];
+    for (const load of LOADS) {
+      const { direct, results } = await measureLoad(load, clusters);
+      rows.push([String(load.concurrency), 'straight to the provider', String(direct.count), '', ms(direct.p50), ms(direct.p95), '', '', '', '', '', '']);
+      for (const setup of SETUPS) {
+        const { summary, wallMs, cpuMs, peakRssPerInstance } = results.get(setup)!;
+        const extra = added(summary, direct);
+        const goal = target(setup, load, results, direct);
+        if (goal && !goal.pass) missed.push(`${setup.name} at ${load.concurrency}`);
+        rows.push([
+          String(load.concurrency),
+          setup.name,
+          String(summary.count),
+          (summary.count / (wallMs / 1000)).toFixed(2),
+          ms(summary.p50),
+          ms(summary.p95),
+          ms(extra.p50),
+          ms(extra.p95),
+          cpuMs === undefined ? '' : ms(cpuMs / summary.count),
+          mb(peakRssPerInstance),
+          goal?.text ?? 'reference',
+          goal ? verdict(goal.pass) : '',
+        ]);
+      }
+    }
+    const floor = await postgresFloor(clusters.get(ONE_ON_POSTGRES)!.url, noisePngOfAbout(ANSWER_PNG_BYTES, 99));
+    return {
+      method:
+        `Jobs (submit, long poll, PNG download) with the same edit as "Relay overhead" (${REFERENCES} references of ${mb(REFERENCE_BYTES)}, a ${mb(ANSWER_PNG_BYTES)} PNG answer), ` +
+        `sent by ${DESIGNERS} designers in turn, each with a token of their own, ` +
+        'against the disk store on one instance and against PostgreSQL with 1, 2 and 3 instances on one database (a throwaway cluster per setup, made as the tests make theirs). ' +
+        'With several instances each request goes to the next one, as behind a round-robin load balancer, so jobs are polled and downloaded on instances that do not run them. ' +
+        `Loads as in "Relay overhead" (at concurrency 1 the setups take turns job by job). Jobs per second = jobs / the time the setup's jobs took; ` +
+        'added = setup percentile − straight-to-the-provider percentile; CPU per job is the instances\' together (the database server\'s is not counted); ' +
+        "peak RSS is the highest any one instance reached during the load.",
+      columns: ['concurrency', 'setup', 'jobs', 'jobs per second', 'p50', 'p95', 'added p50', 'added p95', 'CPU per job in the instances', 'peak RSS per instance', 'target', 'result'],
+      rows,
+      notes: [
+        `**What PostgreSQL costs at the least.** On this machine one round trip to the database (\`SELECT 1\`, the bare client) takes ${ms(floor.roundTrip.p50)} at p50, ` +
+          `writing the ${mb(ANSWER_PNG_BYTES)} PNG as bytea in pieces of 1 MiB ${ms(floor.write.p50)} (p95 ${ms(floor.write.p95)}) and reading it back ${ms(floor.read.p50)} ` +
+          `(p95 ${ms(floor.read.p95)}; the client receives bytea as hex text and decodes it): ` +
+          "a job's image goes to the database and back instead of to a file and back, and the job takes a few more round trips (its record, its start, its end, the notification), " +
+          `so this is the floor beneath the ${TARGET_OVER_DISK_MS} ms the PostgreSQL setups may add over the disk store.`,
+        ...(missed.length > 0
+          ? [
+              `**Missed: ${missed.join('; ')}.** One instance answers its own job's last poll and download from memory while it stores the PNG. With several, the ` +
+                'load balancer sends them to instances that did not run the job: they wait until the PNG is in the database and read it back from there, so each job pays ' +
+                'the write and the read above on its way. And every process here shares this machine\'s cores (the instances, the database server, the fake provider and ' +
+                'the load driver): more instances cannot make a job faster when they have no cores of their own; the CPU per job column shows what each setup spends, which ' +
+                'on machines of their own would be spread over them. On a shared machine (see the load average above) every wall-clock number is inflated too.',
+            ]
+          : []),
+      ],
+    };
+  } finally {
+    await Promise.all([...clusters.values()].map((cluster) => cluster.stop()));
+  }
+}
