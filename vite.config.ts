@@ -1,14 +1,19 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import { viteSingleFile } from 'vite-plugin-singlefile';
+import { organisationBuild } from './build/organisation';
+import { organisationFiles } from './build/organisation-plugin';
 
 const root = import.meta.dirname;
+// RELAY_URL makes an organisation build (build/organisation.ts); a bad one stops the build here, before anything is written.
+const organisation = organisationBuild(process.env);
 
 // `--mode ui` builds the iframe into one self-contained dist/ui.html;
 // `--mode plugin` builds the sandbox code into the plain script dist/plugin.js.
 export default defineConfig(({ mode }) =>
   mode === 'plugin'
     ? {
+        plugins: [organisationFiles(organisation)],
         build: {
           outDir: resolve(root, 'dist'),
           emptyOutDir: false,
@@ -18,7 +23,7 @@ export default defineConfig(({ mode }) =>
       }
     : {
         root: resolve(root, 'ui'),
-        plugins: [viteSingleFile()],
+        plugins: [viteSingleFile(), organisationFiles(organisation)],
         build: {
           outDir: resolve(root, 'dist'),
           emptyOutDir: false,

@@ -7,8 +7,12 @@ export const MAX_VARIANTS = 8;
 /** How many variants "More variants" and, until the designer picks another count, "Generate variants" ask for. */
 export const BATCH_VARIANTS = 4;
 
+/** Set by an organisation build (`RELAY_URL=… npm run build`, build/organisation.ts); absent in the plain build, the tests and the playground's own page. */
+declare const REIMAGE_RELAY_URL: string | undefined;
+
 export const DEFAULT_SETTINGS: Settings = {
-  relayUrl: 'http://localhost:8787',
+  // The team's relay in an organisation build; otherwise the one npm start runs on this computer.
+  relayUrl: typeof REIMAGE_RELAY_URL === 'string' ? REIMAGE_RELAY_URL : 'http://localhost:8787',
   accessToken: '',
   size: DEFAULT_SIZE,
   sizeChosen: false,

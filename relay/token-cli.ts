@@ -1,3 +1,5 @@
+import { connectionCode } from '../shared/connection-code';
+import { readRelayAddress } from '../shared/relay-address';
 import { TokenError, type TokenStore } from './tokens';
 
 const USAGE = [
@@ -24,9 +26,21 @@ export function runTokenCommand(args: readonly string[], store: TokenStore, out:
   const [command, name, ...extra] = args;
   try {
     if (command === 'create' && name && extra.length === 0) {
+      // Checked before the token exists, so a mistyped PUBLIC_URL never leaves a token nobody saw.
+      const publicUrl = process.env.PUBLIC_URL?.trim();
+      const address = publicUrl ? readRelayAddress(publicUrl, { localhostAllowed: true }) : undefined;
+      if (address && 'problem' in address) {
+        err(`PUBLIC_URL must be this relay's address as designers reach it, such as https://relay.example.com: ${address.problem}. No token was created.`);
+        return 1;
+      }
       const token = store.create(name);
       out(`Created the token "${name}". It is shown only this once; hand it to ${name} privately:\n\n${token}\n\n` +
-        'They paste it in Reimage → Settings → Access token. To stop it working: npm run relay -- token revoke ' + name);
+        (address
+          ? `or, simpler, their connection code, which sets up the relay and the token in one paste:\n\n${connectionCode(address.origin, token)}\n\n` +
+            'They paste the code in Reimage → Settings → Connection code (or the token alone in Access token). '
+          : 'They paste it in Reimage → Settings → Access token. Set PUBLIC_URL to this relay\'s address (PUBLIC_URL=https://relay.example.com) ' +
+            'to get a connection code as well: one paste that sets both the Relay URL and the token. ') +
+        'To stop it working: npm run relay -- token revoke ' + name);
       return 0;
     }
     if (command === 'list' && name === undefined) {
