@@ -6,6 +6,8 @@ export class RelayHttpError extends Error {
     message: string,
     readonly param?: string,
     readonly headers: Record<string, string> = {},
+    /** More for a client that reads it (a budget's cap and reset date), beside the message. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -15,7 +17,7 @@ export class RelayHttpError extends Error {
   }
 
   toResponse(): Response {
-    const error = { message: this.message, type: this.type, code: this.code, ...(this.param ? { param: this.param } : {}) };
+    const error = { message: this.message, type: this.type, code: this.code, ...(this.param ? { param: this.param } : {}), ...this.details };
     return Response.json({ error }, { status: this.status, headers: this.headers });
   }
 }
@@ -92,4 +94,48 @@ export function tokenNameTaken(name: string): TokenError {
 
 export function noSuchToken(name: string): TokenError {
   return new TokenError(`There is no token named "${name}". See the names with: npm run relay -- token list`);
+}
+
+/** A `usage` command that cannot be done as asked, with what is expected. */
+export class UsageCommandError extends Error {}
+
+export function monthUnreadable(text: string): UsageCommandError {
+  return new UsageCommandError(`"${text}" is not a month: give it as YYYY-MM, such as 2026-12 (months are UTC).`);
+}
+
+export function monthlyImagesUnreadable(text: string): TokenError {
+  return new TokenError(
+    `"${text}" is not a monthly budget: give a whole number of images from 0 to 1000000 (such as 200), "unlimited" for no cap, or "default" for MONTHLY_IMAGES_PER_TOKEN.`,
+  );
+}
+
+/** The date a monthly budget starts again, as people read it: "1 January 2027". */
+export function resetDateText(resetsAt: Date): string {
+  return resetsAt.toLocaleDateString('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+/**
+ * A client at its monthly image cap: 429 with the cap, what it made and when the budget starts
+ * again, in the message and as data. `inFlight` images still being made may use the rest: then
+ * the refusal may pass (one of them can fail), so it says to try again soon.
+ */
+export function budgetExhausted(budget: { monthlyImages: number; made: number; inFlight: number; resetsAt: Date }, now: number): RelayHttpError {
+  const { monthlyImages, made, inFlight, resetsAt } = budget;
+  const reset = resetDateText(resetsAt);
+  const full = made >= monthlyImages;
+  const message = full
+    ? `You have made ${made} of your ${monthlyImages} images this month, your whole monthly budget. It starts again on ${reset} (UTC); if you need more before then, ask your admin.`
+    : `You have made ${made} of your ${monthlyImages} images this month and ${inFlight} more ${inFlight === 1 ? 'is' : 'are'} being made, which uses the rest of your monthly budget. If one of them fails you can make another; the budget starts again on ${reset} (UTC).`;
+  const retryAfter = full ? Math.max(1, Math.ceil((resetsAt.getTime() - now) / 1000)) : BUDGET_BUSY_RETRY_SECONDS;
+  return new RelayHttpError(429, 'budget_exhausted', message, undefined, { 'Retry-After': String(retryAfter) }, { budget: { monthlyImages, made, resetsAt: resetsAt.toISOString() } });
+}
+
+/** Images in flight take a minute or more: the earliest worth trying again when they might fail and free the budget. */
+const BUDGET_BUSY_RETRY_SECONDS = 15;
+
+/** A price variable that is not a price, or a size tier left without one. */
+export function priceUnreadable(name: string, raw: string | undefined): UsageCommandError {
+  return raw === undefined
+    ? new UsageCommandError(`${name} is not set, and there is no PRICE_PER_IMAGE to fall back on: set PRICE_PER_IMAGE for every size, or a price for each tier.`)
+    : new UsageCommandError(`${name} must be a price per image such as 0.19 (a number, no currency); it is "${raw}".`);
 }
