@@ -96,6 +96,42 @@ export function noSuchToken(name: string): TokenError {
   return new TokenError(`There is no token named "${name}". See the names with: npm run relay -- token list`);
 }
 
+const DATABASE_URL_FORM = 'postgres://user:password@host:5432/database';
+
+/** DATABASE_URL cannot be a PostgreSQL URL; `reason` says what is wrong with it (never its password). */
+export function databaseUrlInvalid(reason: string): StoreOpenError {
+  return new StoreOpenError(`DATABASE_URL is not a PostgreSQL URL (${reason}). Write it as ${DATABASE_URL_FORM}, or unset it to keep everything in RELAY_DATA_DIR.`);
+}
+
+/**
+ * Why the relay could not open its PostgreSQL database at `where` (user@host:port/database, no
+ * password), with what to check, from the driver's error: its SQLSTATE or its network code.
+ */
+export function databaseOpenError(where: string, user: string, database: string, cause: unknown): StoreOpenError {
+  const { code, message } = (cause ?? {}) as { code?: string; message?: string };
+  const detail = (() => {
+    if (code === '28P01' || code === '28000') return `it refused the user "${user}" (wrong password, or no access). Check the user and password in DATABASE_URL.`;
+    if (code === '3D000') return `it has no database "${database}". Create it (createdb ${database}) or fix the database name in DATABASE_URL.`;
+    if (code === 'ECONNREFUSED') return 'nothing answers there (connection refused). Check that PostgreSQL is running and that the host and port in DATABASE_URL are right.';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return "its host name does not resolve. Check the host in DATABASE_URL.";
+    if (code === '57P03') return 'it is starting up or shutting down. Start the relay again in a moment.';
+    if (code === 'ETIMEDOUT' || /timeout/i.test(message ?? '')) return 'it did not answer in time. Check that PostgreSQL is running and reachable from this machine (host, port, firewall).';
+    return `${message ?? String(cause)}. Check DATABASE_URL and the database's log.`;
+  })();
+  return new StoreOpenError(`cannot use the PostgreSQL database at ${where}: ${detail}`);
+}
+
+/** A schema migration that could not be applied (relay/store/postgres/migrate.ts); nothing of it was kept. */
+export class MigrationError extends Error {}
+
+export function migrationFailed(name: string, cause: unknown): MigrationError {
+  return new MigrationError(`migration ${name} failed: ${(cause as Error).message}. Nothing of it was kept; fix the cause and start again.`, { cause });
+}
+
+export function schemaTooNew(version: number, newest: number): MigrationError {
+  return new MigrationError(`the database's schema is at version ${version}, newer than this relay knows (${newest}): a newer relay migrated it. Run that version of the relay.`);
+}
+
 /** A `usage` command that cannot be done as asked, with what is expected. */
 export class UsageCommandError extends Error {}
 

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { migrationFailed, schemaTooNew } from '../../errors';
 import { LOCK } from './advisory-locks';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -38,7 +39,7 @@ export async function migrate(client: pg.ClientBase, dir: string = MIGRATIONS_DI
     const newest = Math.max(0, ...migrations.map((m) => m.version));
     const ahead = [...done].filter((version) => version > newest);
     if (ahead.length > 0) {
-      throw new Error(`the database's schema is at version ${Math.max(...ahead)}, newer than this relay knows (${newest}): a newer relay migrated it. Run that version of the relay.`);
+      throw schemaTooNew(Math.max(...ahead), newest);
     }
     const applied: number[] = [];
     for (const migration of migrations.filter((m) => !done.has(m.version))) {
@@ -49,7 +50,7 @@ export async function migrate(client: pg.ClientBase, dir: string = MIGRATIONS_DI
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw new Error(`migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
+        throw migrationFailed(migration.name, error);
       }
       applied.push(migration.version);
     }

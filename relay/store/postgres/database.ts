@@ -1,0 +1,80 @@
+import pg from 'pg';
+import { StoreUnavailableError } from '../../errors';
+
+/** How long a request waits for a connection, or a query for its answer, before the relay says the database is unavailable. */
+const CONNECT_TIMEOUT_MS = 5_000;
+const QUERY_TIMEOUT_MS = 15_000;
+/** Enough for the downloads, polls and writes of one instance; several instances share the server's max_connections (100 by default). */
+const POOL_SIZE = 10;
+
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const CONNECTION_ERROR_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Connection ended/i;
+
+/**
+ * True when the error says the database cannot be reached (down, restarting, the network cut),
+ * as opposed to one about the query: the first answers 503 and passes, the second is a bug.
+ * SQLSTATE class 08 is connection exceptions; 57P01-57P03 a server shutting down or starting;
+ * 53300 too many connections.
+ */
+export function isConnectionError(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300')) return true;
+  return typeof message === 'string' && CONNECTION_ERROR_MESSAGES.test(message);
+}
+
+/** Rethrows a connection failure as the store's StoreUnavailableError (503); anything else as it is. */
+export function storeError(error: unknown): never {
+  throw isConnectionError(error) ? new StoreUnavailableError() : error;
+}
+
+export function connectionConfig(url: string): pg.ClientConfig {
+  return {
+    connectionString: url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
+    // A connection whose peer vanished (a host that died, a cut network) is noticed, not waited on forever.
+    keepAlive: true,
+    application_name: 'reimage-relay',
+  };
+}
+
+/**
+ * The instance's connection pool. A connection broken by a database restart is dropped and a
+ * new one made on the next query, so the pool recovers by itself when the database is back.
+ */
+export class Database {
+  readonly pool: pg.Pool;
+
+  constructor(url: string, size = POOL_SIZE) {
+    this.pool = new pg.Pool({ ...connectionConfig(url), max: size });
+    // An idle connection the server closed reports here; without a listener it would crash the process.
+    this.pool.on('error', () => undefined);
+  }
+
+  async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.pool.query<R>(text, values).catch(storeError);
+  }
+
+  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect().catch(storeError);
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      broken = isConnectionError(error);
+      if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
+      return storeError(error);
+    } finally {
+      // A connection that failed is not given to the next caller.
+      client.release(broken);
+    }
+  }
+
+  end(): Promise<void> {
+    return this.pool.end();
+  }
+}

@@ -1,0 +1,89 @@
+import { admissionRefusal, WINDOW_MS } from '../../client-limits';
+import type { ClientPlaces, Place, PlaceRequest } from '../store';
+import { LOCK } from './advisory-locks';
+import { at, type PostgresContext } from './context';
+import { NOTIFY_KEY } from './notify-channel';
+import { LEASE_MS } from './leases';
+
+/** Deletes the places matching `condition` and wakes the waiters on the keys they reserved. */
+export function freePlaces(condition: string): string {
+  return `WITH freed AS (DELETE FROM places WHERE ${condition} RETURNING client, idempotency_key) SELECT ${NOTIFY_KEY} FROM freed WHERE idempotency_key IS NOT NULL`;
+}
+
+/** A place this instance holds, as a row of the places table. */
+class PostgresPlace implements Place {
+  private started = false;
+  private released = false;
+
+  constructor(
+    private readonly context: PostgresContext,
+    private readonly held: Set<string>,
+    private readonly id: string,
+    readonly client: string,
+    readonly idempotencyKey: string | undefined,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.started || this.released) return;
+    this.started = true;
+    // A start the database cannot take is not counted: the call goes on (the interface's rule).
+    await this.context.db
+      .transaction(async (client) => {
+        await client.query('UPDATE places SET started = true WHERE id = $1', [this.id]);
+        await client.query('INSERT INTO provider_starts (client, started_at) VALUES ($1, $2)', [this.client, at(this.context)]);
+      })
+      .catch(() => undefined);
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    // Renewed no more: a place the database could not delete now frees itself when its lease runs out.
+    this.held.delete(this.id);
+    await this.context.db.query(freePlaces('id = $1'), [this.id]).catch(() => undefined);
+  }
+}
+
+export class PostgresPlaces implements ClientPlaces {
+  /** The ids of the places this handle holds, whose leases it renews. */
+  readonly held = new Set<string>();
+
+  constructor(private readonly context: PostgresContext) {}
+
+  async take(request: PlaceRequest): Promise<{ place: Place } | { keyHeld: true }> {
+    const { client: name, idempotencyKey: key, limits } = request;
+    const now = this.context.now();
+    const id = await this.context.db.transaction(async (client) => {
+      // Counting and taking are one step for this client over every instance.
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK.clientPlaces, name]);
+      // Places whose instance died free themselves here too.
+      await client.query(freePlaces('client = $1 AND lease_until < $2'), [name, new Date(now)]);
+      if (key !== undefined) {
+        const holder = await client.query('SELECT 1 FROM places WHERE client = $1 AND idempotency_key = $2', [name, key]);
+        if (holder.rowCount) return undefined;
+      }
+      if (limits) {
+        await client.query('DELETE FROM provider_starts WHERE client = $1 AND started_at <= $2', [name, new Date(now - WINDOW_MS)]);
+        const counts = await client.query<{ in_flight: number; starting: number }>(
+          'SELECT count(*)::int AS in_flight, (count(*) FILTER (WHERE NOT started))::int AS starting FROM places WHERE client = $1',
+          [name],
+        );
+        const starts = await client.query<{ started_at: Date }>('SELECT started_at FROM provider_starts WHERE client = $1 ORDER BY started_at', [name]);
+        const refusal = admissionRefusal(
+          limits,
+          { inFlight: counts.rows[0].in_flight, starting: counts.rows[0].starting, startedAt: starts.rows.map((row) => row.started_at.getTime()) },
+          now,
+        );
+        if (refusal) throw refusal;
+      }
+      const { rows } = await client.query<{ id: string }>(
+        'INSERT INTO places (client, instance, idempotency_key, lease_until) VALUES ($1, $2, $3, $4) RETURNING id',
+        [name, this.context.instance, key ?? null, new Date(now + LEASE_MS)],
+      );
+      return rows[0].id;
+    });
+    if (id === undefined) return { keyHeld: true };
+    this.held.add(id);
+    return { place: new PostgresPlace(this.context, this.held, id, name, key) };
+  }
+}
