@@ -10,6 +10,7 @@ import { migrate } from './migrate';
 import { PostgresImages } from './postgres-images';
 import { PostgresJobs } from './postgres-jobs';
 import { PostgresPlaces } from './postgres-places';
+import { postgresTeamRecords } from './postgres-team';
 import { PostgresTokens } from './postgres-tokens';
 
 /** Connects once and brings the schema up to date: a wrong URL, password or a database that is down is said here, at start. */
@@ -59,6 +60,7 @@ export async function openPostgresStore(options: StoreOptions & { databaseUrl: s
   // A renewal the database cannot take now is tried again at the next tick, well before the lease runs out.
   const renewal = setInterval(() => void renew().catch(() => undefined), renewEveryMs);
   return {
+    ...postgresTeamRecords(db),
     jobs: new PostgresJobs(context),
     images: new PostgresImages(context),
     events,
@@ -78,6 +80,7 @@ export async function openPostgresTokenStore(databaseUrl: string): Promise<Token
   const db = await openDatabase(databaseUrl, 2);
   const tokens = new PostgresTokens(db, Date.now);
   return {
+    ...postgresTeamRecords(db),
     tokens,
     async close() {
       await tokens.close();
