@@ -175,3 +175,14 @@ export function priceUnreadable(name: string, raw: string | undefined): UsageCom
     ? new UsageCommandError(`${name} is not set, and there is no PRICE_PER_IMAGE to fall back on: set PRICE_PER_IMAGE for every size, or a price for each tier.`)
     : new UsageCommandError(`${name} must be a price per image such as 0.19 (a number, no currency); it is "${raw}".`);
 }
+
+/** The admin page's answers to what it cannot do as asked; each says what to do instead. */
+export const ADMIN_MESSAGES = {
+  wrongToken: 'That is not the admin token. Use the ADMIN_TOKEN the relay was started with.',
+  tooManyTries: (seconds: number) => `Too many wrong admin tokens from your address: wait ${seconds} s, then try again.`,
+  signedOut: 'Your admin session has ended. Sign in again.',
+  forbidden: 'This form was not sent by this admin page (its security token or origin does not match). Reload the page and try again.',
+  presetLabel: (max: number) => `Give the preset a label of 1 to ${max} characters.`,
+  presetPrompt: (max: number) => `Give the preset a prompt of 1 to ${max} characters.`,
+  noSuchPreset: 'There is no such preset any more; the list below is the current one.',
+} as const;
