@@ -18,7 +18,7 @@ export async function withBenchRelay<T>(
   process: { nodeArgs?: string[]; env?: Record<string, string> } = {},
 ): Promise<T> {
   const fake = await startFixedDelayProvider(provider);
-  const setup = benchRelaySetup(fake.baseUrl);
+  const setup = await benchRelaySetup(fake.baseUrl);
   try {
     const relay = await startRelayProcess({ ...setup.env, ...process.env }, process.nodeArgs);
     try {

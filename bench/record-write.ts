@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobRecord } from '../relay/job-record';
-import { JobStore } from '../relay/job-store';
+import { JobFiles } from '../relay/store/disk/job-files';
 import { summarize } from './percentiles';
 import { ms, type Measured } from './report';
 import { JOB_PATH_TARGET_MS, REAL_PROVIDER_MS } from './relay-overhead';
@@ -23,21 +23,21 @@ function newRecord(): JobRecord {
   };
 }
 
-async function timedWrite(store: JobStore): Promise<number> {
+async function timedWrite(store: JobFiles): Promise<number> {
   const begin = performance.now();
   await store.save(newRecord());
   return performance.now() - begin;
 }
 
 /**
- * What writing a job's record before its provider call costs: the relay's own JobStore writing
+ * What writing a job's record before its provider call costs: the relay's own JobFiles writing
  * new records into a folder on the filesystem the bench relays keep their data on, one after
  * another and 64 at once. Every job submit now waits this long before the provider is called.
  */
 export async function recordWrite(): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'reimage-bench-records-'));
   try {
-    const store = new JobStore(dir);
+    const store = new JobFiles(dir);
     await store.loadAll();
     for (let i = 0; i < 10; i++) await timedWrite(store); // warm up the file system's caches
     const oneByOne: number[] = [];
@@ -61,7 +61,7 @@ export async function recordWrite(): Promise<Measured> {
     return {
       method:
         "A job's record is written before its provider call starts, so that a disk that cannot keep the image answers 507 before anything is paid for. " +
-        `This is what that costs each job submit: the relay's JobStore writing a new record (a temporary file renamed over the job's name) in ${tmpdir()}, ` +
+        `This is what that costs each job submit: the relay's JobFiles writing a new record (a temporary file renamed over the job's name) in ${tmpdir()}, ` +
         `where the bench relays keep their data, ${WRITES} times one after another and ${AT_ONCE} at once (as when a team submits together). ` +
         `The job path's added time above includes it; its budget is ${JOB_PATH_TARGET_MS} ms, 0.1% of a ${REAL_PROVIDER_MS / 1000} s provider call.`,
       columns: ['writes at once', 'writes', 'p50', 'p95', "share of the job path's budget (p95)", 'share of a 60 s provider call (p95)'],

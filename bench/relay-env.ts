@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TokenStore } from '../relay/tokens';
+import { TokenFiles } from '../relay/store/disk/token-files';
+import { createToken } from '../relay/tokens';
 
 export const BENCH_API_KEY = 'bench-provider-key';
 
@@ -15,9 +16,9 @@ export interface RelayTarget {
  * A relay set up as a team runs it: live mode against the fake provider, its own data directory,
  * one access token, and per-token limits raised so the bench's 64 clients are never refused.
  */
-export function benchRelaySetup(providerBaseUrl: string): { env: Record<string, string>; token: string; cleanUp(): void } {
+export async function benchRelaySetup(providerBaseUrl: string): Promise<{ env: Record<string, string>; token: string; cleanUp(): void }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reimage-bench-'));
-  const token = new TokenStore(dataDir).create('bench');
+  const token = await createToken(new TokenFiles(dataDir), 'bench');
   return {
     env: {
       LLMEASY_API_KEY: BENCH_API_KEY,

@@ -2,10 +2,11 @@ import type { MiddlewareHandler } from 'hono';
 import type { RelayMode } from './app';
 import { ANONYMOUS_CLIENT, type RelayEnv } from './client';
 import { RelayHttpError } from './errors';
-import type { TokenStore } from './tokens';
+import type { TokenRecords } from './store/store';
+import { tokenHash } from './tokens';
 
 export interface AccessPolicy {
-  tokens: TokenStore;
+  tokens: TokenRecords;
   /** Whether only this machine can reach the relay: then, and only in demo mode, it may run without tokens. */
   loopback: boolean;
 }
@@ -39,7 +40,7 @@ function proxiedWithoutTokens(): RelayHttpError {
 export function requireToken(policy: AccessPolicy, mode: RelayMode): MiddlewareHandler<RelayEnv> {
   return async (c, next) => {
     if (c.req.method === 'OPTIONS') return next();
-    if (mode === 'demo' && policy.loopback && !policy.tokens.hasTokens()) {
+    if (mode === 'demo' && policy.loopback && !(await policy.tokens.hasAny())) {
       // A proxy on this machine would expose an open relay to everyone it serves.
       if (PROXY_HEADERS.some((name) => c.req.header(name) !== undefined)) throw proxiedWithoutTokens();
       c.set('client', ANONYMOUS_CLIENT);
@@ -47,7 +48,7 @@ export function requireToken(policy: AccessPolicy, mode: RelayMode): MiddlewareH
     }
     const header = c.req.header('authorization');
     const presented = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
-    const name = presented === undefined ? undefined : policy.tokens.verify(presented);
+    const name = presented === undefined ? undefined : await policy.tokens.use(tokenHash(presented));
     if (name === undefined) throw rejected(header === undefined);
     c.set('client', name);
     return next();

@@ -67,22 +67,3 @@ export function admissionRefusal(limits: ClientLimits, held: PlacesHeld, now: nu
   return tooMany('rate_limited', message, wait);
 }
 
-/** The rules the job manager applies to each client (replaced by the store's places in the next commits). */
-export interface AdmissionRules {
-  check(client: string, held: Pick<PlacesHeld, 'inFlight' | 'starting'>): void;
-  started(client: string): void;
-}
-
-export function clientAdmission(limits: ClientLimits, now: () => number = Date.now): AdmissionRules {
-  const started = new Map<string, number[]>();
-  return {
-    check(client, held) {
-      const refusal = admissionRefusal(limits, { ...held, startedAt: started.get(client) ?? [] }, now());
-      if (refusal) throw refusal;
-    },
-    started(client) {
-      const time = now();
-      started.set(client, [...(started.get(client) ?? []).filter((at) => at > time - WINDOW_MS), time]);
-    },
-  };
-}

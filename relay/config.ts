@@ -14,6 +14,7 @@ export interface RelayConfig {
   upstreamTimeoutMs: number;
   /** Where jobs and their images are kept. */
   dataDir: string;
+  databaseUrl?: string;
   jobTtlMs: number;
   limits: RequestLimits;
   clientLimits: ClientLimits;
@@ -63,6 +64,11 @@ function clientLimits(env: NodeJS.ProcessEnv): ClientLimits {
   };
 }
 
+/** DATABASE_URL: set, the relay keeps everything in PostgreSQL, shared by its instances; unset, on disk in RELAY_DATA_DIR. */
+export function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  return env.DATABASE_URL?.trim() || undefined;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
   const baseUrl = env.LLMEASY_BASE_URL?.trim() || DEFAULT_BASE_URL;
   if (!/^https?:\/\//.test(baseUrl)) throw new ConfigError(`LLMEASY_BASE_URL must start with http:// or https://; it is "${baseUrl}".`);
@@ -75,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     baseUrl,
     upstreamTimeoutMs,
     dataDir: dataDirectory(env),
+    databaseUrl: databaseUrl(env),
     jobTtlMs: integer(env, 'JOB_TTL_HOURS', DEFAULT_JOB_TTL_HOURS, 1, 24 * 365) * 3600_000,
     limits: requestLimits(env),
     clientLimits: clientLimits(env),

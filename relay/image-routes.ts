@@ -78,7 +78,7 @@ export function imageRoutes(options: ImageRouteOptions): Hono<RelayEnv> {
       const request = await readFor(c, admitted.admission, read);
       return accepted(c, await options.jobs.submit(admitted.admission, request));
     }
-    const admission = options.jobs.admit(client);
+    const admission = await options.jobs.admit(client);
     const request = await readFor(c, admission, read);
     const started = performance.now();
     const image = await options.jobs.generateNow(admission, request, c.req.raw.signal).finally(() => c.set('upstreamMs', Math.round(performance.now() - started)));

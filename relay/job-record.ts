@@ -19,3 +19,8 @@ export interface JobRecord {
 export function isFinished(record: JobRecord): boolean {
   return record.status === 'succeeded' || record.status === 'failed' || record.status === 'cancelled';
 }
+
+/** A finished job is kept `ttlMs`; from then on it is as good as deleted. Unfinished jobs never expire. */
+export function isExpired(record: JobRecord, ttlMs: number, now: number): boolean {
+  return record.finishedAt !== undefined && Date.parse(record.finishedAt) + ttlMs <= now;
+}

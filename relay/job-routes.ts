@@ -1,12 +1,8 @@
-import { Readable } from 'node:stream';
-import { open } from 'node:fs/promises';
 import { Hono } from 'hono';
 import { clientOf, type RelayEnv } from './client';
 import { RelayHttpError } from './errors';
 import type { JobRecord } from './job-record';
 import { type JobManager, MAX_WAIT_SECONDS } from './jobs';
-
-const DOWNLOAD_PIECE_BYTES = 1 << 20;
 
 export function jobPath(id: string): string {
   return `/v1/jobs/${id}`;
@@ -51,21 +47,17 @@ export function jobRoutes(jobs: JobManager): Hono<RelayEnv> {
   routes.get('/v1/jobs/:id/image', async (c) => {
     const id = c.req.param('id');
     const client = clientOf(c);
-    const image = jobs.image(client, id);
+    // Opened before answering, so a cleanup that deletes the job now cannot cut the download short.
+    const image = await jobs.image(client, id);
     if (!image) {
-      const record = jobs.get(client, id);
-      if (!record) throw notFound();
+      const record = await jobs.get(client, id);
+      // A succeeded job whose image is gone was deleted meanwhile.
+      if (!record || record.status === 'succeeded') throw notFound();
       throw new RelayHttpError(404, 'image_not_ready', `This job has no image: it is ${record.status}. Wait for it to succeed with GET ${jobPath(id)}?wait=25.`);
     }
     const headers = { 'Content-Type': 'image/png', 'Content-Length': String(image.bytes), 'Cache-Control': 'private' };
-    if (image.png) return c.body(new Uint8Array(image.png.buffer as ArrayBuffer, image.png.byteOffset, image.png.length), 200, headers);
-    // Opened before answering, so a cleanup that deletes the file now cannot cut the download short.
-    const file = await open(image.path).catch(() => {
-      throw notFound();
-    });
-    // Read in large pieces: each piece costs a trip through the web stream to the socket.
-    const body = Readable.toWeb(file.createReadStream({ highWaterMark: DOWNLOAD_PIECE_BYTES })) as ReadableStream<Uint8Array>;
-    return new Response(body, { headers });
+    if ('png' in image) return c.body(new Uint8Array(image.png.buffer as ArrayBuffer, image.png.byteOffset, image.png.length), 200, headers);
+    return new Response(image.body, { headers });
   });
 
   routes.delete('/v1/jobs/:id', async (c) => {

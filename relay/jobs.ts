@@ -3,12 +3,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createLimiter } from '../shared/concurrency';
 import { readPngSize } from '../shared/png-size';
 import type { LogLine } from './app';
-import type { AdmissionRules } from './client-limits';
-import { RelayHttpError } from './errors';
+import type { ClientLimits } from './client-limits';
+import { RelayHttpError, StoreUnavailableError } from './errors';
 import type { ImageRequest } from './image-request';
-import { isFinished, type JobRecord } from './job-record';
-import type { JobStore } from './job-store';
+import { isExpired, isFinished, type JobRecord, type JobStatus } from './job-record';
 import { callProvider, imageAnswer, type ProviderImage, requestImage } from './provider';
+import { LocalEvents } from './store/local-events';
+import { nextChange } from './store/next-change';
+import type { JobOutcome, Place, RelayStore } from './store/store';
 import type { Upstream } from './upstream';
 import { withRetries, WRITE_RETRY_DELAYS_MS } from './write-retry';
 
@@ -23,22 +25,24 @@ const ANSWER_READS_AT_ONCE = 4;
 /** A restart takes seconds once the images in progress are done; they may take a few minutes. */
 const STOPPING_RETRY_SECONDS = 30;
 
-export const INTERRUPTED_MESSAGE = 'The relay restarted while this image was being made; it was not finished. Generate again.';
+/**
+ * How often a submit whose Idempotency-Key another submit holds looks again without an event: an
+ * event normally wakes it at once, this only bounds the wait when one was missed.
+ */
+const KEY_RECHECK_MS = 1000;
 
 export interface JobManagerOptions {
   upstream: Upstream;
-  store: JobStore;
-  /** How long a finished job and its image are kept. */
-  ttlMs: number;
+  /** Where everything a client sees is kept; this manager holds only what it runs itself. */
+  store: RelayStore;
+  /** How long a finished job is kept: the store's too (a job this instance shows from memory expires as the store's do); 24 h when not given. */
+  ttlMs?: number;
+  /** Per-client limits, over every instance on the store; none: no limit. */
+  clientLimits?: ClientLimits;
   now?: () => number;
-  /**
-   * Per-client limits: asked before a request's body is read (a job or a synchronous request) and
-   * told when its provider call starts. A retried Idempotency-Key is not asked.
-   */
-  rules?: AdmissionRules;
-  /** Gets one line per job that ends, with the time its provider call took, and the disk's failures. */
+  /** Gets one line per job that ends, with the time its provider call took, and the store's failures. */
   log?: (line: LogLine) => void;
-  /** The waits between retries of a paid image's writes to disk. */
+  /** The waits between retries of a paid image's writes to the store. */
   writeRetryDelaysMs?: readonly number[];
 }
 
@@ -56,19 +60,18 @@ export interface Admission {
   release(): void;
 }
 
-interface Places {
-  inFlight: number;
-  starting: number;
-}
-
-interface Job {
-  record: JobRecord;
+/** A job this instance runs: what only this instance has of it. */
+interface Running {
+  client: string;
   controller: AbortController;
-  /** The last write of the record; writes are chained so an older state never lands last. */
-  saved: Promise<void>;
-  waiters: Set<() => void>;
-  /** A succeeded job's PNG while it is being written to disk: its client need not wait for the disk. */
+  /** Cancelled through this instance: its provider call is aborted on purpose, nothing more to write. */
+  cancelled?: boolean;
+  /** How it ended for its client once the provider answered, while its PNG and record are being stored. */
+  succeeded?: JobRecord;
+  /** Its PNG meanwhile: requests reaching this instance need not wait for the store. */
   png?: Buffer;
+  /** Resolves once the PNG and the succeeded record are stored, or their writes gave up. */
+  kept?: Promise<void>;
 }
 
 function errorOf(error: unknown): NonNullable<JobRecord['error']> {
@@ -80,19 +83,19 @@ function errorOf(error: unknown): NonNullable<JobRecord['error']> {
 }
 
 /**
- * Image jobs: each submit makes one provider call in the background, whose PNG is kept on disk for
- * the TTL. Jobs belong to the client that submitted them; others cannot see them.
+ * Image jobs: each submit makes one provider call in the background, whose PNG is kept in the store
+ * for the TTL. Jobs belong to the client that submitted them; others cannot see them. Any instance
+ * on the same store answers for any job; the one that runs it holds its provider call.
  */
 export class JobManager {
-  private readonly jobs = new Map<string, Job>();
-  private readonly byIdempotencyKey = new Map<string, Job>();
-  /** Idempotency-Keys whose first submit is still coming in: it ends when its job is registered or it fails. */
-  private readonly reservedKeys = new Map<string, Promise<void>>();
-  private readonly reservations = new WeakMap<Admission, () => void>();
-  private readonly places = new Map<string, Places>();
-  /** Admissions not yet released, over all clients; a drain waits for none to be left. */
+  private readonly running = new Map<string, Running>();
+  /** Tells long polls on this instance that a job it runs has succeeded before the store says so. */
+  private readonly localEvents = new LocalEvents();
+  /** Admissions not yet released; a drain waits for none to be left. */
   private held = 0;
   private readonly whenNoneHeld: (() => void)[] = [];
+  /** Store writes under way (releases, finishes, images), so a drain or stop can wait for them. */
+  private readonly writes = new Set<Promise<unknown>>();
   private readonly now: () => number;
   private readonly answerReads = createLimiter(ANSWER_READS_AT_ONCE);
   private draining = false;
@@ -106,126 +109,96 @@ export class JobManager {
     this.now = options.now ?? Date.now;
   }
 
-  /** Loads the jobs kept on disk; those that were unfinished when the relay stopped become failed. */
+  /** Fails the jobs no instance runs any more (on disk: all unfinished ones) and deletes the expired. */
   static async open(options: JobManagerOptions): Promise<JobManager> {
     const manager = new JobManager(options);
-    for (const record of await options.store.loadAll()) {
-      const job = manager.adopt(record);
-      if (!isFinished(record)) {
-        manager.interrupted++;
-        manager.finish(job, { status: 'failed', error: { message: INTERRUPTED_MESSAGE, type: 'server_error', code: 'relay_restarted' } });
-      }
-    }
+    manager.interrupted = await options.store.jobs.failAbandoned();
     await manager.cleanup();
-    await manager.settled();
     return manager;
   }
 
-  private adopt(record: JobRecord): Job {
-    const job: Job = { record, controller: new AbortController(), saved: Promise.resolve(), waiters: new Set() };
-    this.jobs.set(record.id, job);
-    if (record.idempotencyKey) this.byIdempotencyKey.set(this.keyOf(record.client, record.idempotencyKey), job);
-    return job;
+  private isoNow(): string {
+    return new Date(this.now()).toISOString();
   }
 
-  private keyOf(client: string, idempotencyKey: string): string {
-    return JSON.stringify([client, idempotencyKey]);
+  private get store(): RelayStore {
+    return this.options.store;
+  }
+
+  private track<T>(write: Promise<T>): Promise<T> {
+    this.writes.add(write);
+    void write.catch(() => undefined).finally(() => this.writes.delete(write));
+    return write;
   }
 
   /**
    * Runs a write of something finished, retrying it while it fails: a finished job may hold a paid
-   * image, which a disk that is full for a moment must not lose.
+   * image, which a store that is full or away for a moment must not lose.
    */
-  private retried(write: () => Promise<void>): Promise<void> {
-    return withRetries(write, this.options.writeRetryDelaysMs ?? WRITE_RETRY_DELAYS_MS, (ms) => delay(ms, undefined, { signal: this.endWaits.signal }));
+  private retried<T>(write: () => Promise<T>): Promise<T> {
+    let result!: T;
+    const once = async () => {
+      result = await write();
+    };
+    return withRetries(once, this.options.writeRetryDelaysMs ?? WRITE_RETRY_DELAYS_MS, (ms) => delay(ms, undefined, { signal: this.endWaits.signal })).then(() => result);
   }
 
-  /** Writes the job's record as it is now, after `before` (the image a succeeded record points to). */
-  private save(job: Job, before?: Promise<void>): Promise<void> {
-    if (this.stopped) return job.saved;
-    const snapshot = { ...job.record };
-    const write = () => this.options.store.save(snapshot);
-    job.saved = job.saved
-      .catch(() => undefined)
-      .then(() => before)
-      .then(() => (isFinished(snapshot) ? this.retried(write) : write()));
-    return job.saved;
-  }
-
-  private expired(record: JobRecord): boolean {
-    return record.finishedAt !== undefined && Date.parse(record.finishedAt) + this.options.ttlMs <= this.now();
-  }
-
-  private find(client: string, id: string): Job | undefined {
-    const job = this.jobs.get(id);
-    return job && job.record.client === client && !this.expired(job.record) ? job : undefined;
-  }
-
-  /**
-   * Refuses a client over its limits (or everyone while the relay drains), else counts a provider
-   * call against the client until the admission is released.
-   */
-  admit(client: string, idempotencyKey?: string): Admission {
-    if (this.draining) throw restarting();
-    const places = this.places.get(client) ?? { inFlight: 0, starting: 0 };
-    this.options.rules?.check(client, { ...places });
-    places.inFlight++;
-    places.starting++;
-    this.places.set(client, places);
+  /** Counts the store's place as this instance's until it is released, for the drain. */
+  private admission(place: Place): Admission {
     this.held++;
-    let started = false;
     let released = false;
-    const endReservation = idempotencyKey === undefined ? () => {} : this.reserve(this.keyOf(client, idempotencyKey));
-    const admission: Admission = {
-      client,
-      idempotencyKey,
-      start: () => {
-        if (started || released) return;
-        started = true;
-        places.starting--;
-        this.options.rules?.started(client);
-      },
+    return {
+      client: place.client,
+      idempotencyKey: place.idempotencyKey,
+      start: () => void this.track(place.start()),
       release: () => {
         if (released) return;
         released = true;
-        endReservation();
-        if (!started) places.starting--;
-        if (--places.inFlight === 0) this.places.delete(client);
+        void this.track(place.release());
         if (--this.held === 0) this.whenNoneHeld.splice(0).forEach((wake) => wake());
       },
     };
-    this.reservations.set(admission, endReservation);
-    return admission;
   }
 
-  /** Reserves an Idempotency-Key; the function returned ends the reservation (once its job is registered, or it failed). */
-  private reserve(key: string): () => void {
-    let wake!: () => void;
-    const ended = new Promise<void>((resolve) => (wake = resolve));
-    this.reservedKeys.set(key, ended);
-    return () => {
-      if (this.reservedKeys.get(key) === ended) this.reservedKeys.delete(key);
-      wake();
-    };
+  /** A place for the client (refused over its limits, or by everyone while the relay drains), or undefined while another submit holds the key. */
+  private async take(client: string, idempotencyKey?: string): Promise<Admission | undefined> {
+    if (this.draining) throw restarting();
+    const taken = await this.store.places.take({ client, idempotencyKey, limits: this.options.clientLimits });
+    if (!('place' in taken)) return undefined;
+    if (!this.draining) return this.admission(taken.place);
+    void this.track(taken.place.release());
+    throw restarting();
+  }
+
+  /** A place for a synchronous request (429 over the client's limits, 503 while the relay drains). */
+  async admit(client: string): Promise<Admission> {
+    return (await this.take(client))!;
   }
 
   /**
    * For a job submit: the job this client already started with this Idempotency-Key, or else a
    * place to start one, with the key reserved for it. A submit with a key whose first submit is
-   * still coming in waits for that one rather than reading its own body; it takes the key only if
-   * that one fails.
+   * still coming in (on any instance) waits for that one rather than reading its own body; it takes
+   * the key only if that one fails.
    */
   async admitJob(client: string, idempotencyKey?: string): Promise<{ job: JobRecord } | { admission: Admission }> {
-    if (idempotencyKey !== undefined) {
-      for (;;) {
-        const existing = this.byKey(client, idempotencyKey);
-        if (existing) return { job: await this.onDisk(existing) };
-        const reserved = this.reservedKeys.get(this.keyOf(client, idempotencyKey));
-        if (!reserved) break;
-        await reserved;
+    if (idempotencyKey === undefined) return { admission: await this.admit(client) };
+    for (;;) {
+      const change = nextChange([this.store.events], { client, idempotencyKey }, KEY_RECHECK_MS);
+      try {
+        const existing = await this.store.jobs.byKey(client, idempotencyKey);
+        const kept = existing && this.running.get(existing.id)?.kept;
+        // Judged by its stored record, as a submit on another instance would judge it.
+        if (kept) await kept;
+        const shown = existing && (kept ? await this.get(client, existing.id) : existing);
+        if (shown) return { job: shown };
+        const admission = await this.take(client, idempotencyKey);
+        if (admission) return { admission };
+        await change.done;
+      } finally {
+        change.cancel();
       }
     }
-    return { admission: this.admit(client, idempotencyKey) };
   }
 
   /** The synchronous path: one provider call for the client, answered in place, nothing kept. */
@@ -238,18 +211,6 @@ export class JobManager {
     }
   }
 
-  /** The unexpired job this client started with this Idempotency-Key. */
-  private byKey(client: string, idempotencyKey: string): Job | undefined {
-    const job = this.byIdempotencyKey.get(this.keyOf(client, idempotencyKey));
-    return job && this.jobs.has(job.record.id) && !this.expired(job.record) ? job : undefined;
-  }
-
-  private async onDisk(job: Job): Promise<JobRecord> {
-    await job.saved.catch(() => undefined);
-    if (!this.jobs.has(job.record.id)) throw notSaved();
-    return job.record;
-  }
-
   /**
    * Starts a job with the admission's place (and Idempotency-Key). Its record is written first and
    * only then is the provider called: an image the relay could not keep is never paid for, and
@@ -257,31 +218,40 @@ export class JobManager {
    */
   async submit(admission: Admission, request: ImageRequest): Promise<JobRecord> {
     const { client, idempotencyKey } = admission;
-    const job = this.adopt({
-      id: `job_${randomBytes(12).toString('base64url')}`,
-      client,
-      kind: request.kind,
-      status: 'queued',
-      createdAt: new Date(this.now()).toISOString(),
-      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
-    });
-    const saved = this.save(job);
-    // Submits waiting on the key now find this job, and wait for its record as this one does.
-    this.reservations.get(admission)?.();
+    const id = `job_${randomBytes(12).toString('base64url')}`;
+    let created: { created: boolean; job: JobRecord };
     try {
-      await saved;
-    } catch {
-      this.forget(job);
+      created = await this.store.jobs.create({ id, client, kind: request.kind, createdAt: this.isoNow(), idempotencyKey });
+    } catch (error) {
       admission.release();
-      throw notSaved();
+      throw error instanceof StoreUnavailableError ? error : notSaved();
     }
-    void this.run(job, request, admission);
-    return job.record;
+    if (!created.created) {
+      // Another instance's submit with the key made its job first: that one is the answer.
+      admission.release();
+      return created.job;
+    }
+    const running: Running = { client, controller: new AbortController() };
+    this.running.set(id, running);
+    const started = await this.store.jobs.start(id).catch((error: unknown) => {
+      void this.track(this.retried(() => this.store.jobs.finish(id, { status: 'failed', error: errorOf(error), finishedAt: this.isoNow() })));
+      return false;
+    });
+    if (!started) {
+      this.running.delete(id);
+      admission.release();
+      return (await this.get(client, id)) ?? created.job;
+    }
+    const record: JobRecord = { ...created.job, status: 'running' };
+    void this.run(record, running, request, admission);
+    return record;
   }
 
-  private async run(job: Job, request: ImageRequest, admission: Admission): Promise<void> {
-    const { record } = job;
+  private async run(record: JobRecord, running: Running, request: ImageRequest, admission: Admission): Promise<void> {
+    const { id } = record;
     const started = performance.now();
+    let status: JobStatus = 'running';
+    let bytesOut: number | undefined;
     let ended = false;
     /** Once the client can see how the job ended: its place is free for another, and the job is logged. */
     const end = () => {
@@ -289,112 +259,137 @@ export class JobManager {
       ended = true;
       admission.release();
       const upstreamMs = Math.round(performance.now() - started);
-      this.options.log?.({ time: new Date().toISOString(), client: record.client, job: record.id, kind: record.kind, status: record.status, upstreamMs, bytesOut: record.image?.bytes });
+      this.options.log?.({ time: new Date().toISOString(), client: record.client, job: id, kind: record.kind, status, upstreamMs, bytesOut });
     };
+    // A cancel written through another instance aborts the provider call here.
+    const unsubscribe = this.store.events.subscribe({ job: id }, () => void this.abortIfEnded(id, running));
     try {
-      if (record.status !== 'queued') return;
-      record.status = 'running';
       admission.start();
-      const answer = await callProvider(this.options.upstream, request, job.controller.signal);
+      const answer = await callProvider(this.options.upstream, request, running.controller.signal);
       await this.answerReads(async () => {
         const png = Buffer.from((await imageAnswer(answer)).base64.toString('latin1'), 'base64');
         const size = readPngSize(png);
         if (!size) throw new RelayHttpError(502, 'provider_bad_answer', 'The image provider answered without a PNG image. Generate again in a minute.');
-        if (record.status !== 'running' || this.stopped) return;
-        // The job succeeds now and its PNG is served from memory; its record is saved once the PNG is on disk.
-        job.png = png;
-        const written = this.retried(() => this.options.store.saveImage(record.id, png)).then(
-          () => {
-            job.png = undefined;
-          },
-          (error: Error) => {
-            // Paid for and already shown as succeeded: it stays so, served from memory until it expires.
-            this.options.log?.({
-              time: new Date().toISOString(),
-              level: 'error',
-              job: record.id,
-              message: `Could not write the image of ${record.id} to disk (${error.message}); it is served from memory until it expires or the relay stops. Free space in RELAY_DATA_DIR.`,
-            });
-            throw error;
-          },
-        );
-        this.finish(job, { status: 'succeeded', image: { ...size, bytes: png.length } }, written);
+        if (running.controller.signal.aborted || this.stopped) return;
+        const outcome: JobOutcome = { status: 'succeeded', image: { ...size, bytes: png.length }, finishedAt: this.isoNow() };
+        // The job succeeds now for requests reaching this instance, its PNG served from memory; the store says so once the PNG is stored.
+        running.png = png;
+        running.succeeded = { ...record, ...outcome };
+        this.localEvents.emit({ job: id });
+        status = 'succeeded';
+        bytesOut = png.length;
         end();
         // Holding its place until then keeps the PNGs in memory at once few.
-        await written.catch(() => undefined);
+        running.kept = this.keep(id, outcome, running, png).catch(() => undefined);
+        await running.kept;
       });
     } catch (error) {
-      if (record.status === 'running') this.finish(job, { status: 'failed', error: errorOf(error) });
+      if (!running.controller.signal.aborted && !this.stopped && !running.succeeded) {
+        const outcome: JobOutcome = { status: 'failed', error: errorOf(error), finishedAt: this.isoNow() };
+        const won = await this.track(this.retried(() => this.store.jobs.finish(id, outcome))).catch(() => undefined);
+        status = won ? 'failed' : status;
+      }
     } finally {
+      if (running.cancelled) status = 'cancelled';
+      unsubscribe();
       end();
+      if (!running.png) this.running.delete(id);
     }
   }
 
-  private finish(job: Job, outcome: Pick<JobRecord, 'status' | 'error' | 'image'>, imageWritten?: Promise<void>): void {
-    Object.assign(job.record, outcome, { finishedAt: new Date(this.now()).toISOString() });
-    // A failed write leaves the job unfinished on disk, and a restart then reports it failed.
-    this.save(job, imageWritten).catch(() => undefined);
-    for (const wake of job.waiters) wake();
+  /** Stores a paid PNG, then the job as succeeded, each retried while it fails; the PNG stays in memory until both landed. */
+  private keep(id: string, outcome: JobOutcome, running: Running, png: Buffer): Promise<void> {
+    const stored = this.retried(() => this.store.images.save(id, png))
+      .then(() => this.retried(() => this.store.jobs.finish(id, outcome)))
+      .then(
+        () => {
+          // Won, or cancelled through another instance while the PNG was being stored: either way the store now tells.
+          this.running.delete(id);
+          running.png = undefined;
+        },
+        (error: Error) => {
+          // Paid for and already shown as succeeded: it stays so, served from memory until the relay stops.
+          this.options.log?.({
+            time: new Date().toISOString(),
+            level: 'error',
+            job: id,
+            message: `Could not store the image of ${id} (${error.message}); it is served from memory until the relay stops. Free space in RELAY_DATA_DIR, or check the database.`,
+          });
+          throw error;
+        },
+      );
+    return this.track(stored);
   }
 
-  private forget(job: Job): void {
-    this.jobs.delete(job.record.id);
-    const key = job.record.idempotencyKey === undefined ? undefined : this.keyOf(job.record.client, job.record.idempotencyKey);
-    // After expiry the same key may already name a newer job.
-    if (key !== undefined && this.byIdempotencyKey.get(key) === job) this.byIdempotencyKey.delete(key);
-    for (const wake of job.waiters) wake();
+  /** A job ended through another instance (cancelled, or failed as abandoned): its provider call here stops. */
+  private async abortIfEnded(id: string, running: Running): Promise<void> {
+    if (running.succeeded || running.controller.signal.aborted) return;
+    const record = await this.store.jobs.get(running.client, id).catch(() => undefined);
+    if (record && isFinished(record) && !running.succeeded) {
+      running.cancelled = record.status === 'cancelled';
+      running.controller.abort();
+    }
   }
 
-  get(client: string, id: string): JobRecord | undefined {
-    return this.find(client, id)?.record;
+  /** The job as its client sees it: how this instance's own run ended while the store has yet to say it, else the store's. */
+  async get(client: string, id: string): Promise<JobRecord | undefined> {
+    const running = this.running.get(id);
+    if (!running?.succeeded || running.client !== client) return this.store.jobs.get(client, id);
+    return isExpired(running.succeeded, this.options.ttlMs ?? DEFAULT_JOB_TTL_HOURS * 3600_000, this.now()) ? undefined : { ...running.succeeded };
   }
 
   /** The job once it has ended, or as it is after `waitMs` (or when `signal` aborts). */
   async wait(client: string, id: string, waitMs: number, signal?: AbortSignal): Promise<JobRecord | undefined> {
-    const job = this.find(client, id);
-    if (!job || isFinished(job.record) || waitMs <= 0) return job?.record;
-    await new Promise<void>((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        job.waiters.delete(wake);
-        signal?.removeEventListener('abort', wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, waitMs);
-      job.waiters.add(wake);
-      signal?.addEventListener('abort', wake);
-    });
-    return this.find(client, id)?.record;
-  }
-
-  /** Cancels an unfinished job, aborting its provider call; a finished job is left as it is. */
-  async cancel(client: string, id: string): Promise<JobRecord | undefined> {
-    const job = this.find(client, id);
-    if (!job) return undefined;
-    if (!isFinished(job.record)) {
-      this.finish(job, { status: 'cancelled' });
-      job.controller.abort();
+    const deadline = performance.now() + waitMs;
+    for (;;) {
+      const left = deadline - performance.now();
+      const change = nextChange([this.store.events, this.localEvents], { job: id }, left, signal);
+      try {
+        const record = await this.get(client, id);
+        if (!record || isFinished(record) || left <= 0 || signal?.aborted) return record;
+        await change.done;
+      } finally {
+        change.cancel();
+      }
     }
-    await job.saved.catch(() => undefined);
-    return job.record;
   }
 
-  /** A succeeded job's PNG: in memory while it is being written, else where it is on disk; and its length. */
-  image(client: string, id: string): { png?: Buffer; path: string; bytes: number } | undefined {
-    const job = this.find(client, id);
-    if (job?.record.status !== 'succeeded' || !job.record.image) return undefined;
-    return { png: job.png, path: this.options.store.imagePath(id), bytes: job.record.image.bytes };
+  /** Cancels an unfinished job, aborting its provider call wherever it runs; a finished job is left as it is. */
+  async cancel(client: string, id: string): Promise<JobRecord | undefined> {
+    const running = this.running.get(id);
+    if (running?.client === client) {
+      if (running.succeeded) return { ...running.succeeded };
+      // Aborted before the store hears of it, so its answer cannot succeed meanwhile.
+      running.cancelled = true;
+      running.controller.abort();
+    }
+    const record = await this.store.jobs.get(client, id);
+    if (!record || isFinished(record)) return record;
+    return (await this.store.jobs.finish(id, { status: 'cancelled', finishedAt: this.isoNow() })) ?? (await this.get(client, id));
+  }
+
+  /** A succeeded job's PNG: from memory while this instance stores it, else opened from the store; and its length. */
+  async image(client: string, id: string): Promise<{ bytes: number; png: Buffer } | { bytes: number; body: ReadableStream<Uint8Array> } | undefined> {
+    const record = await this.get(client, id);
+    if (record?.status !== 'succeeded') return undefined;
+    const png = this.running.get(id)?.png;
+    if (png) return { bytes: png.length, png };
+    return this.store.images.open(id);
   }
 
   /** Deletes the jobs whose TTL has passed, with their images; returns how many. */
   async cleanup(): Promise<number> {
-    const expired = [...this.jobs.values()].filter((job) => this.expired(job.record));
-    for (const job of expired) this.forget(job);
-    await Promise.all(expired.map((job) => job.saved.catch(() => undefined).then(() => this.options.store.remove(job.record.id))));
-    return expired.length;
+    // The writes under way land first, so a job that has just ended is judged by its stored record.
+    await Promise.all([...this.writes].map((write) => write.catch(() => undefined)));
+    return this.store.jobs.deleteExpired();
   }
 
-  /** Requests admitted and not yet ended, over all clients. */
+  /** Fails the unfinished jobs whose instance is gone; returns how many. */
+  sweep(): Promise<number> {
+    return this.store.jobs.failAbandoned();
+  }
+
+  /** Requests admitted and not yet ended on this instance. */
   get inFlight(): number {
     return this.held;
   }
@@ -402,7 +397,7 @@ export class JobManager {
   /**
    * Takes no new requests (503 to each), and resolves once every request admitted before has ended
    * (its provider call answered, its body refused, its job finished) and every job's latest state,
-   * image first, is on disk.
+   * image first, is in the store.
    */
   async drain(): Promise<void> {
     this.draining = true;
@@ -412,18 +407,18 @@ export class JobManager {
 
   /**
    * Ends every provider call and writes nothing more, as if the process ended here: unfinished
-   * jobs stay unfinished on disk, and the next start reports them failed.
+   * jobs stay unfinished in the store, and are failed as abandoned later.
    */
   async stop(): Promise<void> {
     this.stopped = true;
     this.endWaits.abort();
-    for (const job of this.jobs.values()) job.controller.abort();
+    for (const running of this.running.values()) running.controller.abort();
     await this.settled();
   }
 
-  /** Resolves once every job's latest state is on disk. */
+  /** Resolves once every store write under way has landed or given up. */
   async settled(): Promise<void> {
-    await Promise.all([...this.jobs.values()].map((job) => job.saved.catch(() => undefined)));
+    while (this.writes.size > 0) await Promise.all([...this.writes].map((write) => write.catch(() => undefined)));
   }
 }
 

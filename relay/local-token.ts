@@ -2,7 +2,8 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { isReservedClientName } from './client';
-import { NAME_PATTERN, type TokenStore } from './tokens';
+import type { TokenRecords } from './store/store';
+import { createToken, NAME_PATTERN, tokenHash } from './tokens';
 
 const FALLBACK_NAME = 'local';
 
@@ -56,11 +57,11 @@ function readSaved(file: string): string | undefined {
  * its owner only) so that every `npm start` can hand it to the playground; once it is revoked the
  * file is forgotten.
  */
-export function localToken(store: TokenStore, dataDir: string, options: { create: boolean; username: string }): LocalToken | undefined {
+export async function localToken(tokens: TokenRecords, dataDir: string, options: { create: boolean; username: string }): Promise<LocalToken | undefined> {
   const file = localTokenPath(dataDir);
-  if (options.create && !store.hasTokens()) {
+  if (options.create && !(await tokens.hasAny())) {
     const name = localTokenName(options.username);
-    const token = store.create(name);
+    const token = await createToken(tokens, name);
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, `${token}\n`, { mode: 0o600 });
     renameSync(temporary, file);
@@ -68,7 +69,7 @@ export function localToken(store: TokenStore, dataDir: string, options: { create
   }
   const saved = readSaved(file);
   if (saved === undefined) return undefined;
-  const name = store.nameOf(saved);
+  const name = await tokens.nameOf(tokenHash(saved));
   if (name === undefined) {
     rmSync(file, { force: true });
     return undefined;

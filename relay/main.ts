@@ -1,21 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createRelayApp, type LogLine } from './app';
-import { clientAdmission } from './client-limits';
-import { ConfigError, dataDirectory, isLoopback, loadConfig } from './config';
+import { ConfigError, databaseUrl, dataDirectory, isLoopback, loadConfig } from './config';
 import { demoUpstream } from './demo-upstream';
-import { JobStore } from './job-store';
+import { StoreOpenError } from './errors';
 import { JobManager } from './jobs';
 import { gentleClose } from './server-close';
 import { SAME_SIGNAL_MS, stopSignals } from './stop-signals';
 import { localToken, localTokenPath, machineUser } from './local-token';
 import { localRelayUrl, tellPlayground } from './playground-link';
+import { openStore, openTokenStore } from './store/open-store';
 import { runTokenCommand } from './token-cli';
-import { TokenStore } from './tokens';
 import { liveUpstream } from './upstream';
 
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
+/** Jobs of an instance that died are failed within a minute: its lease runs 30 s, this looks every 10 s. */
+const SWEEP_INTERVAL_MS = 10_000;
 /** Once the images are done, how long answers still going out (a download to a slow client) may take. */
 const LAST_ANSWERS_MS = 30_000;
 
@@ -24,9 +24,17 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** A store that cannot open says what to fix, and the relay does not start. */
+function openFailed(error: Error): never {
+  if (error instanceof StoreOpenError) fail(error.message);
+  throw error;
+}
+
 if (process.argv[2] === 'token') {
-  const store = new TokenStore(dataDirectory(process.env));
-  process.exit(runTokenCommand(process.argv.slice(3), store, (text) => console.log(text), (text) => console.error(text)));
+  const handle = await openTokenStore({ dataDir: dataDirectory(process.env), databaseUrl: databaseUrl(process.env) }).catch(openFailed);
+  const code = await runTokenCommand(process.argv.slice(3), handle.tokens, (text) => console.log(text), (text) => console.error(text));
+  await handle.close();
+  process.exit(code);
 }
 
 let config;
@@ -37,9 +45,10 @@ try {
   throw error;
 }
 
-const tokens = new TokenStore(config.dataDir);
+const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, ttlMs: config.jobTtlMs }).catch(openFailed);
+const { tokens } = store;
 const loopback = isLoopback(config.host);
-if (!loopback && !tokens.hasTokens()) {
+if (!loopback && !(await tokens.hasAny())) {
   fail(
     `refusing to listen on ${config.host}: a relay reachable from other machines needs access tokens, and ${config.dataDir} holds none. ` +
       'Create one per person with `npm run relay -- token create <name>` and start again, or listen on 127.0.0.1 only (HOST=127.0.0.1).',
@@ -51,7 +60,7 @@ const mode = config.apiKey ? 'live' : 'demo';
 // A live relay spends the key, so even on loopback it serves no request without a token.
 let local;
 try {
-  local = localToken(tokens, config.dataDir, { create: mode === 'live', username: machineUser() });
+  local = await localToken(tokens, config.dataDir, { create: mode === 'live', username: machineUser() });
 } catch (error) {
   fail(`cannot keep access tokens in the data directory ${config.dataDir} (${(error as Error).message}). Set RELAY_DATA_DIR to a writable folder.`);
 }
@@ -59,16 +68,17 @@ const upstream = config.apiKey
   ? liveUpstream({ baseUrl: config.baseUrl, apiKey: config.apiKey, timeoutMs: config.upstreamTimeoutMs })
   : demoUpstream({ delayMs: config.demoDelayMs });
 const log = (line: LogLine) => console.log(JSON.stringify(line));
-const rules = clientAdmission(config.clientLimits);
-const jobs = await JobManager.open({ upstream, store: new JobStore(join(config.dataDir, 'jobs')), ttlMs: config.jobTtlMs, rules, log }).catch((error: Error) =>
-  fail(`cannot use the data directory ${config.dataDir} (${error.message}). Set RELAY_DATA_DIR to a writable folder.`),
-);
+const jobs = await JobManager.open({ upstream, store, ttlMs: config.jobTtlMs, clientLimits: config.clientLimits, log }).catch(openFailed);
 if (jobs.interrupted > 0) {
   console.log(`${jobs.interrupted} job(s) were unfinished when the relay last stopped; they are now marked failed and their clients told to generate again.`);
 }
 setInterval(() => {
   jobs.cleanup().catch((error: Error) => log({ time: new Date().toISOString(), level: 'error', message: `Job cleanup failed: ${error.message}` }));
 }, CLEANUP_INTERVAL_MS).unref();
+setInterval(() => {
+  jobs.sweep().catch((error: Error) => log({ time: new Date().toISOString(), level: 'error', message: `Failing abandoned jobs failed: ${error.message}` }));
+}, SWEEP_INTERVAL_MS).unref();
+const hasTokens = await tokens.hasAny();
 const app = createRelayApp({ jobs, mode, version, log, limits: config.limits, access: { tokens, loopback }, bodyIdleMs: config.bodyIdleMs });
 
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
@@ -90,7 +100,7 @@ const server = serve({ fetch: app.fetch, hostname: config.host, port: config.por
     );
   } else {
     console.log(
-      tokens.hasTokens()
+      hasTokens
         ? 'Access: each request needs one of the tokens made with `npm run relay -- token create <name>`.'
         : 'Access: open to this machine, as a demo relay spends nothing (no tokens yet; create them with `npm run relay -- token create <name>`).',
     );
@@ -122,7 +132,7 @@ async function drainAndExit(): Promise<never> {
     console.log(`Reimage relay: ${jobs.inFlight} image(s) were not finished within ${drainSeconds} s; after the restart their clients are told to generate again.`);
   }
   await closeServer(drained ? Math.min(LAST_ANSWERS_MS, deadline - Date.now()) : 0);
-  await tokens.flush();
+  await store.close();
   process.exit(drained ? 0 : 1);
 }
 
@@ -133,7 +143,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (request === 'drain') void drainAndExit();
     if (request === 'now') {
       console.log('Reimage relay: stopping at once. Images still in progress are lost; after the restart their clients are told to generate again.');
-      void tokens.flush().finally(() => process.exit(1));
+      void store.close().finally(() => process.exit(1));
     }
   });
 }

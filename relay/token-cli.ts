@@ -1,6 +1,8 @@
 import { connectionCode } from '../shared/connection-code';
 import { readRelayAddress } from '../shared/relay-address';
-import { TokenError, type TokenStore } from './tokens';
+import { TokenError } from './errors';
+import type { TokenRecords } from './store/store';
+import { createToken, revokeToken } from './tokens';
 
 const USAGE = [
   'Usage:',
@@ -9,8 +11,8 @@ const USAGE = [
   '  npm run relay -- token revoke <name>   stop a token working, at once',
 ].join('\n');
 
-function listing(store: TokenStore): string {
-  const tokens = store.list();
+async function listing(store: TokenRecords): Promise<string> {
+  const tokens = await store.list();
   if (tokens.length === 0) {
     return 'No tokens yet. Create one per person with: npm run relay -- token create <name>\n' +
       'Without tokens only a demo relay listening on this machine alone (127.0.0.1) accepts requests; a live relay makes a token for this machine\'s user on its first start.';
@@ -22,7 +24,7 @@ function listing(store: TokenStore): string {
 }
 
 /** `token create|list|revoke`: prints to `out` or `err` and returns the exit code. */
-export function runTokenCommand(args: readonly string[], store: TokenStore, out: (text: string) => void, err: (text: string) => void): number {
+export async function runTokenCommand(args: readonly string[], store: TokenRecords, out: (text: string) => void, err: (text: string) => void): Promise<number> {
   const [command, name, ...extra] = args;
   try {
     if (command === 'create' && name && extra.length === 0) {
@@ -33,7 +35,7 @@ export function runTokenCommand(args: readonly string[], store: TokenStore, out:
         err(`PUBLIC_URL must be this relay's address as designers reach it, such as https://relay.example.com: ${address.problem}. No token was created.`);
         return 1;
       }
-      const token = store.create(name);
+      const token = await createToken(store, name);
       out(`Created the token "${name}". It is shown only this once; hand it to ${name} privately:\n\n${token}\n\n` +
         (address
           ? `or, simpler, their connection code, which sets up the relay and the token in one paste:\n\n${connectionCode(address.origin, token)}\n\n` +
@@ -44,11 +46,11 @@ export function runTokenCommand(args: readonly string[], store: TokenStore, out:
       return 0;
     }
     if (command === 'list' && name === undefined) {
-      out(listing(store));
+      out(await listing(store));
       return 0;
     }
     if (command === 'revoke' && name && extra.length === 0) {
-      store.revoke(name);
+      await revokeToken(store, name);
       out(`Revoked the token "${name}": the relay refuses it from its next request on.`);
       return 0;
     }

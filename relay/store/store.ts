@@ -29,7 +29,7 @@ export interface RelayStore extends TeamRecords {
   /**
    * Lets go of the backing data as a stopping instance does: pending token usage is written, timers
    * (lease renewal) stop, connections close. Unfinished jobs stay unfinished; their leases run out
-   * (PostgreSQL) or the next open of the directory fails them (disk). Calls after close reject.
+   * (PostgreSQL) or the next open of the directory fails them (disk). Nothing is called after close.
    */
   close(): Promise<void>;
 }
@@ -58,11 +58,16 @@ export interface StoreOptions {
   now?: () => number;
 }
 
-/** How a job ended, as `JobRecords.finish` writes it; `finishedAt` is the store's `now`. */
-export type JobOutcome =
+/**
+ * How a job ended, as `JobRecords.finish` writes it. `finishedAt` is given by the caller and
+ * written as given: the instance running a job shows it succeeded (from memory) before the store
+ * has it, and the store must then say the same.
+ */
+export type JobOutcome = { finishedAt: string } & (
   | { status: 'succeeded'; image: NonNullable<JobRecord['image']> }
   | { status: 'failed'; error: NonNullable<JobRecord['error']> }
-  | { status: 'cancelled' };
+  | { status: 'cancelled' }
+);
 
 /** A new job as `JobRecords.create` takes it: queued, not finished. */
 export type NewJob = Pick<JobRecord, 'id' | 'client' | 'kind' | 'createdAt' | 'idempotencyKey'>;
@@ -94,7 +99,7 @@ export interface JobRecords {
   start(id: string): Promise<boolean>;
 
   /**
-   * The conditional end of a job: writes `outcome` (and `finishedAt`) only if the stored job is
+   * The conditional end of a job: writes `outcome` only if the stored job is
    * still unfinished, atomically (PostgreSQL: `UPDATE … WHERE status IN ('queued','running')`), so
    * a cancel through one handle and a success through another never both land. Resolves the
    * finished record when this write won, undefined when the job was already finished or is gone
@@ -107,7 +112,7 @@ export interface JobRecords {
 
   /**
    * Fails every unfinished job whose instance is gone, with `interruptedJobError()`
-   * (relay/errors.ts), and fires each one's event; resolves how many. Disk: every unfinished job
+   * (relay/errors.ts) and the store's `now` as `finishedAt`, and fires each one's event; resolves how many. Disk: every unfinished job
    * not created through this handle (one process owns the directory, so at open they are all left
    * over from the last run). PostgreSQL: those whose lease has run out (`lease_until < now`). The
    * relay calls it at start and then every 10 s; calling it again is harmless.

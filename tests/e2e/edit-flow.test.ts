@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenStore } from '../../relay/tokens';
+import { TokenFiles } from '../../relay/store/disk/token-files';
+import { createToken } from '../../relay/tokens';
 import { mappedSize } from '../fakes/fake-llmeasy';
 import { temporaryDataDir } from '../helpers/relay-process';
 import { clickLayer, imageSize, layers, openPluginWithRelay, pluginUi, selectionNames, type Stack, startStack, openSettings } from './harness';
@@ -56,7 +57,7 @@ describe('editing two selected frames in the browser', { timeout: 60_000 }, () =
 });
 
 describe('a team relay that requires access tokens', { timeout: 60_000 }, () => {
-  const tokens = new TokenStore(temporaryDataDir());
+  const tokens = new TokenFiles(temporaryDataDir());
   let stack: Stack;
 
   beforeAll(async () => {
@@ -69,14 +70,14 @@ describe('a team relay that requires access tokens', { timeout: 60_000 }, () => 
   });
 
   it('generates with the token the admin handed out, pasted in Settings', async () => {
-    const token = tokens.create('ana');
+    const token = await createToken(tokens, 'ana');
     const { page } = await openPluginWithRelay(stack, stack.relay.url, token);
     await clickLayer(page, 'Logo');
     await pluginUi(page).getByRole('textbox', { name: 'Prompt' }).fill('Logo in gold leaf');
     await pluginUi(page).getByRole('button', { name: /^Generate/ }).click();
     await expect.poll(() => selectionNames(page), { timeout: 20_000 }).toEqual(['Logo in gold leaf']);
     await tokens.flush();
-    const [usage] = tokens.list();
+    const [usage] = await tokens.list();
     expect(usage.name).toBe('ana');
     expect(usage.requests).toBeGreaterThan(0);
   });

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noisePng } from '../../bench/noise-png';
 import type { Emulator } from '../../emulator/main';
 import { DEFAULT_REQUEST_LIMITS, MB } from '../../relay/request-limits';
-import { TokenStore } from '../../relay/tokens';
+import { TokenFiles } from '../../relay/store/disk/token-files';
+import { createToken } from '../../relay/tokens';
 import { temporaryDataDir } from '../helpers/relay-process';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
 import { clickLayer, configureRelay, openPluginWithRelay, pluginUi, type Stack, refusing, startStack, upstreamTo } from './harness';
@@ -34,7 +35,7 @@ async function generate(page: Page, layer: string, prompt: string): Promise<stri
 }
 
 describe('errors a designer can meet, shown in words that say what to do', { timeout: 60_000 }, () => {
-  const tokens = new TokenStore(temporaryDataDir());
+  const tokens = new TokenFiles(temporaryDataDir());
   let stack: Stack;
   let guardedRelay: RunningRelay;
 
@@ -71,7 +72,7 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
   });
 
   it('after a wrong token is replaced, Retry sends the new one', async () => {
-    const token = tokens.create('bea');
+    const token = await createToken(tokens, 'bea');
     const { page, ui } = await openPluginWithRelay(stack, guardedRelay.url, 'rmg_mistyped');
     await clickLayer(page, 'Logo');
     await ui.getByRole('textbox', { name: 'Prompt' }).fill('Make it chrome');
@@ -95,7 +96,7 @@ describe('errors a designer can meet, shown in words that say what to do', { tim
   });
 
   it('says the relay rejected the access token and to ask the admin for a new one in Settings', async () => {
-    tokens.create('ana');
+    await createToken(tokens, 'ana');
     const { page } = await openPluginWithRelay(stack, guardedRelay.url, 'rmg_revoked-or-mistyped');
     const message = await generate(page, 'Logo', 'Make it chrome');
     expect(message).toContain('The relay rejected your access token');

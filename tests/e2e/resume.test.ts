@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../emulator/main';
-import { TokenStore } from '../../relay/tokens';
+import { TokenFiles } from '../../relay/store/disk/token-files';
+import { createToken } from '../../relay/tokens';
 import { type HoldingProxy, startHoldingProxy } from '../helpers/holding-proxy';
 import { temporaryDataDir } from '../helpers/relay-process';
 import { type RunningRelay, startRelay } from '../helpers/relay-server';
@@ -49,7 +50,7 @@ function fillTypes(page: Page, id: string): Promise<string[] | undefined> {
 }
 
 describe('jobs resumed when the plugin opens again', { timeout: 60_000 }, () => {
-  const tokens = { a: new TokenStore(temporaryDataDir()), b: new TokenStore(temporaryDataDir()) };
+  const tokens = { a: new TokenFiles(temporaryDataDir()), b: new TokenFiles(temporaryDataDir()) };
   let stack: Stack;
   let relayA: RunningRelay;
   let relayB: RunningRelay;
@@ -85,8 +86,8 @@ describe('jobs resumed when the plugin opens again', { timeout: 60_000 }, () => 
   });
 
   it('asks for a resumed job at its own relay with its own token after the designer switched relays', async () => {
-    const tokenA = tokens.a.create('ana-at-a');
-    const tokenB = tokens.b.create('ana-at-b');
+    const tokenA = await createToken(tokens.a, 'ana-at-a');
+    const tokenB = await createToken(tokens.b, 'ana-at-b');
     const { page } = await openPluginWithRelay(stack, relayA.url, tokenA);
     await generate(page, 'Logo', 'Logo in neon tubes');
     await expect.poll(async () => (await pendingJobs(page)).some((job) => job.jobId !== undefined), { timeout: 10_000 }).toBe(true);

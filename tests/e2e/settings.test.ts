@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenStore } from '../../relay/tokens';
+import { TokenFiles } from '../../relay/store/disk/token-files';
+import { createToken } from '../../relay/tokens';
 import { temporaryDataDir } from '../helpers/relay-process';
 import { type RunningRelay, startRelay } from '../helpers/relay-server';
 import { configureRelay, openFigma, openPluginWithRelay, pluginUi, screenshots, type Stack, startStack, switchTheme, upstreamTo } from './harness';
 
 /** Settings checks the relay URL and token with GET /v1/me as soon as they are saved, and when the panel opens. */
 describe('Settings says who the relay takes you for, or what is wrong, before any Generate', { timeout: 60_000 }, () => {
-  const tokens = new TokenStore(temporaryDataDir());
+  const tokens = new TokenFiles(temporaryDataDir());
   let stack: Stack;
   let openDemoRelay: RunningRelay;
 
   beforeAll(async () => {
     stack = await startStack({ relay: { access: { tokens, loopback: true } } });
-    openDemoRelay = await startRelay({ upstream: upstreamTo(stack.provider), mode: 'demo', access: { tokens: new TokenStore(temporaryDataDir()), loopback: true } });
+    openDemoRelay = await startRelay({ upstream: upstreamTo(stack.provider), mode: 'demo', access: { tokens: new TokenFiles(temporaryDataDir()), loopback: true } });
     stack.emulator.allowDevDomain(openDemoRelay.url);
   });
 
@@ -23,7 +24,7 @@ describe('Settings says who the relay takes you for, or what is wrong, before an
   });
 
   it('shows "Connected as ana" once her token is saved', async () => {
-    const token = tokens.create('ana');
+    const token = await createToken(tokens, 'ana');
     const { page, ui } = await openPluginWithRelay(stack, stack.relay.url, token);
     await ui.getByText('Connected as ana').waitFor();
     for (const theme of ['light', 'dark'] as const) {
@@ -33,7 +34,7 @@ describe('Settings says who the relay takes you for, or what is wrong, before an
   });
 
   it('says the token is wrong as soon as it is saved, and again, with Settings open, when the panel opens', async () => {
-    tokens.create('ben');
+    await createToken(tokens, 'ben');
     const { page, ui } = await openPluginWithRelay(stack, stack.relay.url, 'rmg_mistyped');
     await ui.getByText('The relay rejected your access token').waitFor();
     expect(stack.provider.calls).toHaveLength(0);
@@ -55,7 +56,7 @@ describe('Settings says who the relay takes you for, or what is wrong, before an
   });
 
   it('opens Settings from the plugin menu’s Settings command, and behind the gear otherwise', async () => {
-    const token = tokens.create('cleo');
+    const token = await createToken(tokens, 'cleo');
     const { page, ui } = await openPluginWithRelay(stack, stack.relay.url, token);
     await page.reload();
     await ui.getByRole('button', { name: /^Generate/ }).waitFor();

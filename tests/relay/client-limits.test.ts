@@ -1,7 +1,8 @@
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clientAdmission, DEFAULT_CLIENT_LIMITS } from '../../relay/client-limits';
-import { TokenStore } from '../../relay/tokens';
+import { DEFAULT_CLIENT_LIMITS } from '../../relay/client-limits';
+import { TokenFiles } from '../../relay/store/disk/token-files';
+import { createToken } from '../../relay/tokens';
 import { liveUpstream } from '../../relay/upstream';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { solidPng } from '../fakes/png';
@@ -27,13 +28,14 @@ describe('per-token limits', () => {
     release = open;
     clock = Date.parse('2026-01-01T10:00:00Z');
     provider = await startFakeLlmEasy({ apiKey: API_KEY, gate: () => gate, image: () => SMALL_PNG });
-    const tokens = new TokenStore(temporaryDataDir());
-    alice = tokens.create('alice');
-    bob = tokens.create('bob');
+    const tokens = new TokenFiles(temporaryDataDir());
+    alice = await createToken(tokens, 'alice');
+    bob = await createToken(tokens, 'bob');
     relay = await startRelay({
       upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }),
       access: { tokens, loopback: true },
-      rules: clientAdmission({ maxConcurrent: DEFAULT_CLIENT_LIMITS.maxConcurrent, maxPerMinute: 6 }, () => clock),
+      clientLimits: { maxConcurrent: DEFAULT_CLIENT_LIMITS.maxConcurrent, maxPerMinute: 6 },
+      now: () => clock,
     });
   });
 

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { INTERRUPTED_MESSAGE } from '../../relay/jobs';
+import { INTERRUPTED_MESSAGE } from '../../relay/errors';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { heldCalls, type HeldCalls } from '../helpers/held-calls';
 import { editForm, fetchBytes, getJob, submitEdit, submittedJobId, type ErrorBody } from '../helpers/job-client';

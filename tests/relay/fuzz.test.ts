@@ -2,7 +2,8 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REQUEST_LIMITS } from '../../relay/request-limits';
-import { TokenStore } from '../../relay/tokens';
+import { TokenFiles } from '../../relay/store/disk/token-files';
+import { createToken } from '../../relay/tokens';
 import { liveUpstream } from '../../relay/upstream';
 import { buildEditForm } from '../../shared/edit-form';
 import { IMAGE_SIZES } from '../../shared/sizes';
@@ -103,8 +104,8 @@ describe('fuzzing the edit endpoint with malformed input', () => {
 
   beforeAll(async () => {
     provider = await startFakeLlmEasy({ apiKey: API_KEY, image: () => solidPng(8, 8) });
-    const tokens = new TokenStore(temporaryDataDir());
-    token = tokens.create('fuzzer');
+    const tokens = new TokenFiles(temporaryDataDir());
+    token = await createToken(tokens, 'fuzzer');
     relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), limits: LIMITS, access: { tokens, loopback: false } });
   });
 

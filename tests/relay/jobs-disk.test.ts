@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRelayApp, type LogLine } from '../../relay/app';
-import { JobStore } from '../../relay/job-store';
 import { JobManager } from '../../relay/jobs';
+import { openDiskStore } from '../../relay/store/disk/disk-store';
+import { JobFiles } from '../../relay/store/disk/job-files';
 import type { Upstream } from '../../relay/upstream';
 import { solidPng } from '../fakes/png';
 
@@ -16,7 +17,7 @@ const answering: Upstream = async () => ({
 });
 
 /** A store whose image writes wait until the test lets them end, well or badly. */
-class HeldImageStore extends JobStore {
+class HeldImageStore extends JobFiles {
   private finishWrite?: (error?: Error) => void;
   imageWrites = 0;
 
@@ -50,7 +51,12 @@ describe("a succeeded job's image while it is written to disk", () => {
     logs = [];
     dir = await mkdtemp(join(tmpdir(), 'reimage-image-write-'));
     store = new HeldImageStore(dir);
-    jobs = await JobManager.open({ upstream: answering, store, ttlMs: 3600_000, writeRetryDelaysMs: [5, 10, 20], log: (line) => void logs.push(line) });
+    jobs = await JobManager.open({
+      upstream: answering,
+      store: await openDiskStore({ jobs: store, tokensDir: dir, ttlMs: 3600_000 }),
+      writeRetryDelaysMs: [5, 10, 20],
+      log: (line) => void logs.push(line),
+    });
   });
 
   afterEach(async () => {
@@ -61,28 +67,28 @@ describe("a succeeded job's image while it is written to disk", () => {
   const recordOnDisk = async (id: string) => JSON.parse(await readFile(join(dir, `${id}.json`), 'utf8')) as Record<string, unknown>;
 
   it('is served from memory at once, and the job is saved as succeeded only once the PNG is on disk', async () => {
-    const { id } = await jobs.submit(jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' });
+    const { id } = await jobs.submit(await jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' });
     expect((await jobs.wait('alice', id, 5000))?.status).toBe('succeeded');
-    expect(jobs.image('alice', id)?.png).toEqual(Buffer.from(PNG));
+    expect(((await jobs.image('alice', id)) as { png?: Buffer } | undefined)?.png).toEqual(Buffer.from(PNG));
     expect((await recordOnDisk(id)).status).not.toBe('succeeded');
 
     store.endWrite();
     await jobs.settled();
-    expect(jobs.image('alice', id)?.png).toBeUndefined();
+    expect(((await jobs.image('alice', id)) as { png?: Buffer } | undefined)?.png).toBeUndefined();
     expect(await readFile(store.imagePath(id))).toEqual(Buffer.from(PNG));
     expect((await recordOnDisk(id)).status).toBe('succeeded');
   });
 
   it('writes the PNG again after a failed write, serving it from memory meanwhile, and never fails the paid job', async () => {
-    const { id } = await jobs.submit(jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' });
+    const { id } = await jobs.submit(await jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' });
     await jobs.wait('alice', id, 5000);
 
     store.endWrite(FULL);
     await expect.poll(() => store.writing).toBe(true);
     store.endWrite(FULL);
     await expect.poll(() => store.writing).toBe(true);
-    expect(jobs.get('alice', id)?.status).toBe('succeeded');
-    expect(jobs.image('alice', id)?.png).toEqual(Buffer.from(PNG));
+    expect((await jobs.get('alice', id))?.status).toBe('succeeded');
+    expect(((await jobs.image('alice', id)) as { png?: Buffer } | undefined)?.png).toEqual(Buffer.from(PNG));
 
     store.endWrite();
     await jobs.settled();
@@ -92,7 +98,7 @@ describe("a succeeded job's image while it is written to disk", () => {
   });
 
   it('keeps a job succeeded, its PNG in memory, when every write fails, and logs it for the admin', async () => {
-    const { id } = await jobs.submit(jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' });
+    const { id } = await jobs.submit(await jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' });
     await jobs.wait('alice', id, 5000);
 
     for (let attempt = 0; attempt < 4; attempt++) {
@@ -101,8 +107,8 @@ describe("a succeeded job's image while it is written to disk", () => {
     }
     await jobs.settled();
     expect(store.imageWrites).toBe(4);
-    expect(jobs.get('alice', id)?.status).toBe('succeeded');
-    expect(jobs.image('alice', id)?.png).toEqual(Buffer.from(PNG));
+    expect((await jobs.get('alice', id))?.status).toBe('succeeded');
+    expect(((await jobs.image('alice', id)) as { png?: Buffer } | undefined)?.png).toEqual(Buffer.from(PNG));
     expect(logs).toContainEqual(expect.objectContaining({ level: 'error', job: id, message: expect.stringContaining('ENOSPC') }));
   });
 });
@@ -115,19 +121,18 @@ describe('a job whose record cannot be written', () => {
       calls++;
       return answering(request, signal);
     };
-    const placesSeen: number[] = [];
-    class FullDisk extends JobStore {
+    class FullDisk extends JobFiles {
       override save(): Promise<void> {
         return Promise.reject(FULL);
       }
     }
-    const rules = { check: (_client: string, held: { inFlight: number }) => void placesSeen.push(held.inFlight), started: () => undefined };
-    const jobs = await JobManager.open({ upstream: counting, store: new FullDisk(dir), ttlMs: 3600_000, rules });
+    // One place per client: a place the refused submit kept would refuse the next admission.
+    const store = await openDiskStore({ jobs: new FullDisk(dir), tokensDir: dir, ttlMs: 3600_000 });
+    const jobs = await JobManager.open({ upstream: counting, store, clientLimits: { maxConcurrent: 1, maxPerMinute: 10 } });
     try {
-      await expect(jobs.submit(jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' })).rejects.toMatchObject({ status: 507, code: 'job_not_saved' });
+      await expect(jobs.submit(await jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' })).rejects.toMatchObject({ status: 507, code: 'job_not_saved' });
       expect(calls).toBe(0);
-      jobs.admit('alice').release();
-      expect(placesSeen).toEqual([0, 0]);
+      (await jobs.admit('alice')).release();
     } finally {
       await jobs.stop();
       await rm(dir, { recursive: true, force: true });
@@ -144,7 +149,7 @@ describe('a job submit', () => {
       onDiskAtCall.push(names.some((name) => name.endsWith('.json')));
       return answering(request, signal);
     };
-    const jobs = await JobManager.open({ upstream: checking, store: new JobStore(dir), ttlMs: 3600_000 });
+    const jobs = await JobManager.open({ upstream: checking, store: await openDiskStore({ jobs: new JobFiles(dir), tokensDir: dir, ttlMs: 3600_000 }) });
     const app = createRelayApp({ jobs, mode: 'live', version: 'test', log: () => undefined });
     try {
       const response = await app.request('/v1/images/generations', {

@@ -1,10 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Admission, JobManager } from '../../relay/jobs';
 import { liveUpstream } from '../../relay/upstream';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { submitEdit, submittedJobId, waitForJob } from '../helpers/job-client';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
 
 const API_KEY = 'sk-test-idempotency';
+
+/** A place for a keyed submit; the client must not have a job with the key yet. */
+async function admitted(jobs: JobManager, client: string, key: string): Promise<Admission> {
+  const result = await jobs.admitJob(client, key);
+  if (!('admission' in result)) throw new Error(`${client} already has a job with the key ${key}`);
+  return result.admission;
+}
 
 describe('Idempotency-Key on a job submit', () => {
   let provider: FakeLlmEasy;
@@ -61,10 +69,10 @@ describe('Idempotency-Key on a job submit', () => {
 
   it('keeps keys apart per client', async () => {
     const request = { kind: 'generate', prompt: 'p', size: 'auto' } as const;
-    const alice = await relay.jobs.submit(relay.jobs.admit('alice', 'shared-key'), request);
-    const bob = await relay.jobs.submit(relay.jobs.admit('bob', 'shared-key'), request);
+    const alice = await relay.jobs.submit(await admitted(relay.jobs, 'alice', 'shared-key'), request);
+    const bob = await relay.jobs.submit(await admitted(relay.jobs, 'bob', 'shared-key'), request);
 
     expect(bob.id).not.toBe(alice.id);
-    expect(relay.jobs.get('bob', alice.id)).toBeUndefined();
+    expect(await relay.jobs.get('bob', alice.id)).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { INTERRUPTED_MESSAGE } from '../../relay/jobs';
+import { INTERRUPTED_MESSAGE } from '../../relay/errors';
 import { liveUpstream } from '../../relay/upstream';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { fetchBytes, getJob, submitEdit, submittedJobId, waitForJob, type ErrorBody } from '../helpers/job-client';
@@ -190,11 +190,11 @@ describe('jobs across restarts, expiry and cancellation', () => {
   it('shows a job only to the client that submitted it', async () => {
     await startProvider({ held: false });
     relay = await relayOn(dataDir);
-    const job = await relay.jobs.submit(relay.jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' });
+    const job = await relay.jobs.submit(await relay.jobs.admit('alice'), { kind: 'generate', prompt: 'p', size: 'auto' });
 
-    expect(relay.jobs.get('alice', job.id)?.id).toBe(job.id);
-    expect(relay.jobs.get('bob', job.id)).toBeUndefined();
+    expect((await relay.jobs.get('alice', job.id))?.id).toBe(job.id);
+    expect(await relay.jobs.get('bob', job.id)).toBeUndefined();
     expect(await relay.jobs.cancel('bob', job.id)).toBeUndefined();
-    expect(relay.jobs.image('bob', job.id)).toBeUndefined();
+    expect(await relay.jobs.image('bob', job.id)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { INTERRUPTED_MESSAGE } from '../../relay/jobs';
+import { INTERRUPTED_MESSAGE } from '../../relay/errors';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { fetchBytes, getJob, submitEdit, submittedJobId, waitForJob } from '../helpers/job-client';
 import { firstStartToken, startRelayProcess, temporaryDataDir, type ServerProcess } from '../helpers/relay-process';

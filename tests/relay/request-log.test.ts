@@ -7,7 +7,8 @@ import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RelayEnv } from '../../relay/client';
 import { requestLog } from '../../relay/request-log';
-import { TokenStore } from '../../relay/tokens';
+import { TokenFiles } from '../../relay/store/disk/token-files';
+import { createToken } from '../../relay/tokens';
 import { liveUpstream } from '../../relay/upstream';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { solidPng } from '../fakes/png';
@@ -24,8 +25,8 @@ describe('the relay log', () => {
 
   beforeEach(async () => {
     provider = await startFakeLlmEasy({ apiKey: API_KEY, image: () => solidPng(8, 8), gate: (call) => (call.fields.prompt[0] === 'slow' ? new Promise((resolve) => setTimeout(resolve, 2000)) : Promise.resolve()) });
-    const tokens = new TokenStore(temporaryDataDir());
-    token = tokens.create('alice');
+    const tokens = new TokenFiles(temporaryDataDir());
+    token = await createToken(tokens, 'alice');
     relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), access: { tokens, loopback: true } });
   });
 

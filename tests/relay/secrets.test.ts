@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REQUEST_LIMITS } from '../../relay/request-limits';
-import { TokenStore } from '../../relay/tokens';
+import { TokenFiles } from '../../relay/store/disk/token-files';
+import { createToken } from '../../relay/tokens';
 import { liveUpstream } from '../../relay/upstream';
 import { buildEditForm } from '../../shared/edit-form';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
@@ -98,8 +99,8 @@ describe('the provider key and the access tokens stay secret', () => {
 
   beforeAll(async () => {
     provider = await failingProvider(state);
-    const tokens = new TokenStore(temporaryDataDir());
-    token = tokens.create('alice');
+    const tokens = new TokenFiles(temporaryDataDir());
+    token = await createToken(tokens, 'alice');
     relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), access: { tokens, loopback: false } });
   });
 
@@ -120,7 +121,7 @@ describe('the provider key and the access tokens stay secret', () => {
 
   it('never appear in what the relay process prints', { timeout: 60_000 }, async () => {
     const dataDir = temporaryDataDir();
-    const processToken = new TokenStore(dataDir).create('bob');
+    const processToken = await createToken(new TokenFiles(dataDir), 'bob');
     const processProvider = await failingProvider(state);
     const process = await startRelayProcess({ HOST: '127.0.0.1', RELAY_DATA_DIR: dataDir, LLMEASY_API_KEY: API_KEY, LLMEASY_BASE_URL: processProvider.baseUrl });
     try {

@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoUpstream } from '../../relay/demo-upstream';
-import { TokenStore } from '../../relay/tokens';
+import { TokenFiles } from '../../relay/store/disk/token-files';
+import { createToken as addToken } from '../../relay/tokens';
 import { liveUpstream } from '../../relay/upstream';
 import { buildEditForm } from '../../shared/edit-form';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
@@ -44,7 +45,7 @@ describe('the token command', () => {
 
   it('lists names, creation time and usage, never a token or a hash', async () => {
     const token = await createToken(dataDir, 'alice');
-    new TokenStore(dataDir).create('bob');
+    await addToken(new TokenFiles(dataDir), 'bob');
     const listed = await runRelayCommand(['token', 'list'], { RELAY_DATA_DIR: dataDir });
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^name +created +requests +last used$/m);
@@ -55,7 +56,7 @@ describe('the token command', () => {
   });
 
   it('revokes a token by name', async () => {
-    new TokenStore(dataDir).create('alice');
+    await addToken(new TokenFiles(dataDir), 'alice');
     const revoked = await runRelayCommand(['token', 'revoke', 'alice'], { RELAY_DATA_DIR: dataDir });
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toContain('Revoked the token "alice"');
@@ -63,7 +64,7 @@ describe('the token command', () => {
   });
 
   it('refuses a second token with the same name', async () => {
-    new TokenStore(dataDir).create('alice');
+    await addToken(new TokenFiles(dataDir), 'alice');
     const again = await runRelayCommand(['token', 'create', 'alice'], { RELAY_DATA_DIR: dataDir });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('A token named "alice" already exists');
@@ -97,11 +98,11 @@ describe('access tokens on the relay', () => {
   let dataDir: string;
   let provider: FakeLlmEasy;
   let relay: RunningRelay;
-  let store: TokenStore;
+  let store: TokenFiles;
 
   beforeEach(async () => {
     dataDir = temporaryDataDir();
-    store = new TokenStore(dataDir);
+    store = new TokenFiles(dataDir);
     provider = await startFakeLlmEasy({ apiKey: API_KEY, image: () => solidPng(8, 8) });
     relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), access: { tokens: store, loopback: true } });
   });
@@ -129,7 +130,7 @@ describe('access tokens on the relay', () => {
   });
 
   it('refuses a request without a token, before calling the provider', async () => {
-    store.create('alice');
+    await addToken(store, 'alice');
     const { status, headers, body } = await edit();
     expect(status).toBe(401);
     expect(headers.get('www-authenticate')).toBe('Bearer');
@@ -138,7 +139,7 @@ describe('access tokens on the relay', () => {
   });
 
   it('refuses a wrong token with what to do, before calling the provider', async () => {
-    const token = store.create('alice');
+    const token = await addToken(store, 'alice');
     const { status, body } = await edit(`Bearer ${token.slice(0, -2)}xx`);
     expect(status).toBe(401);
     expect(body.error).toEqual({ message: REJECTED, type: 'invalid_request_error', code: 'invalid_access_token' });
@@ -146,21 +147,21 @@ describe('access tokens on the relay', () => {
   });
 
   it('refuses an Authorization header that is not a bearer token', async () => {
-    const token = store.create('alice');
+    const token = await addToken(store, 'alice');
     expect((await edit(`Basic ${token}`)).status).toBe(401);
     expect(provider.calls).toHaveLength(0);
   });
 
   it('lets a valid token through and counts its use', async () => {
-    const token = store.create('alice');
+    const token = await addToken(store, 'alice');
     expect((await edit(`Bearer ${token}`)).status).toBe(200);
     await store.flush();
-    expect(new TokenStore(dataDir).list()).toEqual([{ name: 'alice', createdAt: expect.any(String), requests: 1, lastUsedAt: expect.any(String) }]);
+    expect(await new TokenFiles(dataDir).list()).toEqual([{ name: 'alice', createdAt: expect.any(String), requests: 1, lastUsedAt: expect.any(String) }]);
   });
 
   it('refuses a token revoked while the relay runs', async () => {
-    const token = store.create('alice');
-    store.create('bob');
+    const token = await addToken(store, 'alice');
+    await addToken(store, 'bob');
     expect((await edit(`Bearer ${token}`)).status).toBe(200);
     await runRelayCommand(['token', 'revoke', 'alice'], { RELAY_DATA_DIR: dataDir });
     const { status, body } = await edit(`Bearer ${token}`);
@@ -170,7 +171,7 @@ describe('access tokens on the relay', () => {
   });
 
   it('keeps /healthz and CORS preflight open', async () => {
-    store.create('alice');
+    await addToken(store, 'alice');
     expect((await fetch(`${relay.url}/healthz`)).status).toBe(200);
     const preflight = await fetch(`${relay.url}/v1/images/edits`, {
       method: 'OPTIONS',
@@ -182,10 +183,10 @@ describe('access tokens on the relay', () => {
 
 describe('a demo relay on loopback without tokens', () => {
   let relay: RunningRelay;
-  let store: TokenStore;
+  let store: TokenFiles;
 
   beforeEach(async () => {
-    store = new TokenStore(temporaryDataDir());
+    store = new TokenFiles(temporaryDataDir());
     relay = await startRelay({ upstream: demoUpstream(), mode: 'demo', access: { tokens: store, loopback: true } });
   });
 
@@ -203,7 +204,7 @@ describe('a demo relay on loopback without tokens', () => {
   });
 
   it('asks for a token as soon as one exists', async () => {
-    store.create('alice');
+    await addToken(store, 'alice');
     expect((await fetch(`${relay.url}/v1/images/edits`, { method: 'POST', body: editForm() })).status).toBe(401);
   });
 });
@@ -218,7 +219,7 @@ describe('starting the relay beyond loopback', () => {
 
   it('listens on 0.0.0.0 once a token exists, and asks for it', async () => {
     const dataDir = temporaryDataDir();
-    const token = new TokenStore(dataDir).create('alice');
+    const token = await addToken(new TokenFiles(dataDir), 'alice');
     const relay = await startRelayProcess({ HOST: '0.0.0.0', RELAY_DATA_DIR: dataDir, LLMEASY_API_KEY: '' });
     try {
       const url = `http://127.0.0.1:${relay.port}/v1/images/edits`;

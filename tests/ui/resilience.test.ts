@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPlugin } from '../../plugin/controller';
-import { INTERRUPTED_MESSAGE } from '../../relay/jobs';
+import { INTERRUPTED_MESSAGE } from '../../relay/errors';
 import { liveUpstream } from '../../relay/upstream';
 import { buildEditForm } from '../../shared/edit-form';
 import { relayJobClient } from '../../ui/job-client';

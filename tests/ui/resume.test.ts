@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startPlugin } from '../../plugin/controller';
-import { TokenStore } from '../../relay/tokens';
+import { TokenFiles } from '../../relay/store/disk/token-files';
+import { createToken } from '../../relay/tokens';
 import { liveUpstream } from '../../relay/upstream';
 import type { PendingJob } from '../../shared/protocol';
 import { type JobClient, jobRequestFor, relayJobClient } from '../../ui/job-client';
@@ -20,13 +21,14 @@ const API_KEY = 'sk-resume-test';
  * relay never got it, sends it again with the same key.
  */
 describe('a job recorded before it can cost anything', () => {
-  const tokens = new TokenStore(temporaryDataDir());
-  const token = tokens.create('ana');
+  const tokens = new TokenFiles(temporaryDataDir());
+  let token: string;
   let provider: FakeLlmEasy;
   let relay: RunningRelay;
   let figma: FakeFigma;
 
   beforeAll(async () => {
+    token = await createToken(tokens, 'ana');
     provider = await startFakeLlmEasy({ apiKey: API_KEY, delayMs: 300 });
     relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), access: { tokens, loopback: true } });
   });
@@ -161,7 +163,7 @@ describe('a job recorded before it can cost anything', () => {
     };
     const final = await runVariant(slowAnswer, sandboxOn(figma), newEdit('cancel-mid'), controller.signal, () => {});
     expect(final.phase).toBe('cancelled');
-    expect(relay.jobs.get('ana', started!)).toMatchObject({ status: 'cancelled' });
+    expect(await relay.jobs.get('ana', started!)).toMatchObject({ status: 'cancelled' });
     await expect.poll(() => pending()).toEqual([]);
   });
 });

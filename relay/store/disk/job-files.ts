@@ -1,18 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JobRecord } from './job-record';
+import { Readable } from 'node:stream';
+import type { JobRecord } from '../../job-record';
 
 const JOB_FILE = /^(job_[A-Za-z0-9_-]+)\.json$/;
 /** Prompts and images are the designers' work: only the relay's own user may read them. */
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
+/** Read in large pieces: each piece costs a trip through the web stream to the socket. */
+const READ_PIECE_BYTES = 1 << 20;
 
 /**
  * Jobs on disk: one JSON file per job and, once it succeeded, its PNG beside it. Every file is
  * written under a temporary name and renamed, so a crash never leaves half a file under a job's name.
  */
-export class JobStore {
+export class JobFiles {
   constructor(readonly dir: string) {}
 
   imagePath(id: string): string {
@@ -36,6 +39,15 @@ export class JobStore {
 
   saveImage(id: string, png: Uint8Array): Promise<void> {
     return this.writeAtomically(this.imagePath(id), png);
+  }
+
+  /** The PNG as a stream, opened now: a removal after this cannot cut the read short. */
+  async openImage(id: string): Promise<{ bytes: number; body: ReadableStream<Uint8Array> } | undefined> {
+    const file = await open(this.imagePath(id)).catch(() => undefined);
+    if (!file) return undefined;
+    const { size } = await file.stat();
+    const body = Readable.toWeb(file.createReadStream({ highWaterMark: READ_PIECE_BYTES })) as ReadableStream<Uint8Array>;
+    return { bytes: size, body };
   }
 
   private async removeImage(id: string): Promise<void> {

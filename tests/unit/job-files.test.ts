@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../relay/job-record';
-import { JobStore } from '../../relay/job-store';
+import { JobFiles } from '../../relay/store/disk/job-files';
 
 const succeeded: JobRecord = {
   id: 'job_done',
@@ -17,11 +17,11 @@ const succeeded: JobRecord = {
 
 describe('job store on disk', () => {
   let dir: string;
-  let store: JobStore;
+  let store: JobFiles;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'reimage-store-'));
-    store = new JobStore(dir);
+    store = new JobFiles(dir);
   });
 
   afterEach(async () => {
@@ -57,7 +57,7 @@ describe('job store on disk', () => {
   });
 
   it('creates its folder when it does not exist yet', async () => {
-    const nested = new JobStore(join(dir, 'a', 'jobs'));
+    const nested = new JobFiles(join(dir, 'a', 'jobs'));
 
     expect(await nested.loadAll()).toEqual([]);
   });
