@@ -169,13 +169,6 @@ export function budgetExhausted(budget: { monthlyImages: number; made: number; i
 /** Images in flight take a minute or more: the earliest worth trying again when they might fail and free the budget. */
 const BUDGET_BUSY_RETRY_SECONDS = 15;
 
-/** A price variable that is not a price, or a size tier left without one. */
-export function priceUnreadable(name: string, raw: string | undefined): UsageCommandError {
-  return raw === undefined
-    ? new UsageCommandError(`${name} is not set, and there is no PRICE_PER_IMAGE to fall back on: set PRICE_PER_IMAGE for every size, or a price for each tier.`)
-    : new UsageCommandError(`${name} must be a price per image such as 0.19 (a number, no currency); it is "${raw}".`);
-}
-
 /** The admin page's answers to what it cannot do as asked; each says what to do instead. */
 export const ADMIN_MESSAGES = {
   wrongToken: 'That is not the admin token. Use the ADMIN_TOKEN the relay was started with.',
@@ -185,4 +178,12 @@ export const ADMIN_MESSAGES = {
   presetLabel: (max: number) => `Give the preset a label of 1 to ${max} characters.`,
   presetPrompt: (max: number) => `Give the preset a prompt of 1 to ${max} characters.`,
   noSuchPreset: 'There is no such preset any more; the list below is the current one.',
+} as const;
+
+/** What the admin page says once something it was asked to do is done. */
+export const ADMIN_NOTICES = {
+  revoked: (name: string) => `Revoked ${name}'s token: the relay refuses it from its next request on.`,
+  budget: (name: string) => `Set ${name}'s monthly budget.`,
+  presetAdded: 'Added the preset: designers see it in the plugin the next time they open it.',
+  presetRemoved: 'Removed the preset.',
 } as const;

@@ -1,3 +1,4 @@
+import { ConfigError } from './config';
 import { UsageCommandError } from './errors';
 import type { ImagePrices } from './image-prices';
 import type { TokenRecords } from './store/store';
@@ -51,7 +52,7 @@ export async function runUsageCommand(
     out(options.csv ? usageCsv(month.label, people) : usageTable(month.label, people));
     return 0;
   } catch (error) {
-    if (!(error instanceof UsageCommandError)) throw error;
+    if (!(error instanceof UsageCommandError || error instanceof ConfigError)) throw error;
     err(error.message);
     return 2;
   }

@@ -1,4 +1,4 @@
-import { html } from 'hono/html';
+import { html, raw } from 'hono/html';
 import type { MonthlyCap } from '../store/budgets';
 import type { TeamPreset } from '../store/presets';
 import type { UsageMonth } from '../usage-month';
@@ -38,7 +38,7 @@ function page(title: string, body: Html): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title} · Reimage relay</title>
-<style>${ADMIN_STYLE}</style>
+<style>${raw(ADMIN_STYLE)}</style>
 </head>
 <body>${body}</body>
 </html>`;
