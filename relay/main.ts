@@ -11,6 +11,7 @@ import { localToken, localTokenPath, machineUser } from './local-token';
 import { localRelayUrl, tellPlayground } from './playground-link';
 import { openStore, openTokenStore } from './store/open-store';
 import { imagePrices } from './image-prices';
+import { databaseAddress } from './store/postgres/database-url';
 import { teamConfig } from './team-config';
 import { runTokenCommand } from './token-cli';
 import { runUsageCommand } from './usage-cli';
@@ -58,11 +59,13 @@ try {
 }
 
 const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, ttlMs: config.jobTtlMs }).catch(openFailed);
+/** Where the jobs and tokens are, as the log says it (a database without its password). */
+const storePlace = config.databaseUrl ? `the PostgreSQL database ${databaseAddress(config.databaseUrl).where}` : config.dataDir;
 const { tokens } = store;
 const loopback = isLoopback(config.host);
 if (!loopback && !(await tokens.hasAny())) {
   fail(
-    `refusing to listen on ${config.host}: a relay reachable from other machines needs access tokens, and ${config.dataDir} holds none. ` +
+    `refusing to listen on ${config.host}: a relay reachable from other machines needs access tokens, and ${storePlace} holds none. ` +
       'Create one per person with `npm run relay -- token create <name>` and start again, or listen on 127.0.0.1 only (HOST=127.0.0.1).',
   );
 }
@@ -107,7 +110,7 @@ const app = createRelayApp({
 
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
   const url = `http://${config.host}:${info.port}`;
-  console.log(`Reimage relay ${version} listening on ${url} (${mode} mode); jobs kept ${config.jobTtlMs / 3600_000} h in ${config.dataDir}`);
+  console.log(`Reimage relay ${version} listening on ${url} (${mode} mode); jobs kept ${config.jobTtlMs / 3600_000} h in ${storePlace}`);
   if (mode === 'demo') {
     console.log(
       '*** DEMO MODE: LLMEASY_API_KEY is not set, so edits are deterministic transforms of your first reference and generations a DEMO picture, made without AI. ' +

@@ -245,8 +245,9 @@ export interface TokenRecords {
   nameOf(sha256: string): Promise<string | undefined>;
   /**
    * The name of the token with this hash, or undefined; counted as a use (requests + 1, last used
-   * now). The count may be written after this resolves (the disk batches it); `close` writes what is
-   * pending. A failure to count never fails the request.
+   * now). `list` through this handle shows the count at once; it may reach the backing data after
+   * this resolves (the disk batches it), and `close` writes what is pending. A failure to count
+   * never fails the request.
    */
   use(sha256: string): Promise<string | undefined>;
 }

@@ -95,7 +95,7 @@ describe('PostgreSQL lost while the relay runs', () => {
     await expect(a.places.take({ client: 'alice' })).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(a.tokens.hasAny()).rejects.toBeInstanceOf(StoreUnavailableError);
     // The job ends while A cannot hear it: that NOTIFY never reaches A.
-    await b.jobs.finish(job.id, { status: 'cancelled' });
+    await b.jobs.finish(job.id, { status: 'cancelled', finishedAt: new Date().toISOString() });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(woken).toBe(0);
 
@@ -106,7 +106,7 @@ describe('PostgreSQL lost while the relay runs', () => {
     expect((await a.jobs.get('alice', job.id))?.status).toBe('cancelled');
     const next = await newJob();
     const heard = new Promise<void>((resolve) => a.events.subscribe({ job: next.id }, resolve));
-    await b.jobs.finish(next.id, { status: 'cancelled' });
+    await b.jobs.finish(next.id, { status: 'cancelled', finishedAt: new Date().toISOString() });
     await heard;
   });
 

@@ -62,8 +62,8 @@ describe('the PostgreSQL store, as two instances on one database', () => {
     expect(await b.jobs.start(made.id)).toBe(true);
     expect(await a.jobs.start(made.id)).toBe(false);
     const [cancel, success] = await Promise.all([
-      b.jobs.finish(made.id, { status: 'cancelled' }),
-      a.jobs.finish(made.id, { status: 'succeeded', image: { width: 1, height: 1, bytes: 1 } }),
+      b.jobs.finish(made.id, { status: 'cancelled', finishedAt: new Date(time).toISOString() }),
+      a.jobs.finish(made.id, { status: 'succeeded', image: { width: 1, height: 1, bytes: 1 }, finishedAt: new Date(time).toISOString() }),
     ]);
     expect([cancel, success].filter(Boolean)).toHaveLength(1);
     const stored = await a.jobs.get('alice', made.id);
@@ -75,7 +75,7 @@ describe('the PostgreSQL store, as two instances on one database', () => {
     const { job: made } = await a.jobs.create(job());
     const heard = nextEvent(b, { job: made.id });
     const started = Date.now();
-    await a.jobs.finish(made.id, { status: 'cancelled' });
+    await a.jobs.finish(made.id, { status: 'cancelled', finishedAt: new Date(time).toISOString() });
     await heard;
     expect(Date.now() - started).toBeLessThan(1_000);
     const keyHeard = nextEvent(b, { client: 'alice', idempotencyKey: 'k1' });
@@ -92,7 +92,7 @@ describe('the PostgreSQL store, as two instances on one database', () => {
 
   it('an expired job is gone for every handle, and a new job may take its key', async () => {
     const { job: made } = await a.jobs.create(job({ idempotencyKey: 'old' }));
-    await a.jobs.finish(made.id, { status: 'cancelled' });
+    await a.jobs.finish(made.id, { status: 'cancelled', finishedAt: new Date(time).toISOString() });
     time += TTL_MS;
     expect(await b.jobs.get('alice', made.id)).toBeUndefined();
     expect(await b.jobs.byKey('alice', 'old')).toBeUndefined();
@@ -109,7 +109,7 @@ describe('the PostgreSQL store, as two instances on one database', () => {
       [made.id],
     );
     expect(stored).toEqual({ pieces: 3, bytes: png.length });
-    await a.jobs.finish(made.id, { status: 'succeeded', image: { width: 1, height: 1, bytes: png.length } });
+    await a.jobs.finish(made.id, { status: 'succeeded', image: { width: 1, height: 1, bytes: png.length }, finishedAt: new Date(time).toISOString() });
 
     const opened = await b.images.open(made.id);
     expect(opened?.bytes).toBe(png.length);
@@ -148,7 +148,7 @@ describe('the PostgreSQL store, as two instances on one database', () => {
 
   it('deletes expired jobs one instance at a time: while another holds the cleanup lock, nothing is deleted', async () => {
     const { job: made } = await a.jobs.create(job());
-    await a.jobs.finish(made.id, { status: 'cancelled' });
+    await a.jobs.finish(made.id, { status: 'cancelled', finishedAt: new Date(time).toISOString() });
     time += TTL_MS;
     const holder = new pg.Client({ connectionString: url });
     await holder.connect();

@@ -42,6 +42,8 @@ export class TokenFiles implements TokenRecords {
   private usage: Record<string, TokenUsage>;
   private usageWrite: Promise<void> = Promise.resolve();
   private usageDirty = false;
+  /** Whether this handle counts uses: then it is the relay, the file's one writer, and its counts are the newest. */
+  private counting = false;
 
   constructor(
     private readonly dir: string,
@@ -66,8 +68,9 @@ export class TokenFiles implements TokenRecords {
     return true;
   }
 
+  /** Usage as written, with what this handle counted and has yet to write. */
   async list(): Promise<TokenSummary[]> {
-    const usage = readJson<Record<string, TokenUsage>>(this.usageFile, {});
+    const usage = { ...readJson<Record<string, TokenUsage>>(this.usageFile, {}), ...(this.counting ? this.usage : {}) };
     return this.load().map((t) => ({ name: t.name, createdAt: t.createdAt, requests: usage[t.sha256]?.requests ?? 0, lastUsedAt: usage[t.sha256]?.lastUsedAt }));
   }
 
@@ -93,6 +96,7 @@ export class TokenFiles implements TokenRecords {
   async use(sha256: string): Promise<string | undefined> {
     const match = this.find(sha256);
     if (!match) return undefined;
+    this.counting = true;
     const usage = (this.usage[match.sha256] ??= { requests: 0, lastUsedAt: '' });
     usage.requests++;
     usage.lastUsedAt = new Date(this.now()).toISOString();

@@ -6,6 +6,7 @@ const CONNECT_TIMEOUT_MS = 5_000;
 const QUERY_TIMEOUT_MS = 15_000;
 /** Enough for the downloads, polls and writes of one instance; several instances share the server's max_connections (100 by default). */
 const POOL_SIZE = 10;
+const KEEPALIVE_MS = 10_000;
 
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 const CONNECTION_ERROR_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Connection ended/i;
@@ -32,8 +33,10 @@ export function connectionConfig(url: string): pg.ClientConfig {
     connectionString: url,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     query_timeout: QUERY_TIMEOUT_MS,
-    // A connection whose peer vanished (a host that died, a cut network) is noticed, not waited on forever.
+    // A connection whose peer vanished without a word (a host that died, a cut network) is noticed
+    // within a minute, not after the system's default two hours.
     keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_MS,
     application_name: 'reimage-relay',
   };
 }

@@ -31,13 +31,8 @@ export class ListenConnection implements JobEvents {
     return this.local.subscribe(subject, listener);
   }
 
-  /** True while the connection listens; for tests and the relay's health. */
-  get listening(): boolean {
-    return this.client !== undefined;
-  }
-
   private async connect(): Promise<void> {
-    const client = new pg.Client({ ...connectionConfig(this.url), query_timeout: undefined });
+    const client = new pg.Client(connectionConfig(this.url));
     client.on('notification', (message) => {
       const subject = payloadSubject(message.payload);
       if (subject) this.local.emit(subject);

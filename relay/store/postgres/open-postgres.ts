@@ -76,9 +76,9 @@ export async function openPostgresStore(options: StoreOptions & { databaseUrl: s
 }
 
 /** The tokens alone, for the `token` command: a small pool, no LISTEN, no leases. */
-export async function openPostgresTokenStore(databaseUrl: string): Promise<TokenStoreHandle> {
+export async function openPostgresTokenStore(databaseUrl: string, now: () => number = Date.now): Promise<TokenStoreHandle> {
   const db = await openDatabase(databaseUrl, 2);
-  const tokens = new PostgresTokens(db, Date.now);
+  const tokens = new PostgresTokens(db, now);
   return {
     ...postgresTeamRecords(db),
     tokens,

@@ -13,6 +13,10 @@ const UNFINISHED = "status IN ('queued', 'running')";
 /** A finished job is visible until its time to live has passed ($n is the cut-off: now - ttl). */
 const unexpired = (n: number) => `(finished_at IS NULL OR finished_at > $${n})`;
 
+const INSERT_JOB = `INSERT INTO jobs (id, client, kind, status, created_at, idempotency_key, owner, lease_until)
+  VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7) RETURNING ${JOB_COLUMNS}`;
+const BY_KEY = `SELECT ${JOB_COLUMNS} FROM jobs WHERE client = $1 AND idempotency_key = $2 AND ${unexpired(3)}`;
+
 export class PostgresJobs implements JobRecords {
   constructor(private readonly context: PostgresContext) {}
 
@@ -21,34 +25,20 @@ export class PostgresJobs implements JobRecords {
   }
 
   async create(job: NewJob): Promise<{ created: boolean; job: JobRecord }> {
-    const { db, instance } = this.context;
-    const insert = async (query: typeof db.query) => {
-      const { rows } = await query<JobRow>(
-        `INSERT INTO jobs (id, client, kind, status, created_at, idempotency_key, owner, lease_until)
-         VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7) RETURNING ${JOB_COLUMNS}`,
-        [job.id, job.client, job.kind, job.createdAt, job.idempotencyKey ?? null, instance, at(this.context, LEASE_MS)],
-      );
-      return { created: true, job: jobRecord(rows[0]) };
-    };
+    const { db } = this.context;
+    const values = [job.id, job.client, job.kind, job.createdAt, job.idempotencyKey ?? null, this.context.instance, at(this.context, LEASE_MS)];
     const key = job.idempotencyKey;
-    if (key === undefined) return insert((text, values) => db.query(text, values));
+    if (key === undefined) return { created: true, job: jobRecord((await db.query<JobRow>(INSERT_JOB, values)).rows[0]) };
     return db.transaction(async (client) => {
       // One create per client and key at a time, on any instance: the second finds the first's job.
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK.jobKey, `${job.client}\n${key}`]);
-      const existing = await client.query<JobRow>(
-        `SELECT ${JOB_COLUMNS} FROM jobs WHERE client = $1 AND idempotency_key = $2 AND ${unexpired(3)}`,
-        [job.client, key, this.cutoff()],
-      );
+      const existing = await client.query<JobRow>(BY_KEY, [job.client, key, this.cutoff()]);
       if (existing.rows[0]) return { created: false, job: jobRecord(existing.rows[0]) };
-      // An expired job with this key is as good as gone: make room for the new one.
-      await client.query(
-        `WITH gone AS (DELETE FROM jobs WHERE client = $1 AND idempotency_key = $2 RETURNING id)
-         UPDATE images SET orphaned_at = $3 WHERE job_id IN (SELECT id FROM gone) AND orphaned_at IS NULL`,
-        [job.client, key, at(this.context)],
-      );
-      const created = await insert((text, values) => client.query(text, values));
+      // An expired job with this key is as good as gone: it gives the key up (deleteExpired removes it).
+      await client.query('UPDATE jobs SET idempotency_key = NULL WHERE client = $1 AND idempotency_key = $2', [job.client, key]);
+      const { rows } = await client.query<JobRow>(INSERT_JOB, values);
       await client.query(`SELECT ${NOTIFY_KEY} FROM jobs WHERE id = $1`, [job.id]);
-      return created;
+      return { created: true, job: jobRecord(rows[0]) };
     });
   }
 
@@ -62,10 +52,7 @@ export class PostgresJobs implements JobRecords {
   }
 
   async byKey(client: string, idempotencyKey: string): Promise<JobRecord | undefined> {
-    const { rows } = await this.context.db.query<JobRow>(
-      `SELECT ${JOB_COLUMNS} FROM jobs WHERE client = $1 AND idempotency_key = $2 AND ${unexpired(3)}`,
-      [client, idempotencyKey, this.cutoff()],
-    );
+    const { rows } = await this.context.db.query<JobRow>(BY_KEY, [client, idempotencyKey, this.cutoff()]);
     return rows[0] && jobRecord(rows[0]);
   }
 
@@ -85,7 +72,7 @@ export class PostgresJobs implements JobRecords {
       [
         id,
         outcome.status,
-        at(this.context),
+        outcome.finishedAt,
         outcome.status === 'failed' ? JSON.stringify(outcome.error) : null,
         outcome.status === 'succeeded' ? JSON.stringify(outcome.image) : null,
       ],
