@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { ANONYMOUS_CLIENT, type RelayEnv } from './client';
-import { type BudgetStatus, budgetStatus } from './monthly-budget';
+import type { MonthUsage } from '../shared/month-usage';
+import { budgetStatus } from './monthly-budget';
 import type { TeamRecords } from './store/team';
 
 /** What GET /v1/me answers: the caller's token name and this month's images against their cap, or, on a relay open to this machine, that no token is needed. */
-export type MeAnswer = { name: string; usage?: BudgetStatus } | { name: null; open: true };
+export type MeAnswer = { name: string; usage?: MonthUsage } | { name: null; open: true };
 
 export interface MeOptions {
   records?: TeamRecords;

@@ -1,3 +1,4 @@
+import type { MonthUsage } from '../shared/month-usage';
 import { budgetExhausted, monthlyImagesUnreadable } from './errors';
 import type { RelayHttpError } from './errors';
 import type { MonthlyCap } from './store/budgets';
@@ -30,18 +31,8 @@ export function parseMonthlyImages(text: string): MonthlyCap | 'default' {
   return Number(value);
 }
 
-/** Where a person stands this month, for GET /v1/me and the admin page. */
-export interface BudgetStatus {
-  month: string;
-  /** Images made this month. */
-  made: number;
-  /** The cap that holds for them; absent: none. */
-  monthlyImages?: number;
-  /** When the month's count starts again (ISO). */
-  resetsAt: string;
-}
-
-export async function budgetStatus(records: TeamRecords, name: string, defaultCap: number | undefined, now: number): Promise<BudgetStatus> {
+/** Where a person stands this month, for GET /v1/me. */
+export async function budgetStatus(records: TeamRecords, name: string, defaultCap: number | undefined, now: number): Promise<MonthUsage> {
   const month = monthOf(now);
   const [own, made] = await Promise.all([records.budgets.get(name), records.usage.madeSince(name, month.from)]);
   const cap = effectiveCap(own, defaultCap);

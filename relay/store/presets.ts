@@ -1,11 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { TeamPreset } from '../../shared/team-preset';
 
-/** A prompt preset the admin keeps for the whole team; the plugin lists them as "Team presets". */
-export interface TeamPreset {
-  id: string;
-  label: string;
-  prompt: string;
-}
+export type { TeamPreset };
 
 /** The team's prompt presets, in the order they were added. */
 export interface TeamPresets {

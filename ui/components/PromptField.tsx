@@ -1,20 +1,23 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { SavedPrompt } from '../../shared/protocol';
 import { BUILT_IN_PRESETS } from '../prompt-presets';
+import type { TeamPreset } from '../../shared/team-preset';
 
 interface Props {
   prompt: string;
   /** What Generate will do, for an example prompt that fits it. */
   mode: 'edit' | 'generate';
   savedPrompts: SavedPrompt[];
+  /** The presets the relay's admin keeps for the team, listed first. */
+  teamPresets: readonly TeamPreset[];
   onChange: (prompt: string) => void;
   onSubmit: () => void;
   onSave: (prompt: string) => void;
   onDelete: (id: string) => void;
 }
 
-/** The prompt, focused when the panel opens, with built-in presets and the user's own saved prompts. Cmd/Ctrl+Enter generates. */
-export function PromptField({ prompt, mode, savedPrompts, onChange, onSubmit, onSave, onDelete }: Props) {
+/** The prompt, focused when the panel opens, with the team's presets, built-in ones and the user's own saved prompts. Cmd/Ctrl+Enter generates. */
+export function PromptField({ prompt, mode, savedPrompts, teamPresets, onChange, onSubmit, onSave, onDelete }: Props) {
   const saved = savedPrompts.find((entry) => entry.prompt === prompt);
   const field = useRef<HTMLTextAreaElement>(null);
   useEffect(() => field.current?.focus(), []);
@@ -32,6 +35,15 @@ export function PromptField({ prompt, mode, savedPrompts, onChange, onSubmit, on
             }}
           >
             <option value="">Presets…</option>
+            {teamPresets.length > 0 && (
+              <optgroup label="Team presets">
+                {teamPresets.map((preset) => (
+                  <option key={preset.id} value={preset.prompt}>
+                    {preset.label}
+                  </option>
+                ))}
+              </optgroup>
+            )}
             <optgroup label="Built in">
               {BUILT_IN_PRESETS.map((preset) => (
                 <option key={preset.label} value={preset.prompt}>
