@@ -36,7 +36,7 @@ function page(title: string, body: Html): Html {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${title} · Reimage relay</title>
 <style>${raw(ADMIN_STYLE)}</style>
 </head>
@@ -91,7 +91,7 @@ function personRow(person: PersonView, view: DashboardView): Html {
             ${csrfField(view.csrf)}
             <label for="${budgetId}" class="visually-hidden">Monthly images for ${person.name}</label>
             <input id="${budgetId}" class="budget" name="monthlyImages" value="${person.own ?? ''}" placeholder="${view.defaultCap ?? 'no cap'}" inputmode="numeric" aria-describedby="budget-hint">
-            <button type="submit" class="secondary">Set</button>
+            <button type="submit" class="secondary" aria-label="Set ${person.name}'s budget">Set</button>
           </form>
           <span class="secondary">${budgetText(person, view.defaultCap)}</span>`
         : ''}

@@ -38,12 +38,13 @@ export function isAdminPath(path: string): boolean {
   return path === '/admin' || path.startsWith('/admin/');
 }
 
-/** Only the page's own style runs: no script, no other origin, no framing (clickjacking), nothing cached or sent on as a referrer. */
+/** Only the page's own style runs: no script, no other origin, no framing (clickjacking), nothing cached or sent to another site as a referrer. */
 const PAGE_HEADERS: Record<string, string> = {
   'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${createHash('sha256').update(ADMIN_STYLE).digest('base64')}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   'X-Frame-Options': 'DENY',
   'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
+  // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on the page's own form posts, which the origin check must refuse.
+  'Referrer-Policy': 'same-origin',
   'Cache-Control': 'no-store',
 };
 

@@ -9,7 +9,9 @@ function call(at: string, client: string, outcome: UsageRecord['outcome'], size 
 }
 
 /** The admin's commands as they run them: `npm run relay -- token …` and `usage`, on a data directory or on PostgreSQL. */
-describe.each([
+type Environment = () => Promise<{ RELAY_DATA_DIR: string; DATABASE_URL?: string }>;
+
+describe.each<[string, Environment]>([
   ['a data directory', async () => ({ RELAY_DATA_DIR: temporaryDataDir() })],
   ['PostgreSQL', async () => ({ RELAY_DATA_DIR: temporaryDataDir(), DATABASE_URL: await freshDatabase() })],
 ])('budgets and usage from the command line, on %s', (_, environment) => {
