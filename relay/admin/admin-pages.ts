@@ -70,9 +70,9 @@ export function signInPage(problem?: string): Html {
   );
 }
 
-function budgetText(person: PersonView, defaultCap: number | undefined): string {
-  if (person.cap === undefined) return 'no cap';
-  return person.own === undefined && defaultCap !== undefined ? `${person.cap} (default)` : String(person.cap);
+/** What holds for a person without a cap of their own. */
+function defaultBudgetText(person: PersonView): string {
+  return person.cap === undefined ? 'no cap' : `${person.cap} (default)`;
 }
 
 function personRow(person: PersonView, view: DashboardView): Html {
@@ -93,7 +93,7 @@ function personRow(person: PersonView, view: DashboardView): Html {
             <input id="${budgetId}" class="budget" name="monthlyImages" value="${person.own ?? ''}" placeholder="${view.defaultCap ?? 'no cap'}" inputmode="numeric" aria-describedby="budget-hint">
             <button type="submit" class="secondary" aria-label="Set ${person.name}'s budget">Set</button>
           </form>
-          <span class="secondary">${budgetText(person, view.defaultCap)}</span>`
+          ${person.own === undefined ? html`<span class="secondary">${defaultBudgetText(person)}</span>` : ''}`
         : ''}
     </td>
     <td>

@@ -49,6 +49,7 @@ header { display: flex; justify-content: space-between; align-items: center; gap
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--border); vertical-align: middle; }
 th { font-weight: 600; color: var(--text-secondary); }
+tbody th { color: var(--text); }
 td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
 form { margin: 0; }
 form.inline { display: flex; gap: 6px; align-items: center; }
@@ -69,6 +70,7 @@ button.danger { background: transparent; color: var(--danger); border-color: var
 .error { padding: 10px 12px; border-radius: 6px; background: var(--danger-bg); }
 .once { padding: 14px; border: 2px solid var(--brand); border-radius: 8px; display: flex; flex-direction: column; gap: 8px; }
 .once input { font-family: ui-monospace, Menlo, monospace; width: 100%; }
+.chart { margin: 0; }
 .chart svg { display: block; width: 100%; height: auto; }
 .chart .bar { fill: var(--bar); }
 .chart .axis { fill: var(--text-secondary); font-size: 11px; }
