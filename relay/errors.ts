@@ -169,6 +169,9 @@ export function budgetExhausted(budget: { monthlyImages: number; made: number; i
 /** Images in flight take a minute or more: the earliest worth trying again when they might fail and free the budget. */
 const BUDGET_BUSY_RETRY_SECONDS = 15;
 
+/** An admin page form that cannot be done as asked (a preset without a label); its message says what to do. */
+export class AdminInputError extends Error {}
+
 /** The admin page's answers to what it cannot do as asked; each says what to do instead. */
 export const ADMIN_MESSAGES = {
   wrongToken: 'That is not the admin token. Use the ADMIN_TOKEN the relay was started with.',

@@ -5,7 +5,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { connectionCode } from '../../shared/connection-code';
 import type { LogLine } from '../app';
 import type { RelayEnv } from '../client';
-import { ADMIN_MESSAGES, ADMIN_NOTICES, noSuchToken, TokenError } from '../errors';
+import { ADMIN_MESSAGES, ADMIN_NOTICES, AdminInputError, noSuchToken, TokenError } from '../errors';
 import type { ImagePrices } from '../image-prices';
 import { parseMonthlyImages } from '../monthly-budget';
 import { createToken, revokeToken } from '../tokens';
@@ -148,68 +148,61 @@ export function adminRoutes(options: AdminOptions, log: (line: LogLine) => void)
     return c.redirect('/admin', 303);
   });
 
-  routes.post('/admin/people', async (c) => {
-    const checked = await adminForm(c);
-    if (checked instanceof Response) return checked;
-    const name = field(checked.form, 'name').trim();
-    try {
-      // Read before the token exists, so a mistyped budget never leaves a token nobody saw.
-      const budgetText = field(checked.form, 'monthlyImages').trim();
-      const cap = budgetText === '' ? 'default' : parseMonthlyImages(budgetText);
-      const token = await createToken(options.store.tokens, name, now);
-      if (cap !== 'default') await options.store.budgets.set(name, cap);
-      const code = options.publicOrigin ? connectionCode(options.publicOrigin, token) : undefined;
-      return await dashboard(c, checked.cookie, { created: { name, token, ...(code ? { code } : {}) } });
-    } catch (error) {
-      if (!(error instanceof TokenError)) throw error;
-      return dashboard(c, checked.cookie, { error: error.message }, 400);
-    }
+  /** A form of the signed-in admin: `act` does what it asks and answers; what it refuses (an AdminInputError or TokenError) is said on the page, with 400. */
+  function form(path: string, act: (c: Context<RelayEnv>, fields: Form, cookie: string) => Promise<Response>) {
+    routes.post(path, async (c) => {
+      const checked = await adminForm(c);
+      if (checked instanceof Response) return checked;
+      try {
+        return await act(c, checked.form, checked.cookie);
+      } catch (error) {
+        if (!(error instanceof TokenError || error instanceof AdminInputError)) throw error;
+        return dashboard(c, checked.cookie, { error: error.message }, 400);
+      }
+    });
+  }
+
+  /** A budget field: empty is the default. */
+  const budgetOf = (fields: Form) => {
+    const text = field(fields, 'monthlyImages').trim();
+    return text === '' ? 'default' : parseMonthlyImages(text);
+  };
+
+  form('/admin/people', async (c, fields, cookie) => {
+    const name = field(fields, 'name').trim();
+    // Read before the token exists, so a mistyped budget never leaves a token nobody saw.
+    const cap = budgetOf(fields);
+    const token = await createToken(options.store.tokens, name, now);
+    if (cap !== 'default') await options.store.budgets.set(name, cap);
+    const code = options.publicOrigin ? connectionCode(options.publicOrigin, token) : undefined;
+    return dashboard(c, cookie, { created: { name, token, ...(code ? { code } : {}) } });
   });
 
-  routes.post('/admin/people/:name/budget', async (c) => {
-    const checked = await adminForm(c);
-    if (checked instanceof Response) return checked;
-    const name = c.req.param('name');
-    try {
-      const text = field(checked.form, 'monthlyImages').trim();
-      const cap = text === '' ? 'default' : parseMonthlyImages(text);
-      if (!(await options.store.tokens.list()).some((token) => token.name === name)) throw noSuchToken(name);
-      await options.store.budgets.set(name, cap === 'default' ? undefined : cap);
-      return done(c, 'budget', name);
-    } catch (error) {
-      if (!(error instanceof TokenError)) throw error;
-      return dashboard(c, checked.cookie, { error: error.message }, 400);
-    }
+  form('/admin/people/:name/budget', async (c, fields) => {
+    const name = c.req.param('name') ?? '';
+    const cap = budgetOf(fields);
+    if (!(await options.store.tokens.list()).some((token) => token.name === name)) throw noSuchToken(name);
+    await options.store.budgets.set(name, cap === 'default' ? undefined : cap);
+    return done(c, 'budget', name);
   });
 
-  routes.post('/admin/people/:name/revoke', async (c) => {
-    const checked = await adminForm(c);
-    if (checked instanceof Response) return checked;
-    const name = c.req.param('name');
-    try {
-      await revokeToken(options.store.tokens, name);
-      return done(c, 'revoked', name);
-    } catch (error) {
-      if (!(error instanceof TokenError)) throw error;
-      return dashboard(c, checked.cookie, { error: error.message }, 400);
-    }
+  form('/admin/people/:name/revoke', async (c) => {
+    const name = c.req.param('name') ?? '';
+    await revokeToken(options.store.tokens, name);
+    return done(c, 'revoked', name);
   });
 
-  routes.post('/admin/presets', async (c) => {
-    const checked = await adminForm(c);
-    if (checked instanceof Response) return checked;
-    const label = field(checked.form, 'label').trim();
-    const prompt = field(checked.form, 'prompt').trim();
-    if (label === '' || label.length > PRESET_LABEL_MAX) return dashboard(c, checked.cookie, { error: ADMIN_MESSAGES.presetLabel(PRESET_LABEL_MAX) }, 400);
-    if (prompt === '' || prompt.length > options.maxPromptChars) return dashboard(c, checked.cookie, { error: ADMIN_MESSAGES.presetPrompt(options.maxPromptChars) }, 400);
+  form('/admin/presets', async (c, fields) => {
+    const label = field(fields, 'label').trim();
+    const prompt = field(fields, 'prompt').trim();
+    if (label === '' || label.length > PRESET_LABEL_MAX) throw new AdminInputError(ADMIN_MESSAGES.presetLabel(PRESET_LABEL_MAX));
+    if (prompt === '' || prompt.length > options.maxPromptChars) throw new AdminInputError(ADMIN_MESSAGES.presetPrompt(options.maxPromptChars));
     await options.store.presets.add({ label, prompt });
     return done(c, 'presetAdded');
   });
 
-  routes.post('/admin/presets/:id/remove', async (c) => {
-    const checked = await adminForm(c);
-    if (checked instanceof Response) return checked;
-    if (!(await options.store.presets.remove(c.req.param('id')))) return dashboard(c, checked.cookie, { error: ADMIN_MESSAGES.noSuchPreset }, 400);
+  form('/admin/presets/:id/remove', async (c) => {
+    if (!(await options.store.presets.remove(c.req.param('id') ?? ''))) throw new AdminInputError(ADMIN_MESSAGES.noSuchPreset);
     return done(c, 'presetRemoved');
   });
 

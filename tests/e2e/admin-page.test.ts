@@ -2,11 +2,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUpstream } from '../../relay/demo-upstream';
-import { openDiskStore } from '../../relay/store/disk/disk-store';
-import { JobFiles } from '../../relay/store/disk/job-files';
 import type { RelayStore } from '../../relay/store/store';
-import { temporaryDataDir } from '../helpers/relay-process';
-import { startRelay, type RunningRelay } from '../helpers/relay-server';
+import type { RunningRelay } from '../helpers/relay-server';
+import { startTeamRelay, type TeamRelay } from '../helpers/team-relay';
 import { ARTIFACTS, launchChromium } from './harness';
 
 const ADMIN_TOKEN = 'e2e-admin-token-4b8d1e92';
@@ -14,27 +12,24 @@ const ADMIN_TOKEN = 'e2e-admin-token-4b8d1e92';
 /** The team admin's whole path in Chromium: sign in, hand out a token, see it used, revoke it. */
 describe('the admin page in Chromium', { timeout: 90_000 }, () => {
   let browser: Browser;
+  let team: TeamRelay;
   let relay: RunningRelay;
   let store: RelayStore;
 
   beforeAll(async () => {
-    const dir = temporaryDataDir();
-    store = await openDiskStore({ jobs: new JobFiles(dir), tokensDir: dir, ttlMs: 3_600_000 });
-    relay = await startRelay({
+    team = await startTeamRelay((shared) => ({
       upstream: demoUpstream({ delayMs: 0 }),
-      store,
-      access: { tokens: store.tokens, loopback: true },
       clientLimits: { maxConcurrent: 4, maxPerMinute: 30 },
       monthlyImagesPerToken: 200,
-      admin: { adminToken: ADMIN_TOKEN, store, maxPromptChars: 32_000, monthlyImagesPerToken: 200, publicOrigin: 'https://relay.example.com' },
-    });
+      admin: { adminToken: ADMIN_TOKEN, store: shared, maxPromptChars: 32_000, monthlyImagesPerToken: 200, publicOrigin: 'https://relay.example.com' },
+    }));
+    ({ relay, store } = team);
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await relay?.close();
-    await store?.close();
+    await team?.close();
   });
 
   async function screenshots(page: Page, name: string) {

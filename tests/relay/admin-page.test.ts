@@ -1,33 +1,26 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDiskStore } from '../../relay/store/disk/disk-store';
-import { JobFiles } from '../../relay/store/disk/job-files';
 import type { RelayStore } from '../../relay/store/store';
 import { createToken } from '../../relay/tokens';
 import { demoUpstream } from '../../relay/demo-upstream';
-import { temporaryDataDir } from '../helpers/relay-process';
-import { startRelay, type RunningRelay } from '../helpers/relay-server';
+import type { RunningRelay } from '../helpers/relay-server';
+import { startTeamRelay, type TeamRelay } from '../helpers/team-relay';
 
 const ADMIN_TOKEN = 'admin-token-for-tests-7f3a9c';
 
 describe('the admin page at /admin', () => {
+  let team: TeamRelay;
   let relay: RunningRelay;
   let store: RelayStore;
 
-  afterEach(async () => {
-    await relay.close();
-    await store.close();
-  });
+  afterEach(() => team.close());
 
   async function start(admin: boolean, extra: { publicOrigin?: string } = {}) {
-    const dir = temporaryDataDir();
-    store = await openDiskStore({ jobs: new JobFiles(dir), tokensDir: dir, ttlMs: 3_600_000 });
-    relay = await startRelay({
+    team = await startTeamRelay((shared) => ({
       upstream: demoUpstream({ delayMs: 0 }),
-      store,
-      access: { tokens: store.tokens, loopback: true },
-      ...(admin ? { admin: { adminToken: ADMIN_TOKEN, store, maxPromptChars: 32_000, monthlyImagesPerToken: 100, ...extra } } : {}),
-    });
+      ...(admin ? { admin: { adminToken: ADMIN_TOKEN, store: shared, maxPromptChars: 32_000, monthlyImagesPerToken: 100, ...extra } } : {}),
+    }));
+    ({ relay, store } = team);
   }
 
   /** What the admin's browser sends: the page's own origin, and the session cookie once it has one. */

@@ -25,14 +25,7 @@ describe('the usage ledger and monthly budgets, through the relay', () => {
   const clock = Date.parse('2026-12-10T09:00:00Z');
 
   async function start(monthlyImagesPerToken?: number) {
-    relay = await startRelay({
-      upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }),
-      store,
-      access: { tokens: store.tokens, loopback: true },
-      clientLimits: DEFAULT_CLIENT_LIMITS,
-      monthlyImagesPerToken,
-      now: () => clock,
-    });
+    relay = await startRelay({ upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }), store, access: { tokens: store.tokens, loopback: true }, clientLimits: DEFAULT_CLIENT_LIMITS, monthlyImagesPerToken, now: () => clock });
   }
 
   beforeEach(async () => {

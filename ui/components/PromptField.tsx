@@ -16,6 +16,19 @@ interface Props {
   onDelete: (id: string) => void;
 }
 
+/** One group of the Presets menu: each option's text is its label, its value the prompt it fills in. */
+function PresetGroup({ label, presets }: { label: string; presets: readonly { label: string; prompt: string }[] }) {
+  return (
+    <optgroup label={label}>
+      {presets.map((preset) => (
+        <option key={preset.label} value={preset.prompt}>
+          {preset.label}
+        </option>
+      ))}
+    </optgroup>
+  );
+}
+
 /** The prompt, focused when the panel opens, with the team's presets, built-in ones and the user's own saved prompts. Cmd/Ctrl+Enter generates. */
 export function PromptField({ prompt, mode, savedPrompts, teamPresets, onChange, onSubmit, onSave, onDelete }: Props) {
   const saved = savedPrompts.find((entry) => entry.prompt === prompt);
@@ -35,22 +48,8 @@ export function PromptField({ prompt, mode, savedPrompts, teamPresets, onChange,
             }}
           >
             <option value="">Presets…</option>
-            {teamPresets.length > 0 && (
-              <optgroup label="Team presets">
-                {teamPresets.map((preset) => (
-                  <option key={preset.id} value={preset.prompt}>
-                    {preset.label}
-                  </option>
-                ))}
-              </optgroup>
-            )}
-            <optgroup label="Built in">
-              {BUILT_IN_PRESETS.map((preset) => (
-                <option key={preset.label} value={preset.prompt}>
-                  {preset.label}
-                </option>
-              ))}
-            </optgroup>
+            {teamPresets.length > 0 && <PresetGroup label="Team presets" presets={teamPresets} />}
+            <PresetGroup label="Built in" presets={BUILT_IN_PRESETS} />
             {savedPrompts.length > 0 && (
               <optgroup label="Saved">
                 {savedPrompts.map((entry) => (
