@@ -181,6 +181,7 @@ export class JobManager {
 
   /** A place for a synchronous request (429 over the client's limits, 503 while the relay drains). */
   async admit(client: string): Promise<Admission> {
+    // Without a key there is nothing to wait for: a place, or a refusal thrown.
     return (await this.take(client))!;
   }
 
