@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreOpenError, StoreUnavailableError } from '../../relay/errors';
+import { Database } from '../../relay/store/postgres/database';
+import { ListenConnection } from '../../relay/store/postgres/listen-connection';
 import { CHUNK_BYTES } from '../../relay/store/postgres/postgres-images';
 import { openPostgresStore } from '../../relay/store/postgres/open-postgres';
 import type { RelayStore } from '../../relay/store/store';
@@ -8,12 +10,6 @@ import { freshDatabase } from '../helpers/postgres-database';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 
 const open = (databaseUrl: string) => openPostgresStore({ dataDir: '/nonexistent', databaseUrl, ttlMs: 3_600_000 });
-
-function withPort(url: string, port: number): string {
-  const changed = new URL(url);
-  changed.port = String(port);
-  return changed.href;
-}
 
 async function openError(databaseUrl: string): Promise<StoreOpenError> {
   const error = await open(databaseUrl).then(
@@ -47,7 +43,7 @@ describe('PostgreSQL faults at open: one message saying what to check, never the
   it('a database that is down', async () => {
     const proxy = await startTcpProxy(Number(new URL(url).port));
     await proxy.cut();
-    const { message } = await openError(withPort(url, proxy.port));
+    const { message } = await openError(proxy.through(url));
     expect(message).toMatch(/nothing answers there \(connection refused\)\. Check that PostgreSQL is running and that the host and port in DATABASE_URL are right\.$/);
     expect(message).not.toContain(new URL(url).password);
   });
@@ -68,7 +64,7 @@ describe('PostgreSQL lost while the relay runs', () => {
     url = await freshDatabase();
     proxy = await startTcpProxy(Number(new URL(url).port));
     // A reaches the database through the proxy, B directly: the outage is A's alone.
-    [a, b] = await Promise.all([open(withPort(url, proxy.port)), open(url)]);
+    [a, b] = await Promise.all([open(proxy.through(url)), open(url)]);
   });
   afterAll(async () => {
     await Promise.all([a.close(), b.close(), proxy.close()]);
@@ -108,6 +104,62 @@ describe('PostgreSQL lost while the relay runs', () => {
     const heard = new Promise<void>((resolve) => a.events.subscribe({ job: next.id }, resolve));
     await b.jobs.finish(next.id, { status: 'cancelled', finishedAt: new Date().toISOString() });
     await heard;
+  });
+
+  it('a connection lost between the statements of a transaction rejects it with 503 and crashes nothing', async () => {
+    const db = new Database(proxy.through(url));
+    try {
+      const cutMidway = db.transaction(async (client) => {
+        await client.query('SELECT 1');
+        await proxy.cut();
+        // pg reports the loss now, while no query runs on this connection: an 'error' event nobody else hears.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await client.query('SELECT 1');
+      });
+      await expect(cutMidway).rejects.toBeInstanceOf(StoreUnavailableError);
+      await proxy.restore();
+      expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await proxy.restore();
+      await db.end();
+    }
+  });
+
+  it('notices a LISTEN connection whose database vanished without a word, listens again, and wakes its waiters to re-read', async () => {
+    const silent = await startTcpProxy(Number(new URL(url).port));
+    const listen = new ListenConnection(silent.through(url), { everyMs: 200, timeoutMs: 300 });
+    try {
+      await listen.start();
+      const job = await newJob();
+      let woken = 0;
+      listen.subscribe({ job: job.id }, () => woken++);
+      silent.freeze();
+      await b.jobs.finish(job.id, { status: 'cancelled', finishedAt: new Date().toISOString() });
+      silent.thaw();
+      // The old connection stays silent forever; only asking it something shows it is gone.
+      await expect.poll(() => woken, { timeout: 10_000 }).toBeGreaterThan(0);
+      const next = await newJob();
+      const heard = new Promise<void>((resolve) => listen.subscribe({ job: next.id }, resolve));
+      await b.jobs.finish(next.id, { status: 'cancelled', finishedAt: new Date().toISOString() });
+      await heard;
+    } finally {
+      await listen.close();
+      await silent.close();
+    }
+  });
+
+  it('closes within seconds though its database vanished without a word (a relay that stops is not held up)', async () => {
+    const silent = await startTcpProxy(Number(new URL(url).port));
+    const store = await open(silent.through(url));
+    try {
+      await store.tokens.hasAny();
+      silent.freeze();
+      const started = Date.now();
+      await store.close();
+      expect(Date.now() - started).toBeLessThan(7_000);
+    } finally {
+      await silent.close();
+    }
   });
 
   it('a download cut off by the outage errors: it never ends as if the image were whole', async () => {

@@ -4,12 +4,6 @@ import { freshDatabase } from '../helpers/postgres-database';
 import { printedToken, runRelayCommand, startRelayProcess, temporaryDataDir, type ServerProcess } from '../helpers/relay-process';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 
-function withPort(url: string, port: number): string {
-  const changed = new URL(url);
-  changed.port = String(port);
-  return changed.href;
-}
-
 describe('the relay on PostgreSQL (DATABASE_URL)', () => {
   let url: string;
   beforeAll(async () => {
@@ -39,7 +33,7 @@ describe('the relay on PostgreSQL (DATABASE_URL)', () => {
     it('the database is down', async () => {
       const proxy = await startTcpProxy(Number(new URL(url).port));
       await proxy.cut();
-      const { code, stdout, stderr } = await start(withPort(url, proxy.port));
+      const { code, stdout, stderr } = await start(proxy.through(url));
       expect(code).toBe(1);
       expect(stderr.trim()).toMatch(/^Reimage relay: cannot use the PostgreSQL database at .*: nothing answers there \(connection refused\)\. Check that PostgreSQL is running/);
       expect(stdout).not.toMatch(/listening/);
@@ -52,7 +46,7 @@ describe('the relay on PostgreSQL (DATABASE_URL)', () => {
     let databaseUrl: string;
     beforeAll(async () => {
       proxy = await startTcpProxy(Number(new URL(url).port));
-      databaseUrl = withPort(url, proxy.port);
+      databaseUrl = proxy.through(url);
       relay = await startRelayProcess({ DATABASE_URL: databaseUrl, RELAY_DATA_DIR: temporaryDataDir(), LLMEASY_API_KEY: '' });
     });
     afterAll(async () => {

@@ -33,8 +33,8 @@ export function connectionConfig(url: string): pg.ClientConfig {
     connectionString: url,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     query_timeout: QUERY_TIMEOUT_MS,
-    // A connection whose peer vanished without a word (a host that died, a cut network) is noticed
-    // within a minute, not after the system's default two hours.
+    // A connection whose peer vanished without a word (a host that died, a cut network): the
+    // system's keepalive probes start after 10 s idle, not after its default two hours.
     keepAlive: true,
     keepAliveInitialDelayMillis: KEEPALIVE_MS,
     application_name: 'reimage-relay',
@@ -58,23 +58,42 @@ export class Database {
     return this.pool.query<R>(text, values).catch(storeError);
   }
 
-  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
-  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect().catch(storeError);
+  /**
+   * Runs `work` on one connection of its own, rejecting with the driver's own errors (for the
+   * messages at open). pg reports a connection lost while no query runs (between a transaction's
+   * statements) as an 'error' event on it, which would crash the process unheard: here it is
+   * heard, and the connection is not given to the next caller.
+   */
+  async borrow<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
     let broken = false;
+    const lost = () => (broken = true);
+    client.on('error', lost);
     try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
+      return await work(client);
     } catch (error) {
-      broken = isConnectionError(error);
-      if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
-      return storeError(error);
+      broken ||= isConnectionError(error);
+      throw error;
     } finally {
-      // A connection that failed is not given to the next caller.
+      client.off('error', lost);
       client.release(broken);
     }
+  }
+
+  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const run = this.borrow(async (client) => {
+      await client.query('BEGIN');
+      try {
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        if (!isConnectionError(error)) await client.query('ROLLBACK');
+        throw error;
+      }
+    });
+    return run.catch(storeError);
   }
 
   end(): Promise<void> {

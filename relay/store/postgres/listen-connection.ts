@@ -7,6 +7,11 @@ import { EVENTS_CHANNEL, payloadSubject } from './notify-channel';
 /** Between tries to get the LISTEN connection back: soon at first, then every few seconds while the database stays away. */
 const RECONNECT_MIN_MS = 200;
 const RECONNECT_MAX_MS = 5_000;
+/**
+ * A LISTEN connection only receives, so one whose peer vanished without a word would wait forever:
+ * it is asked something this often, and given up when no answer comes in time.
+ */
+const CHECK = { everyMs: 10_000, timeoutMs: 5_000 };
 
 /**
  * The instance's one LISTEN connection: what any instance NOTIFYs on the channel goes to this
@@ -19,8 +24,12 @@ export class ListenConnection implements JobEvents {
   private closed = false;
   private retryMs = RECONNECT_MIN_MS;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private check: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly checks = CHECK,
+  ) {}
 
   /** The first connection, at open: a failure here rejects (the relay does not start). */
   async start(): Promise<void> {
@@ -53,11 +62,14 @@ export class ListenConnection implements JobEvents {
     }
     this.client = client;
     this.retryMs = RECONNECT_MIN_MS;
+    const ask = { text: 'SELECT 1', query_timeout: this.checks.timeoutMs };
+    this.check = setInterval(() => void client.query(ask).catch(() => this.lost(client)), this.checks.everyMs);
   }
 
   private lost(client: pg.Client): void {
     if (this.client !== client) return;
     this.client = undefined;
+    clearInterval(this.check);
     client.end().catch(() => undefined);
     this.reconnectLater();
   }
@@ -78,6 +90,7 @@ export class ListenConnection implements JobEvents {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
+    clearInterval(this.check);
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { databaseOpenError, MigrationError, StoreOpenError } from '../../errors';
 import type { RelayStore, StoreOptions, TokenStoreHandle } from '../store';
 import { at } from './context';
@@ -13,17 +14,15 @@ import { PostgresPlaces } from './postgres-places';
 import { postgresTeamRecords } from './postgres-team';
 import { PostgresTokens } from './postgres-tokens';
 
+/** How long a closing instance waits for the database to see its connections closed. */
+const CLOSE_WITHIN_MS = 5_000;
+
 /** Connects once and brings the schema up to date: a wrong URL, password or a database that is down is said here, at start. */
 async function openDatabase(url: string, poolSize?: number): Promise<Database> {
   const address = databaseAddress(url);
   const db = new Database(url, poolSize);
   try {
-    const client = await db.pool.connect();
-    try {
-      await migrate(client);
-    } finally {
-      client.release();
-    }
+    await db.borrow((client) => migrate(client));
   } catch (error) {
     await db.end().catch(() => undefined);
     if (error instanceof MigrationError) {
@@ -68,9 +67,9 @@ export async function openPostgresStore(options: StoreOptions & { databaseUrl: s
     tokens,
     async close() {
       clearInterval(renewal);
-      await tokens.close();
-      await events.close();
-      await db.end();
+      // A database that vanished without a word never answers the goodbye: stop waiting for it.
+      const goodbye = tokens.close().then(() => Promise.all([events.close(), db.end()]));
+      await Promise.race([goodbye, delay(CLOSE_WITHIN_MS, undefined, { ref: false })]);
     },
   };
 }
