@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenStore } from '../../relay/tokens';
+import { TokenFiles } from '../../relay/store/disk/token-files';
+import { createToken } from '../../relay/tokens';
 import { connectionCode } from '../../shared/connection-code';
 import { temporaryDataDir } from '../helpers/relay-process';
 import { openFigma, openSettings, pluginUi, screenshots, type Stack, startStack, switchTheme } from './harness';
@@ -23,7 +24,7 @@ async function paste(page: Page, label: string, text: string): Promise<void> {
 
 /** One-paste onboarding: the code `token create` prints fills Relay URL and Access token together. */
 describe('a connection code pasted into Settings', { timeout: 60_000 }, () => {
-  const tokens = new TokenStore(temporaryDataDir());
+  const tokens = new TokenFiles(temporaryDataDir());
   let stack: Stack;
 
   beforeAll(async () => {
@@ -37,7 +38,7 @@ describe('a connection code pasted into Settings', { timeout: 60_000 }, () => {
 
   /** A new designer's first run: a token made for them, the panel open on a fresh profile, Settings open. */
   async function newDesigner(name: string) {
-    const token = tokens.create(name);
+    const token = await createToken(tokens, name);
     const page = await openFigma(stack);
     const ui = pluginUi(page);
     await openSettings(ui);
