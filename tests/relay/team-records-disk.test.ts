@@ -38,4 +38,15 @@ describe('disk: the team records as files', () => {
     await records.budgets.set('carol', 30);
     expect(await diskTeamRecords(dir).budgets.all()).toEqual(new Map([['alice', 10], ['carol', 30]]));
   });
+
+  it('starts a new line after a line a crash left without its end, so the next record is kept', async () => {
+    const dir = await dataDir();
+    await diskTeamRecords(dir).budgets.set('alice', 10);
+    await appendFile(join(dir, 'budgets.jsonl'), '{"name":"bob","ca');
+    // The next process (the relay restarted, or the token command) writes on.
+    const next = diskTeamRecords(dir);
+    await next.budgets.set('carol', 30);
+    await next.budgets.set('dan', 40);
+    expect(await diskTeamRecords(dir).budgets.all()).toEqual(new Map([['alice', 10], ['carol', 30], ['dan', 40]]));
+  });
 });
