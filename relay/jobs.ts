@@ -62,7 +62,7 @@ export interface Admission {
   /** Its provider call starts now: only then does it count against the client's minute. */
   start(): void;
   release(): void;
-  /** Its provider call ended: the call goes into the usage ledger, then the place is freed, so a monthly budget counts it in one or the other, never in neither. */
+  /** Its provider call ended: the call goes into the usage ledger and the place is freed; this instance's next take for the client waits for the record, so a monthly budget never misses it. */
   ended(call: CallUsage): void;
 }
 
@@ -97,6 +97,8 @@ export class JobManager {
   private readonly running = new Map<string, Running>();
   /** Tells long polls on this instance that a job it runs has succeeded before the store says so. */
   private readonly localEvents = new LocalEvents();
+  /** Per client, the usage records of calls that ended here and are still being written. */
+  private readonly unrecorded = new Map<string, Set<Promise<void>>>();
   /** Admissions not yet released; a drain waits for none to be left. */
   private held = 0;
   private readonly whenNoneHeld: (() => void)[] = [];
@@ -160,10 +162,17 @@ export class JobManager {
       if (--this.held === 0) this.whenNoneHeld.splice(0).forEach((wake) => wake());
     };
     const ended = (call: CallUsage) => {
-      const recorded = this.store.usage.record({ at: this.isoNow(), client: place.client, ...call }).catch((error: Error) => {
-        this.options.log?.({ time: this.isoNow(), level: 'error', message: `Could not write a provider call of ${place.client} to the usage ledger (${error.message}); usage reports and the monthly budget miss it.` });
+      // A stopped manager writes nothing more, as if its process had ended.
+      if (this.stopped) return release();
+      const { client } = place;
+      const recorded = this.store.usage.record({ at: this.isoNow(), client, ...call }).catch((error: Error) => {
+        this.options.log?.({ time: this.isoNow(), level: 'error', message: `Could not write a provider call of ${client} to the usage ledger (${error.message}); usage reports and the monthly budget miss it.` });
       });
-      void this.track(recorded.finally(release));
+      const pending = this.unrecorded.get(client) ?? new Set<Promise<void>>();
+      this.unrecorded.set(client, pending.add(recorded));
+      void this.track(recorded).finally(() => pending.delete(recorded) && pending.size === 0 && this.unrecorded.delete(client));
+      // Freed at once, as the client sees the call end; the budget waits for the record instead (see take).
+      release();
     };
     return { client: place.client, idempotencyKey: place.idempotencyKey, start: () => void this.track(place.start()), release, ended };
   }
@@ -172,6 +181,8 @@ export class JobManager {
   private async take(client: string, idempotencyKey?: string): Promise<Admission | undefined> {
     if (this.draining) throw restarting();
     const limits = this.options.clientLimits && { ...this.options.clientLimits, monthlyImages: effectiveCap(await this.store.budgets.get(client), this.options.monthlyImagesPerToken) };
+    // A call that ended here counts against the budget once it is in the ledger: its place is already free.
+    if (limits?.monthlyImages !== undefined) await Promise.all(this.unrecorded.get(client) ?? []);
     const taken = await this.store.places.take({ client, idempotencyKey, limits });
     if (!('place' in taken)) return undefined;
     if (!this.draining) return this.admission(taken.place);

@@ -105,6 +105,17 @@ describe('the usage ledger and monthly budgets, through the relay', () => {
     expect((await submitEdit(relay.url, twoReferences('Make it green'), as(alice))).status).toBe(202);
   });
 
+  it('counts an image against the budget as soon as its client can see it made: the next request, at once, is refused', async () => {
+    await store.budgets.set('alice', 1);
+    await start();
+    const id = await submittedJobId(await submitEdit(relay.url, twoReferences('Make it blue'), as(alice)));
+    // The job's end is seen by a waiting poll the moment it is made; the next submit follows at once.
+    await relay.jobs.wait('alice', id, 5_000);
+    const next = await submitEdit(relay.url, twoReferences('Make it red'), as(alice));
+    expect(next.status).toBe(429);
+    expect(provider.calls).toHaveLength(1);
+  });
+
   it('MONTHLY_IMAGES_PER_TOKEN caps everyone without a cap of their own; unlimited lifts it for one person', async () => {
     await store.budgets.set('bob', 'unlimited');
     await start(0);
