@@ -48,7 +48,7 @@ export function jobRoutes(jobs: JobManager): Hono<RelayEnv> {
     const id = c.req.param('id');
     const client = clientOf(c);
     // Opened before answering, so a cleanup that deletes the job now cannot cut the download short.
-    const image = await jobs.image(client, id);
+    const image = await jobs.image(client, id, c.req.raw.signal);
     if (!image) {
       const record = await jobs.get(client, id);
       // A succeeded job whose image is gone was deleted meanwhile.

@@ -32,6 +32,13 @@ const STOPPING_RETRY_SECONDS = 30;
  * event normally wakes it at once, this only bounds the wait when one was missed.
  */
 const KEY_RECHECK_MS = 1000;
+/**
+ * How long a download waits for an unfinished job to end before it says "not ready". Behind a load
+ * balancer the instance that ran a job tells its client "succeeded" while it still stores the PNG
+ * (an 8 MB image takes a moment), and the download may reach another instance, which sees the job
+ * running until the store has it.
+ */
+const IMAGE_WAIT_MS = 10_000;
 
 export interface JobManagerOptions {
   upstream: Upstream;
@@ -392,9 +399,9 @@ export class JobManager {
     return (await this.store.jobs.finish(id, { status: 'cancelled', finishedAt: this.isoNow() })) ?? (await this.get(client, id));
   }
 
-  /** A succeeded job's PNG: from memory while this instance stores it, else opened from the store; and its length. */
-  async image(client: string, id: string): Promise<{ bytes: number; png: Buffer } | { bytes: number; body: ReadableStream<Uint8Array> } | undefined> {
-    const record = await this.get(client, id);
+  /** A succeeded job's PNG (an unfinished job is waited for a few seconds): from memory while this instance stores it, else opened from the store; and its length. */
+  async image(client: string, id: string, signal?: AbortSignal): Promise<{ bytes: number; png: Buffer } | { bytes: number; body: ReadableStream<Uint8Array> } | undefined> {
+    const record = await this.wait(client, id, IMAGE_WAIT_MS, signal);
     if (record?.status !== 'succeeded') return undefined;
     const png = this.running.get(id)?.png;
     if (png) return { bytes: png.length, png };

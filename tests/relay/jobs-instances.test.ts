@@ -114,4 +114,33 @@ describe('two relays on one store', () => {
     await store.tokens.remove('alice');
     expect((await getJob(b.url, 'job_none', 0, auth)).status).toBe(401);
   });
+  it('serves through B the image of a job A says succeeded while A is still storing it', async () => {
+    // A slow store for A alone: its image is kept only when the test lets it, as an 8 MB PNG on a busy database.
+    let stored!: () => void;
+    const storing = new Promise<void>((resolve) => (stored = resolve));
+    const slowImages = { ...store.images, save: async (id: string, png: Uint8Array) => (await storing, store.images.save(id, png)) };
+    const slowA = await startRelay({
+      upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }),
+      store: { jobs: store.jobs, images: slowImages, events: store.events, places: store.places, tokens: store.tokens, close: () => store.close() },
+      access: { tokens: store.tokens, loopback: true },
+    });
+    try {
+      const id = await submittedJobId(await submitEdit(slowA.url, undefined, auth));
+      await expect.poll(() => held.waiting).toBe(1);
+      held.answerAll();
+      const done = await waitForJob(slowA.url, id, 25, auth);
+      expect(done.status).toBe('succeeded');
+
+      const download = fetchBytes(`${b.url}${done.image!.url}`, auth);
+      await delay(300);
+      stored();
+      const fromB = await download;
+
+      expect(fromB.response.status).toBe(200);
+      expect(fromB.bytes.length).toBe(done.image!.bytes);
+    } finally {
+      stored();
+      await slowA.close();
+    }
+  });
 });
