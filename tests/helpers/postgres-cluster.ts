@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const MIN_VERSION = 13;
-export const INSTALL_HINT = "Install Debian's `postgresql` package (`apt-get install postgresql`; `.ci/run` does it on CI) and run the tests again.";
+const INSTALL_HINT = "Install Debian's `postgresql` package (`apt-get install postgresql`; `.ci/run` does it on CI) and run the tests again.";
 
 /** A throwaway PostgreSQL server for one test run, reachable on loopback with a password. */
 export interface PostgresCluster {
