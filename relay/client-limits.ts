@@ -1,4 +1,5 @@
 import { RelayHttpError } from './errors';
+import { budgetRefusal } from './monthly-budget';
 
 /** How much one client (one token) may ask of the provider. */
 export interface ClientLimits {
@@ -6,6 +7,8 @@ export interface ClientLimits {
   maxConcurrent: number;
   /** Images started in any 60 seconds. */
   maxPerMinute: number;
+  /** Images made this month (UTC), this client's monthly budget; absent: no cap. */
+  monthlyImages?: number;
 }
 
 export const DEFAULT_CLIENT_LIMITS: ClientLimits = { maxConcurrent: 4, maxPerMinute: 30 };
@@ -18,6 +21,8 @@ export interface PlacesHeld {
   starting: number;
   /** When (ms) its provider calls of the last 60 s started, oldest first. */
   startedAt: readonly number[];
+  /** Images it made this month, counted when `monthlyImages` is set. */
+  madeThisMonth?: number;
 }
 
 export const WINDOW_MS = 60_000;
@@ -40,6 +45,10 @@ function images(count: number): string {
  * afterwards (not refused, invalid or duplicate requests).
  */
 export function admissionRefusal(limits: ClientLimits, held: PlacesHeld, now: number): RelayHttpError | undefined {
+  if (limits.monthlyImages !== undefined) {
+    const overBudget = budgetRefusal(limits.monthlyImages, held.madeThisMonth ?? 0, held.inFlight, now);
+    if (overBudget) return overBudget;
+  }
   if (held.inFlight >= limits.maxConcurrent) {
     return tooMany(
       'too_many_jobs',

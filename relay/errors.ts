@@ -6,6 +6,8 @@ export class RelayHttpError extends Error {
     message: string,
     readonly param?: string,
     readonly headers: Record<string, string> = {},
+    /** More for a client that reads it (a budget's cap and reset date), beside the message. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -15,7 +17,7 @@ export class RelayHttpError extends Error {
   }
 
   toResponse(): Response {
-    const error = { message: this.message, type: this.type, code: this.code, ...(this.param ? { param: this.param } : {}) };
+    const error = { message: this.message, type: this.type, code: this.code, ...(this.param ? { param: this.param } : {}), ...this.details };
     return Response.json({ error }, { status: this.status, headers: this.headers });
   }
 }
@@ -129,3 +131,62 @@ export function migrationFailed(name: string, cause: unknown): MigrationError {
 export function schemaTooNew(version: number, newest: number): MigrationError {
   return new MigrationError(`the database's schema is at version ${version}, newer than this relay knows (${newest}): a newer relay migrated it. Run that version of the relay.`);
 }
+
+/** A `usage` command that cannot be done as asked, with what is expected. */
+export class UsageCommandError extends Error {}
+
+export function monthUnreadable(text: string): UsageCommandError {
+  return new UsageCommandError(`"${text}" is not a month: give it as YYYY-MM, such as 2026-12 (months are UTC).`);
+}
+
+export function monthlyImagesUnreadable(text: string): TokenError {
+  return new TokenError(
+    `"${text}" is not a monthly budget: give a whole number of images from 0 to 1000000 (such as 200), "unlimited" for no cap, or "default" for MONTHLY_IMAGES_PER_TOKEN.`,
+  );
+}
+
+/** The date a monthly budget starts again, as people read it: "1 January 2027". */
+export function resetDateText(resetsAt: Date): string {
+  return resetsAt.toLocaleDateString('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+/**
+ * A client at its monthly image cap: 429 with the cap, what it made and when the budget starts
+ * again, in the message and as data. `inFlight` images still being made may use the rest: then
+ * the refusal may pass (one of them can fail), so it says to try again soon.
+ */
+export function budgetExhausted(budget: { monthlyImages: number; made: number; inFlight: number; resetsAt: Date }, now: number): RelayHttpError {
+  const { monthlyImages, made, inFlight, resetsAt } = budget;
+  const reset = resetDateText(resetsAt);
+  const full = made >= monthlyImages;
+  const message = full
+    ? `You have made ${made} of your ${monthlyImages} images this month, your whole monthly budget. It starts again on ${reset} (UTC); if you need more before then, ask your admin.`
+    : `You have made ${made} of your ${monthlyImages} images this month and ${inFlight} more ${inFlight === 1 ? 'is' : 'are'} being made, which uses the rest of your monthly budget. If one of them fails you can make another; the budget starts again on ${reset} (UTC).`;
+  const retryAfter = full ? Math.max(1, Math.ceil((resetsAt.getTime() - now) / 1000)) : BUDGET_BUSY_RETRY_SECONDS;
+  return new RelayHttpError(429, 'budget_exhausted', message, undefined, { 'Retry-After': String(retryAfter) }, { budget: { monthlyImages, made, resetsAt: resetsAt.toISOString() } });
+}
+
+/** Images in flight take a minute or more: the earliest worth trying again when they might fail and free the budget. */
+const BUDGET_BUSY_RETRY_SECONDS = 15;
+
+/** An admin page form that cannot be done as asked (a preset without a label); its message says what to do. */
+export class AdminInputError extends Error {}
+
+/** The admin page's answers to what it cannot do as asked; each says what to do instead. */
+export const ADMIN_MESSAGES = {
+  wrongToken: 'That is not the admin token. Use the ADMIN_TOKEN the relay was started with.',
+  tooManyTries: (seconds: number) => `Too many wrong admin tokens from your address: wait ${seconds} s, then try again.`,
+  signedOut: 'Your admin session has ended. Sign in again.',
+  forbidden: 'This form was not sent by this admin page (its security token or origin does not match). Reload the page and try again.',
+  presetLabel: (max: number) => `Give the preset a label of 1 to ${max} characters.`,
+  presetPrompt: (max: number) => `Give the preset a prompt of 1 to ${max} characters.`,
+  noSuchPreset: 'There is no such preset any more; the list below is the current one.',
+} as const;
+
+/** What the admin page says once something it was asked to do is done. */
+export const ADMIN_NOTICES = {
+  revoked: (name: string) => `Revoked ${name}'s token: the relay refuses it from its next request on.`,
+  budget: (name: string) => `Set ${name}'s monthly budget.`,
+  presetAdded: 'Added the preset: designers see it in the plugin the next time they open it.',
+  presetRemoved: 'Removed the preset.',
+} as const;

@@ -12,6 +12,8 @@ import { LocalEvents } from './store/local-events';
 import { nextChange } from './store/next-change';
 import type { JobOutcome, Place, RelayStore } from './store/store';
 import type { Upstream } from './upstream';
+import { callUsage, type CallUsage, jobUsageOutcome } from './call-usage';
+import { effectiveCap } from './monthly-budget';
 import { withRetries, WRITE_RETRY_DELAYS_MS } from './write-retry';
 
 export const DEFAULT_JOB_TTL_HOURS = 24;
@@ -46,6 +48,8 @@ export interface JobManagerOptions {
   ttlMs?: number;
   /** Per-client limits, over every instance on the store; none: no limit. */
   clientLimits?: ClientLimits;
+  /** MONTHLY_IMAGES_PER_TOKEN: the cap of everyone without one of their own; none: no cap. Applies only with `clientLimits`. */
+  monthlyImagesPerToken?: number;
   now?: () => number;
   /** Gets one line per job that ends, with the time its provider call took, and the store's failures. */
   log?: (line: LogLine) => void;
@@ -65,6 +69,8 @@ export interface Admission {
   /** Its provider call starts now: only then does it count against the client's minute. */
   start(): void;
   release(): void;
+  /** Its provider call ended: the call goes into the usage ledger and the place is freed; this instance's next take for the client waits for the record, so a monthly budget never misses it. */
+  ended(call: CallUsage): void;
 }
 
 /** A job this instance runs: what only this instance has of it. */
@@ -98,6 +104,8 @@ export class JobManager {
   private readonly running = new Map<string, Running>();
   /** Tells long polls on this instance that a job it runs has succeeded before the store says so. */
   private readonly localEvents = new LocalEvents();
+  /** Per client, the usage records of calls that ended here and are still being written. */
+  private readonly unrecorded = new Map<string, Set<Promise<void>>>();
   /** Admissions not yet released; a drain waits for none to be left. */
   private held = 0;
   private readonly whenNoneHeld: (() => void)[] = [];
@@ -154,23 +162,35 @@ export class JobManager {
   private admission(place: Place): Admission {
     this.held++;
     let released = false;
-    return {
-      client: place.client,
-      idempotencyKey: place.idempotencyKey,
-      start: () => void this.track(place.start()),
-      release: () => {
-        if (released) return;
-        released = true;
-        void this.track(place.release());
-        if (--this.held === 0) this.whenNoneHeld.splice(0).forEach((wake) => wake());
-      },
+    const release = () => {
+      if (released) return;
+      released = true;
+      void this.track(place.release());
+      if (--this.held === 0) this.whenNoneHeld.splice(0).forEach((wake) => wake());
     };
+    const ended = (call: CallUsage) => {
+      // A stopped manager writes nothing more, as if its process had ended.
+      if (this.stopped) return release();
+      const { client } = place;
+      const recorded = this.store.usage.record({ at: this.isoNow(), client, ...call }).catch((error: Error) => {
+        this.options.log?.({ time: this.isoNow(), level: 'error', message: `Could not write a provider call of ${client} to the usage ledger (${error.message}); usage reports and the monthly budget miss it.` });
+      });
+      const pending = this.unrecorded.get(client) ?? new Set<Promise<void>>();
+      this.unrecorded.set(client, pending.add(recorded));
+      void this.track(recorded).finally(() => pending.delete(recorded) && pending.size === 0 && this.unrecorded.delete(client));
+      // Freed at once, as the client sees the call end; the budget waits for the record instead (see take).
+      release();
+    };
+    return { client: place.client, idempotencyKey: place.idempotencyKey, start: () => void this.track(place.start()), release, ended };
   }
 
   /** A place for the client (refused over its limits, or by everyone while the relay drains), or undefined while another submit holds the key. */
   private async take(client: string, idempotencyKey?: string): Promise<Admission | undefined> {
     if (this.draining) throw restarting();
-    const taken = await this.store.places.take({ client, idempotencyKey, limits: this.options.clientLimits });
+    const limits = this.options.clientLimits && { ...this.options.clientLimits, monthlyImages: effectiveCap(await this.store.budgets.get(client), this.options.monthlyImagesPerToken) };
+    // A call that ended here counts against the budget once it is in the ledger: its place is already free.
+    if (limits?.monthlyImages !== undefined) await Promise.all(this.unrecorded.get(client) ?? []);
+    const taken = await this.store.places.take({ client, idempotencyKey, limits });
     if (!('place' in taken)) return undefined;
     if (!this.draining) return this.admission(taken.place);
     void this.track(taken.place.release());
@@ -211,11 +231,14 @@ export class JobManager {
 
   /** The synchronous path: one provider call for the client, answered in place, nothing kept. */
   async generateNow(admission: Admission, request: ImageRequest, signal: AbortSignal): Promise<ProviderImage> {
+    const started = performance.now();
+    let image: ProviderImage | undefined;
     try {
       admission.start();
-      return await requestImage(this.options.upstream, request, signal);
+      return (image = await requestImage(this.options.upstream, request, signal));
     } finally {
-      admission.release();
+      const outcome = image ? 'succeeded' : signal.aborted ? 'cancelled' : 'failed';
+      admission.ended(callUsage(request, outcome, Math.round(performance.now() - started), image ? Buffer.byteLength(image.base64.toString('latin1'), 'base64') : 0));
     }
   }
 
@@ -265,8 +288,8 @@ export class JobManager {
     const end = () => {
       if (ended) return;
       ended = true;
-      admission.release();
       const upstreamMs = Math.round(performance.now() - started);
+      admission.ended(callUsage(request, jobUsageOutcome(status), upstreamMs, bytesOut ?? 0));
       this.options.log?.({ time: new Date().toISOString(), client: record.client, job: id, kind: record.kind, status, upstreamMs, bytesOut });
     };
     // A cancel written through another instance aborts the provider call here.

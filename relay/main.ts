@@ -10,8 +10,11 @@ import { SAME_SIGNAL_MS, stopSignals } from './stop-signals';
 import { localToken, localTokenPath, machineUser } from './local-token';
 import { localRelayUrl, tellPlayground } from './playground-link';
 import { openStore, openTokenStore } from './store/open-store';
+import { imagePrices } from './image-prices';
 import { databaseAddress } from './store/postgres/database-url';
+import { teamConfig } from './team-config';
 import { runTokenCommand } from './token-cli';
+import { runUsageCommand } from './usage-cli';
 import { liveUpstream } from './upstream';
 
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
@@ -33,14 +36,23 @@ function openFailed(error: Error): never {
 
 if (process.argv[2] === 'token') {
   const handle = await openTokenStore({ dataDir: dataDirectory(process.env), databaseUrl: databaseUrl(process.env) }).catch(openFailed);
-  const code = await runTokenCommand(process.argv.slice(3), handle.tokens, (text) => console.log(text), (text) => console.error(text));
+  const code = await runTokenCommand(process.argv.slice(3), handle, (text) => console.log(text), (text) => console.error(text));
+  await handle.close();
+  process.exit(code);
+}
+
+if (process.argv[2] === 'usage') {
+  const handle = await openTokenStore({ dataDir: dataDirectory(process.env), databaseUrl: databaseUrl(process.env) }).catch(openFailed);
+  const code = await runUsageCommand(process.argv.slice(3), handle, () => imagePrices(process.env), Date.now(), (text) => console.log(text), (text) => console.error(text));
   await handle.close();
   process.exit(code);
 }
 
 let config;
+let team;
 try {
   config = loadConfig(process.env);
+  team = teamConfig(process.env);
 } catch (error) {
   if (error instanceof ConfigError) fail(error.message);
   throw error;
@@ -71,7 +83,7 @@ const upstream = config.apiKey
   ? liveUpstream({ baseUrl: config.baseUrl, apiKey: config.apiKey, timeoutMs: config.upstreamTimeoutMs })
   : demoUpstream({ delayMs: config.demoDelayMs });
 const log = (line: LogLine) => console.log(JSON.stringify(line));
-const jobs = await JobManager.open({ upstream, store, ttlMs: config.jobTtlMs, clientLimits: config.clientLimits, log }).catch(openFailed);
+const jobs = await JobManager.open({ upstream, store, ttlMs: config.jobTtlMs, clientLimits: config.clientLimits, monthlyImagesPerToken: team.monthlyImagesPerToken, log }).catch(openFailed);
 if (jobs.interrupted > 0) {
   console.log(`${jobs.interrupted} job(s) were unfinished when the relay last stopped; they are now marked failed and their clients told to generate again.`);
 }
@@ -82,7 +94,19 @@ setInterval(() => {
   jobs.sweep().catch((error: Error) => log({ time: new Date().toISOString(), level: 'error', message: `Failing abandoned jobs failed: ${error.message}` }));
 }, SWEEP_INTERVAL_MS).unref();
 const hasTokens = await tokens.hasAny();
-const app = createRelayApp({ jobs, mode, version, log, limits: config.limits, access: { tokens, loopback }, bodyIdleMs: config.bodyIdleMs });
+const admin = team.adminToken && { adminToken: team.adminToken, store, monthlyImagesPerToken: team.monthlyImagesPerToken, publicOrigin: team.publicOrigin, prices: team.prices, maxPromptChars: config.limits.maxPromptChars };
+const app = createRelayApp({
+  jobs,
+  mode,
+  version,
+  log,
+  limits: config.limits,
+  access: { tokens, loopback },
+  bodyIdleMs: config.bodyIdleMs,
+  records: store,
+  monthlyImagesPerToken: team.monthlyImagesPerToken,
+  ...(admin ? { admin } : {}),
+});
 
 const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
   const url = `http://${config.host}:${info.port}`;
@@ -109,6 +133,7 @@ const server = serve({ fetch: app.fetch, hostname: config.host, port: config.por
     );
   }
   console.log('In Figma desktop: Plugins → Development → Import plugin from manifest… and choose manifest.json in this folder.');
+  if (admin) console.log(`Admin page: ${team.publicOrigin ?? url}/admin (sign in with ADMIN_TOKEN).`);
   tellPlayground({ type: 'relay-listening', url: localRelayUrl(config.host, info.port), accessToken: local?.token });
 });
 // Generations take minutes: keep Node from cutting the synchronous request at its 300 s default.

@@ -73,3 +73,14 @@ export function sizeDescription(size: (typeof IMAGE_SIZES)[number]): string {
 export function sizeUse(size: ImageSize): string {
   return IMAGE_SIZES.find((entry) => entry.value === size)?.use ?? '';
 }
+
+/** Sizes that take about as long as each other (4K takes the provider longer than 1K) and cost about the same. */
+export type SizeTier = 'standard' | '2k' | '4k';
+
+export const SIZE_TIERS: readonly SizeTier[] = ['standard', '2k', '4k'];
+
+export function sizeTier(size: ImageSize): SizeTier {
+  if (size === '3840x2160' || size === '2160x3840') return '4k';
+  if (size === '2048x2048' || size === '2048x1152') return '2k';
+  return 'standard';
+}

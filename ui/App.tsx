@@ -12,7 +12,8 @@ import { batchRows, createGenerationQueue, EMPTY_QUEUE, foldRuns, isRunning, res
 import { jobRequestFor, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
 import { QUICK_EDIT_NOTIFY_EVERY_MS, quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditProgress, quickEditSelectionProblem } from './quick-edit';
-import { fetchRelayHealth, fetchRelayIdentity, type RelayHealth, RelayUnreachableError } from './relay-client';
+import { fetchRelayHealth, fetchRelayIdentity, fetchTeamPresets, type RelayHealth, RelayUnreachableError } from './relay-client';
+import type { TeamPreset } from '../shared/team-preset';
 import { HEALTH_PROBE_MS, type RelayOutage, relayOutage } from './relay-down';
 import { RelayDownBanner } from './components/RelayDownBanner';
 import { openedWith, type OpenedWith, panelChoices, pickSize, pickVariants } from './panel-choices';
@@ -58,6 +59,7 @@ export function App() {
   const [regionMode, setRegionMode] = useState(false);
   const [thumbnails, setThumbnails] = useState<Record<string, string>>({});
   const [prompt, setPrompt] = useState('');
+  const [teamPresets, setTeamPresets] = useState<TeamPreset[]>([]);
   const [replace, setReplace] = useState(false);
   const [opened, setOpened] = useState<OpenedWith>({});
   const [queueState, setQueueState] = useState(EMPTY_QUEUE);
@@ -154,6 +156,8 @@ export function App() {
       (identity) => setConnection({ state: 'connected', identity }),
       (error: unknown) => identityCheck.signal.aborted || setConnection(connectionProblem(error)),
     );
+    // The team's presets come from the relay the token works with; none while it cannot say.
+    fetchTeamPresets(settings, identityCheck.signal).then(setTeamPresets, () => identityCheck.signal.aborted || setTeamPresets([]));
     return () => identityCheck.abort();
   }, [settings?.relayUrl, settings?.accessToken]);
 
@@ -381,6 +385,7 @@ export function App() {
         prompt={prompt}
         mode={mode}
         savedPrompts={state.savedPrompts}
+        teamPresets={teamPresets}
         onChange={setPrompt}
         onSubmit={() => void generate()}
         onSave={(text) => postToPlugin({ type: 'save-prompt', prompt: text })}

@@ -1,3 +1,4 @@
+import { monthUsageText } from '../shared/month-usage';
 import { type RelayIdentity, RelayTokenError } from './relay-client';
 
 /** What Settings knows of the relay URL and token it holds: being checked, accepted, or refused and why. */
@@ -15,5 +16,7 @@ export function connectionProblem(error: unknown): ConnectionStatus {
 export function connectionText(status: ConnectionStatus): string {
   if (status.state === 'checking') return 'Checking the relay and your token…';
   if (status.state === 'problem') return status.message;
-  return status.identity.name === null ? 'Open demo relay on this computer: no token needed.' : `Connected as ${status.identity.name}`;
+  const { identity } = status;
+  if (identity.name === null) return 'Open demo relay on this computer: no token needed.';
+  return identity.usage ? `Connected as ${identity.name} · ${monthUsageText(identity.usage)}` : `Connected as ${identity.name}`;
 }

@@ -1,14 +1,5 @@
 import type { HistoryEntry, RelayMode } from '../shared/protocol';
-import type { ImageSize } from '../shared/sizes';
-
-/** Sizes that take about as long as each other: 4K takes the provider longer than 1K. */
-export type SizeTier = 'standard' | '2k' | '4k';
-
-export function sizeTier(size: ImageSize): SizeTier {
-  if (size === '3840x2160' || size === '2160x3840') return '4k';
-  if (size === '2048x2048' || size === '2048x1152') return '2k';
-  return 'standard';
-}
+import { type ImageSize, type SizeTier, sizeTier } from '../shared/sizes';
 
 /**
  * Until this user has history with a relay of this mode: the provider documents 60 to 200 s for a

@@ -66,6 +66,12 @@ function isTransient(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
+/** The relay's 429 for a person whose monthly budget is spent (code budget_exhausted), unlike a rate limit that passes in seconds. */
+async function isBudgetRefusal(response: Response): Promise<boolean> {
+  const body = (await response.json().catch(() => undefined)) as { error?: { code?: unknown } } | undefined;
+  return body?.error?.code === 'budget_exhausted';
+}
+
 class TransientFailure extends Error {
   constructor(
     message: string,
@@ -181,6 +187,8 @@ export function relayJobClient(connection: RelayConnection, timing: PollTiming =
         const response = await call('v1/images/generations', init);
         if (response.status === 202) return { id: await jobIdOf(response) };
         if (response.status === 400) return undefined;
+        // A spent monthly budget passes only with the month: asking again would never end.
+        if (response.status === 429 && (await isBudgetRefusal(response.clone()))) throw await relayErrorOf(response, relayUrl);
         if (isTransient(response.status)) throw new TransientFailure(`The relay answered HTTP ${response.status}.`);
         throw await relayErrorOf(response, relayUrl);
       }, options);

@@ -1,3 +1,5 @@
+import type { MonthUsage } from '../shared/month-usage';
+import type { TeamPreset } from '../shared/team-preset';
 import type { RelayMode } from '../shared/protocol';
 import type { RequestLimits } from '../shared/request-limits';
 import { blockedByFigma, inPluginFrame, listedInManifest } from './network-access';
@@ -97,8 +99,8 @@ export async function fetchRelayHealth(connection: RelayConnection): Promise<Rel
   return (await response.json()) as RelayHealth;
 }
 
-/** Who the relay takes the caller for: a token's name, or, on a demo relay open to this machine, no one (no token needed). */
-export type RelayIdentity = { name: string } | { name: null; open: true };
+/** Who the relay takes the caller for: a token's name (with this month's images, from a relay that counts them), or, on a demo relay open to this machine, no one (no token needed). */
+export type RelayIdentity = { name: string; usage?: MonthUsage } | { name: null; open: true };
 
 /** A refusal of the access token itself (401): Settings is where it is fixed. */
 export class RelayTokenError extends RelayError {}
@@ -109,4 +111,12 @@ export async function fetchRelayIdentity(connection: RelayConnection, signal?: A
   if (response.status === 401) throw new RelayTokenError((await relayErrorOf(response, connection.relayUrl)).message);
   if (!response.ok) throw await relayErrorOf(response, connection.relayUrl);
   return (await response.json()) as RelayIdentity;
+}
+
+/** The team's presets; a relay from before team presets (404) has none. */
+export async function fetchTeamPresets(connection: RelayConnection, signal?: AbortSignal): Promise<TeamPreset[]> {
+  const response = await callRelay(connection, 'v1/presets', { method: 'GET', signal });
+  if (response.status === 404) return [];
+  if (!response.ok) throw await relayErrorOf(response, connection.relayUrl);
+  return ((await response.json()) as { presets: TeamPreset[] }).presets;
 }

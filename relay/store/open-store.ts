@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { openDiskStore } from './disk/disk-store';
+import { diskTeamRecords } from './disk/disk-team';
 import { JobFiles } from './disk/job-files';
 import { TokenFiles } from './disk/token-files';
 import { openPostgresStore, openPostgresTokenStore } from './postgres/open-postgres';
@@ -20,5 +21,5 @@ export function openStore(options: StoreOptions): Promise<RelayStore> {
 export async function openTokenStore(options: Pick<StoreOptions, 'dataDir' | 'databaseUrl' | 'now'>): Promise<TokenStoreHandle> {
   if (options.databaseUrl) return openPostgresTokenStore(options.databaseUrl, options.now);
   const tokens = new TokenFiles(options.dataDir, options.now);
-  return { tokens, close: () => tokens.flush() };
+  return { ...diskTeamRecords(options.dataDir), tokens, close: () => tokens.flush() };
 }

@@ -1,5 +1,6 @@
 import type { ClientLimits } from '../client-limits';
 import type { JobRecord } from '../job-record';
+import type { TeamRecords } from './team';
 
 /**
  * Everything the relay keeps, behind one interface with two implementations: the disk
@@ -19,7 +20,7 @@ import type { JobRecord } from '../job-record';
  * - A job is "expired" once `finishedAt + ttlMs <= now`: from then on no method returns it (it is
  *   as good as deleted, whether or not `deleteExpired` has removed it yet). Unfinished jobs never expire.
  */
-export interface RelayStore {
+export interface RelayStore extends TeamRecords {
   readonly jobs: JobRecords;
   readonly images: JobImages;
   readonly events: JobEvents;
@@ -37,7 +38,7 @@ export interface RelayStore {
  * The tokens alone, for the `token` command: opening it touches no job (a disk relay may be
  * running on the same directory, and its jobs are its own).
  */
-export interface TokenStoreHandle {
+export interface TokenStoreHandle extends TeamRecords {
   readonly tokens: TokenRecords;
   close(): Promise<void>;
 }

@@ -96,11 +96,11 @@ describe('jobs resumed when the plugin opens again', { timeout: 60_000 }, () => 
 
     await reopen(page);
     await expect.poll(() => resultCount(page, 'Logo in neon tubes'), { timeout: 20_000 }).toBe(1);
-    // Settings' token check (/v1/me) follows the fields as they are typed; the job's own calls are what is checked here.
+    // Settings' token check (/v1/me) and the team presets (/v1/presets) follow the fields as they are typed; the job's own calls are what is checked here.
     const jobCalls = (relay: RunningRelay) =>
       relay.logs
         .map((line) => JSON.parse(line) as { method?: string; path?: string; client?: string; status?: number })
-        .filter((line) => line.path?.startsWith('/v1/') && line.path !== '/v1/me');
+        .filter((line) => line.path?.startsWith('/v1/') && line.path !== '/v1/me' && line.path !== '/v1/presets');
     // CORS preflights carry no token; every other call to relay A carried the token made for it, and none was refused.
     const withToken = jobCalls(relayA).filter((line) => line.method !== 'OPTIONS');
     expect(new Set(withToken.map((line) => line.client))).toEqual(new Set(['ana-at-a']));

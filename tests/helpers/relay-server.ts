@@ -34,13 +34,13 @@ export interface RelayServerOptions extends Partial<Omit<RelayOptions, 'jobs'>>,
 
 /** The relay app served over real HTTP on a free loopback port, its log lines captured. */
 export async function startRelay(options: RelayServerOptions): Promise<RunningRelay> {
-  const { upstream, dataDir, port: fixedPort = 0, ttlMs, now, clientLimits, writeRetryDelaysMs, store: shared, ...relay } = options;
+  const { upstream, dataDir, port: fixedPort = 0, ttlMs, now, clientLimits, monthlyImagesPerToken, writeRetryDelaysMs, store: shared, ...relay } = options;
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'reimage-relay-')));
   const logs: string[] = [];
   const log = (line: LogLine) => logs.push(JSON.stringify(line));
   const store = shared ?? (await openDiskStore({ jobs: new JobFiles(dir), tokensDir: dir, ttlMs: ttlMs ?? 24 * 3600_000, now }));
-  const jobs = await JobManager.open({ upstream, store, ttlMs, now, clientLimits, log, writeRetryDelaysMs });
-  const app = createRelayApp({ mode: 'live', version: 'test', log, jobs, ...relay });
+  const jobs = await JobManager.open({ upstream, store, ttlMs, now, clientLimits, monthlyImagesPerToken, log, writeRetryDelaysMs });
+  const app = createRelayApp({ mode: 'live', version: 'test', log, jobs, records: store, monthlyImagesPerToken, now, ...relay });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: fixedPort }) as Server;
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

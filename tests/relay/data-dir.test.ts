@@ -33,7 +33,7 @@ describe('the data directory', { timeout: 60_000 }, () => {
 
     expect([modeOf(dataDir), modeOf(join(dataDir, 'jobs'))]).toEqual([0o700, 0o700]);
     // The job succeeds as soon as its PNG is in memory; its files follow.
-    await expect.poll(() => filesIn(dataDir)).toEqual([`jobs/${id}.json`, `jobs/${id}.png`]);
+    await expect.poll(() => filesIn(dataDir)).toEqual([`jobs/${id}.json`, `jobs/${id}.png`, 'usage.jsonl']);
     for (const file of filesIn(dataDir)) expect([file, modeOf(join(dataDir, file))]).toEqual([file, 0o600]);
   });
 
@@ -47,7 +47,7 @@ describe('the data directory', { timeout: 60_000 }, () => {
     expect((await waitForJob(relay.url, id, 10, auth)).status).toBe('succeeded');
 
     expect([modeOf(dataDir), modeOf(join(dataDir, 'jobs'))]).toEqual([0o700, 0o700]);
-    await expect.poll(() => filesIn(dataDir)).toEqual([`jobs/${id}.json`, `jobs/${id}.png`, 'local-token', 'token-usage.json', 'tokens.json']);
+    await expect.poll(() => filesIn(dataDir)).toEqual([`jobs/${id}.json`, `jobs/${id}.png`, 'local-token', 'token-usage.json', 'tokens.json', 'usage.jsonl']);
     for (const file of filesIn(dataDir)) expect([file, modeOf(join(dataDir, file))]).toEqual([file, 0o600]);
   });
 });

@@ -121,7 +121,7 @@ describe('two relays on one store', () => {
     const slowImages = { ...store.images, save: async (id: string, png: Uint8Array) => (await storing, store.images.save(id, png)) };
     const slowA = await startRelay({
       upstream: liveUpstream({ baseUrl: provider.baseUrl, apiKey: API_KEY }),
-      store: { jobs: store.jobs, images: slowImages, events: store.events, places: store.places, tokens: store.tokens, close: () => store.close() },
+      store: { jobs: store.jobs, images: slowImages, events: store.events, places: store.places, tokens: store.tokens, usage: store.usage, budgets: store.budgets, presets: store.presets, close: () => store.close() },
       access: { tokens: store.tokens, loopback: true },
     });
     try {

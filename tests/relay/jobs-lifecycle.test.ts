@@ -102,7 +102,8 @@ describe('jobs across restarts, expiry and cancellation', () => {
     expect(expired.body.error.code).toBe('job_not_found');
     expect(image.status).toBe(404);
     expect(removed).toBe(1);
-    expect(await readdir(dataDir)).toEqual([]);
+    // The usage ledger keeps the call; the job and its image are gone.
+    expect(await readdir(dataDir)).toEqual(['usage.jsonl']);
   });
 
   it('gives a key reused after its job expired a new job, and keeps it through cleanup', async () => {
@@ -133,7 +134,8 @@ describe('jobs across restarts, expiry and cancellation', () => {
     relay = await relayOn(dataDir, { now: () => now });
 
     expect((await getJob(relay.url, id)).status).toBe(404);
-    expect(await readdir(dataDir)).toEqual([]);
+    // The usage ledger keeps the call; the job and its image are gone.
+    expect(await readdir(dataDir)).toEqual(['usage.jsonl']);
   });
 
   it('cancels a running job on DELETE and aborts its provider call', async () => {

@@ -84,12 +84,15 @@ describe('a live relay on loopback', { timeout: 60_000 }, () => {
     expect(existsSync(join(dataDir, 'local-token'))).toBe(false);
   });
 
-  it('answers GET /v1/me with the name of the caller\'s token', async () => {
+  it('answers GET /v1/me with the name of the caller\'s token and its images this month', async () => {
     const relay = await startLive();
     const { token, auth } = await firstStartToken(relay);
     const me = await fetch(`${relay.url}/v1/me`, { headers: auth });
     expect(me.status).toBe(200);
-    expect(await me.json()).toEqual({ name: localTokenName(userInfo().username) });
+    expect(await me.json()).toEqual({
+      name: localTokenName(userInfo().username),
+      usage: { month: new Date().toISOString().slice(0, 7), made: 0, resetsAt: expect.stringMatching(/^\d{4}-\d\d-01T00:00:00\.000Z$/) },
+    });
     expect((await fetch(`${relay.url}/v1/me`)).status).toBe(401);
     const wrong = await fetch(`${relay.url}/v1/me`, { headers: { Authorization: `Bearer ${token.slice(0, -1)}x` } });
     expect(wrong.status).toBe(401);

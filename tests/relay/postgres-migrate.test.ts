@@ -34,13 +34,16 @@ describe('PostgreSQL migrations', () => {
     const results = await migrateTogether(url, 3);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     const applied = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
-    expect(applied).toEqual([1]);
+    expect(applied).toEqual([1, 2]);
     const client = await connect(url);
     const { rows } = await client.query('SELECT version, name FROM schema_migrations ORDER BY version');
     const tables = await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
     await client.end();
-    expect(rows).toEqual([{ version: 1, name: '001-initial.sql' }]);
-    expect(tables.rows.map((r) => r.tablename)).toEqual(['image_chunks', 'images', 'jobs', 'places', 'provider_starts', 'schema_migrations', 'tokens']);
+    expect(rows).toEqual([
+      { version: 1, name: '001-initial.sql' },
+      { version: 2, name: '002-team.sql' },
+    ]);
+    expect(tables.rows.map((r) => r.tablename)).toEqual(['budgets', 'image_chunks', 'images', 'jobs', 'places', 'provider_starts', 'schema_migrations', 'team_presets', 'tokens', 'usage_records']);
     expect(MIGRATIONS_DIR).toMatch(/relay\/store\/postgres\/migrations\/$/);
   });
 
@@ -87,7 +90,7 @@ describe('PostgreSQL migrations', () => {
     const client = await connect(url);
     await migrate(client);
     await client.query("INSERT INTO schema_migrations (version, name) VALUES (999, '999-future.sql')");
-    await expect(migrate(client)).rejects.toThrow(/version 999, newer than this relay knows \(1\)/);
+    await expect(migrate(client)).rejects.toThrow(/version 999, newer than this relay knows \(2\)/);
     await client.end();
   });
 });

@@ -43,13 +43,13 @@ describe('the token command', () => {
     expect(stored).toContain(createHash('sha256').update(token).digest('hex'));
   });
 
-  it('lists names, creation time and usage, never a token or a hash', async () => {
+  it('lists names, creation time, usage and monthly budgets, never a token or a hash', async () => {
     const token = await createToken(dataDir, 'alice');
     await addToken(new TokenFiles(dataDir), 'bob');
     const listed = await runRelayCommand(['token', 'list'], { RELAY_DATA_DIR: dataDir });
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toMatch(/^name +created +requests +last used$/m);
-    expect(listed.stdout).toMatch(/^alice +\d{4}-\d\d-\d\dT[\d:.]+Z +0 +never$/m);
+    expect(listed.stdout).toMatch(/^name +created +requests +last used +monthly images$/m);
+    expect(listed.stdout).toMatch(/^alice +\d{4}-\d\d-\d\dT[\d:.]+Z +0 +never +default$/m);
     expect(listed.stdout).toMatch(/^bob /m);
     expect(listed.stdout).not.toContain(token);
     expect(listed.stdout).not.toContain(createHash('sha256').update(token).digest('hex'));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../shared/protocol';
-import { expectedSeconds, formatDuration, overrunText, progressOf, sizeTier } from '../../ui/expected-time';
+import { sizeTier } from '../../shared/sizes';
+import { expectedSeconds, formatDuration, overrunText, progressOf } from '../../ui/expected-time';
 
 type Timed = Pick<HistoryEntry, 'size' | 'durationMs' | 'mode'>;
 

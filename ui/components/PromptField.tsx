@@ -1,20 +1,36 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { SavedPrompt } from '../../shared/protocol';
 import { BUILT_IN_PRESETS } from '../prompt-presets';
+import type { TeamPreset } from '../../shared/team-preset';
 
 interface Props {
   prompt: string;
   /** What Generate will do, for an example prompt that fits it. */
   mode: 'edit' | 'generate';
   savedPrompts: SavedPrompt[];
+  /** The presets the relay's admin keeps for the team, listed first. */
+  teamPresets: readonly TeamPreset[];
   onChange: (prompt: string) => void;
   onSubmit: () => void;
   onSave: (prompt: string) => void;
   onDelete: (id: string) => void;
 }
 
-/** The prompt, focused when the panel opens, with built-in presets and the user's own saved prompts. Cmd/Ctrl+Enter generates. */
-export function PromptField({ prompt, mode, savedPrompts, onChange, onSubmit, onSave, onDelete }: Props) {
+/** One group of the Presets menu: each option's text is its label, its value the prompt it fills in. */
+function PresetGroup({ label, presets }: { label: string; presets: readonly { label: string; prompt: string }[] }) {
+  return (
+    <optgroup label={label}>
+      {presets.map((preset) => (
+        <option key={preset.label} value={preset.prompt}>
+          {preset.label}
+        </option>
+      ))}
+    </optgroup>
+  );
+}
+
+/** The prompt, focused when the panel opens, with the team's presets, built-in ones and the user's own saved prompts. Cmd/Ctrl+Enter generates. */
+export function PromptField({ prompt, mode, savedPrompts, teamPresets, onChange, onSubmit, onSave, onDelete }: Props) {
   const saved = savedPrompts.find((entry) => entry.prompt === prompt);
   const field = useRef<HTMLTextAreaElement>(null);
   useEffect(() => field.current?.focus(), []);
@@ -32,13 +48,8 @@ export function PromptField({ prompt, mode, savedPrompts, onChange, onSubmit, on
             }}
           >
             <option value="">Presets…</option>
-            <optgroup label="Built in">
-              {BUILT_IN_PRESETS.map((preset) => (
-                <option key={preset.label} value={preset.prompt}>
-                  {preset.label}
-                </option>
-              ))}
-            </optgroup>
+            {teamPresets.length > 0 && <PresetGroup label="Team presets" presets={teamPresets} />}
+            <PresetGroup label="Built in" presets={BUILT_IN_PRESETS} />
             {savedPrompts.length > 0 && (
               <optgroup label="Saved">
                 {savedPrompts.map((entry) => (

@@ -1,6 +1,8 @@
 import { admissionRefusal, WINDOW_MS } from '../../client-limits';
 import type { LocalEvents } from '../local-events';
 import type { ClientPlaces, Place, PlaceRequest } from '../store';
+import type { UsageLedger } from '../usage';
+import { monthOf } from '../../usage-month';
 
 interface Held {
   inFlight: number;
@@ -17,6 +19,7 @@ export class DiskPlaces implements ClientPlaces {
   constructor(
     private readonly events: LocalEvents,
     private readonly now: () => number,
+    private readonly usage: UsageLedger,
   ) {}
 
   private recentStarts(client: string, time: number): number[] {
@@ -27,11 +30,13 @@ export class DiskPlaces implements ClientPlaces {
   }
 
   async take({ client, idempotencyKey, limits }: PlaceRequest): Promise<{ place: Place } | { keyHeld: true }> {
+    // Read first: from here on nothing waits, so counting and taking are one step in this process.
+    const madeThisMonth = limits?.monthlyImages === undefined ? undefined : await this.usage.madeSince(client, monthOf(this.now()).from);
     const held = this.held.get(client) ?? { inFlight: 0, starting: 0, keys: new Set<string>() };
     if (idempotencyKey !== undefined && held.keys.has(idempotencyKey)) return { keyHeld: true };
     if (limits) {
       const time = this.now();
-      const refusal = admissionRefusal(limits, { inFlight: held.inFlight, starting: held.starting, startedAt: this.recentStarts(client, time) }, time);
+      const refusal = admissionRefusal(limits, { inFlight: held.inFlight, starting: held.starting, startedAt: this.recentStarts(client, time), madeThisMonth }, time);
       if (refusal) throw refusal;
     }
     held.inFlight++;

@@ -3,6 +3,7 @@ import { LocalEvents } from '../local-events';
 import type { JobImages, RelayStore } from '../store';
 import { DiskJobs } from './disk-jobs';
 import { DiskPlaces } from './disk-places';
+import { diskTeamRecords } from './disk-team';
 import type { JobFiles } from './job-files';
 import { TokenFiles } from './token-files';
 
@@ -29,5 +30,6 @@ export async function openDiskStore(options: DiskStoreOptions): Promise<RelaySto
   const files = options.jobs;
   const images: JobImages = { save: (id, png) => files.saveImage(id, png), open: (id) => files.openImage(id) };
   const tokens = new TokenFiles(options.tokensDir, now);
-  return { jobs, images, events, places: new DiskPlaces(events, now), tokens, close: () => tokens.flush() };
+  const team = diskTeamRecords(options.tokensDir);
+  return { ...team, jobs, images, events, places: new DiskPlaces(events, now, team.usage), tokens, close: () => tokens.flush() };
 }

@@ -11,6 +11,7 @@ import { migrate } from './migrate';
 import { PostgresImages } from './postgres-images';
 import { PostgresJobs } from './postgres-jobs';
 import { PostgresPlaces } from './postgres-places';
+import { postgresTeamRecords } from './postgres-team';
 import { PostgresTokens } from './postgres-tokens';
 
 /** How long a closing instance waits for the database to see its connections closed. */
@@ -58,6 +59,7 @@ export async function openPostgresStore(options: StoreOptions & { databaseUrl: s
   // A renewal the database cannot take now is tried again at the next tick, well before the lease runs out.
   const renewal = setInterval(() => void renew().catch(() => undefined), renewEveryMs);
   return {
+    ...postgresTeamRecords(db),
     jobs: new PostgresJobs(context),
     images: new PostgresImages(context),
     events,
@@ -77,6 +79,7 @@ export async function openPostgresTokenStore(databaseUrl: string, now: () => num
   const db = await openDatabase(databaseUrl, 2);
   const tokens = new PostgresTokens(db, now);
   return {
+    ...postgresTeamRecords(db),
     tokens,
     async close() {
       await tokens.close();

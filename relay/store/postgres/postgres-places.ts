@@ -1,10 +1,12 @@
 import { admissionRefusal, WINDOW_MS } from '../../client-limits';
+import { monthOf } from '../../usage-month';
 import type { ClientPlaces, Place, PlaceRequest } from '../store';
 import { LOCK } from './advisory-locks';
 import { at, type PostgresContext } from './context';
 import { NOTIFY_KEY } from './notify-channel';
 import { keyedTurns } from './keyed-turns';
 import { LEASE_MS } from './leases';
+import { MADE_SINCE_SQL } from './postgres-team';
 
 /** Deletes the places matching `condition` and wakes the waiters on the keys they reserved. */
 export function freePlaces(condition: string): string {
@@ -82,9 +84,11 @@ export class PostgresPlaces implements ClientPlaces {
           [name],
         );
         const starts = await client.query<{ started_at: Date }>('SELECT started_at FROM provider_starts WHERE client = $1 ORDER BY started_at', [name]);
+        // Under the lock, so two instances cannot both take the last image of a budget.
+        const made = limits.monthlyImages === undefined ? undefined : await client.query<{ made: number }>(MADE_SINCE_SQL, [name, monthOf(now).from]);
         const refusal = admissionRefusal(
           limits,
-          { inFlight: counts.rows[0].in_flight, starting: counts.rows[0].starting, startedAt: starts.rows.map((row) => row.started_at.getTime()) },
+          { inFlight: counts.rows[0].in_flight, starting: counts.rows[0].starting, startedAt: starts.rows.map((row) => row.started_at.getTime()), madeThisMonth: made?.rows[0].made },
           now,
         );
         if (refusal) throw refusal;

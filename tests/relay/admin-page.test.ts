@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RelayStore } from '../../relay/store/store';
+import { createToken } from '../../relay/tokens';
+import { demoUpstream } from '../../relay/demo-upstream';
+import type { RunningRelay } from '../helpers/relay-server';
+import { startTeamRelay, type TeamRelay } from '../helpers/team-relay';
+
+const ADMIN_TOKEN = 'admin-token-for-tests-7f3a9c';
+
+describe('the admin page at /admin', () => {
+  let team: TeamRelay;
+  let relay: RunningRelay;
+  let store: RelayStore;
+
+  afterEach(() => team.close());
+
+  async function start(admin: boolean, extra: { publicOrigin?: string } = {}) {
+    team = await startTeamRelay((shared) => ({
+      upstream: demoUpstream({ delayMs: 0 }),
+      ...(admin ? { admin: { adminToken: ADMIN_TOKEN, store: shared, maxPromptChars: 32_000, monthlyImagesPerToken: 100, ...extra } } : {}),
+    }));
+    ({ relay, store } = team);
+  }
+
+  /** What the admin's browser sends: the page's own origin, and the session cookie once it has one. */
+  const post = (path: string, fields: Record<string, string>, cookie?: string, headers: Record<string, string> = {}) =>
+    fetch(`${relay.url}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams(fields),
+      headers: { Origin: relay.url, ...(cookie ? { Cookie: cookie } : {}), ...headers },
+    });
+  const page = async (cookie: string, path = '/admin') => (await fetch(`${relay.url}${path}`, { headers: { Cookie: cookie } })).text();
+  const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1];
+
+  async function signIn(headers: Record<string, string> = {}): Promise<{ cookie: string; setCookie: string; csrf: string }> {
+    const answer = await post('/admin/sign-in', { adminToken: ADMIN_TOKEN }, undefined, headers);
+    expect(answer.status).toBe(303);
+    const setCookie = answer.headers.getSetCookie()[0];
+    const cookie = setCookie.split(';')[0];
+    return { cookie, setCookie, csrf: csrfOf(await page(cookie)) };
+  }
+
+  it('does not exist at all without ADMIN_TOKEN', async () => {
+    await start(false);
+    expect((await fetch(`${relay.url}/admin`)).status).toBe(404);
+    expect((await post('/admin/sign-in', { adminToken: ADMIN_TOKEN })).status).toBe(404);
+  });
+
+  it('signs in with ADMIN_TOKEN into an HttpOnly, SameSite=Strict cookie, Secure behind HTTPS; a wrong token gets 401 and is logged without itself', async () => {
+    await start(true);
+    const signInForm = await fetch(`${relay.url}/admin`);
+    expect(signInForm.status).toBe(200);
+    expect(signInForm.headers.get('access-control-allow-origin')).toBeNull();
+    expect(signInForm.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(await signInForm.text()).toContain('<label for="admin-token">Admin token</label>');
+
+    const wrong = await post('/admin/sign-in', { adminToken: 'not-the-admin-token-guess' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('That is not the admin token.');
+    const logged = relay.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === 'admin_sign_in_refused');
+    expect(logged).toHaveLength(1);
+    expect(logged[0].address).toBe('127.0.0.1');
+    expect(relay.logs.join('\n')).not.toContain('not-the-admin-token-guess');
+
+    const { setCookie } = await signIn();
+    expect(setCookie).toMatch(/^reimage_admin=[^;]+; Max-Age=43200; Path=\/admin; HttpOnly; SameSite=Strict$/);
+    expect(setCookie).not.toContain(ADMIN_TOKEN);
+    expect((await signIn({ 'X-Forwarded-Proto': 'https' })).setCookie).toContain('; Secure');
+  });
+
+  it('makes an address that tried five wrong tokens in a minute wait a minute, the right token too', async () => {
+    await start(true);
+    for (let i = 0; i < 5; i++) expect((await post('/admin/sign-in', { adminToken: `wrong-${i}` })).status).toBe(401);
+    const waiting = await post('/admin/sign-in', { adminToken: ADMIN_TOKEN });
+    expect(waiting.status).toBe(429);
+    expect(Number(waiting.headers.get('retry-after'))).toBeGreaterThan(55);
+    expect(await waiting.text()).toMatch(/Too many wrong admin tokens from your address: wait \d+ s, then try again\./);
+  });
+
+  it('refuses a form without the session, without its CSRF token, or from another origin', async () => {
+    await start(true);
+    const { cookie, csrf } = await signIn();
+    expect((await post('/admin/people', { name: 'mallory', csrf })).status).toBe(401);
+    expect((await post('/admin/people', { name: 'mallory' }, cookie)).status).toBe(403);
+    expect((await post('/admin/people', { name: 'mallory', csrf }, cookie, { Origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post('/admin/sign-in', { adminToken: ADMIN_TOKEN }, undefined, { Origin: 'null' })).status).toBe(403);
+    expect(await store.tokens.list()).toEqual([]);
+  });
+
+  it('creates a token shown once with its connection code, sets budgets, revokes, and never shows a token or hash again', async () => {
+    await start(true, { publicOrigin: 'https://relay.example.com' });
+    const { cookie, csrf } = await signIn();
+    const created = await post('/admin/people', { name: 'alice', monthlyImages: '200', csrf }, cookie);
+    expect(created.status).toBe(200);
+    expect(created.headers.get('cache-control')).toBe('no-store');
+    const once = await created.text();
+    const token = /id="access-token" readonly value="(rmg_[^"]+)"/.exec(once)![1];
+    expect(once).toContain(`value="https://relay.example.com#${token}"`);
+    expect((await fetch(`${relay.url}/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+
+    const bad = await post('/admin/people/alice/budget', { monthlyImages: 'lots', csrf }, cookie);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('&quot;lots&quot; is not a monthly budget');
+    expect((await post('/admin/people/alice/budget', { monthlyImages: '500', csrf }, cookie)).status).toBe(303);
+    expect(await store.budgets.get('alice')).toBe(500);
+    await createToken(store.tokens, 'bob');
+    const dashboard = await page(cookie, '/admin?done=budget&name=alice');
+    expect(dashboard).toContain("Set alice&#39;s monthly budget.");
+    expect(dashboard).toMatch(/<th scope="row">alice<\/th>[\s\S]*?0 of 500/);
+    expect(dashboard).toMatch(/<th scope="row">bob<\/th>[\s\S]*?0 of 100/);
+    const hash = createHash('sha256').update(token).digest('hex');
+    for (const text of [dashboard, relay.logs.join('\n')]) {
+      expect(text).not.toContain(token);
+      expect(text).not.toContain(hash);
+      expect(text).not.toContain(ADMIN_TOKEN);
+    }
+
+    expect((await post('/admin/people/alice/revoke', { csrf }, cookie)).status).toBe(303);
+    expect((await fetch(`${relay.url}/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
+    expect(await page(cookie, '/admin?done=revoked&name=alice')).toContain('Revoked alice&#39;s token');
+  });
+
+  it('keeps team presets that designers read from GET /v1/presets, and refuses one without a label', async () => {
+    await start(true);
+    const { cookie, csrf } = await signIn();
+    const alice = await createToken(store.tokens, 'alice');
+    expect((await post('/admin/presets', { label: 'Brand colours', prompt: 'Recolour it in our palette.', csrf }, cookie)).status).toBe(303);
+    const bad = await post('/admin/presets', { label: ' ', prompt: 'x', csrf }, cookie);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('Give the preset a label of 1 to 60 characters.');
+    const presets = async () => ((await (await fetch(`${relay.url}/v1/presets`, { headers: { Authorization: `Bearer ${alice}` } })).json()) as { presets: { id: string; label: string }[] }).presets;
+    const [brand] = await presets();
+    expect(brand).toMatchObject({ label: 'Brand colours', prompt: 'Recolour it in our palette.' });
+    expect((await post(`/admin/presets/${brand.id}/remove`, { csrf }, cookie)).status).toBe(303);
+    expect(await presets()).toEqual([]);
+  });
+});
