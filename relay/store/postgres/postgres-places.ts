@@ -79,16 +79,19 @@ export class PostgresPlaces implements ClientPlaces {
       }
       if (limits) {
         await client.query('DELETE FROM provider_starts WHERE client = $1 AND started_at <= $2', [name, new Date(now - WINDOW_MS)]);
-        const counts = await client.query<{ in_flight: number; starting: number }>(
-          'SELECT count(*)::int AS in_flight, (count(*) FILTER (WHERE NOT started))::int AS starting FROM places WHERE client = $1',
+        // One statement, so one snapshot: under READ COMMITTED two statements could see a call start
+        // committed between them, once as a place still starting and once among the minute's starts.
+        const counts = await client.query<{ in_flight: number; starting: number; started_at: Date[] }>(
+          `SELECT (SELECT count(*)::int FROM places WHERE client = $1) AS in_flight,
+                  (SELECT count(*)::int FROM places WHERE client = $1 AND NOT started) AS starting,
+                  ARRAY(SELECT started_at FROM provider_starts WHERE client = $1 ORDER BY started_at) AS started_at`,
           [name],
         );
-        const starts = await client.query<{ started_at: Date }>('SELECT started_at FROM provider_starts WHERE client = $1 ORDER BY started_at', [name]);
         // Under the lock, so two instances cannot both take the last image of a budget.
         const made = limits.monthlyImages === undefined ? undefined : await client.query<{ made: number }>(MADE_SINCE_SQL, [name, monthOf(now).from]);
         const refusal = admissionRefusal(
           limits,
-          { inFlight: counts.rows[0].in_flight, starting: counts.rows[0].starting, startedAt: starts.rows.map((row) => row.started_at.getTime()), madeThisMonth: made?.rows[0].made },
+          { inFlight: counts.rows[0].in_flight, starting: counts.rows[0].starting, startedAt: counts.rows[0].started_at.map((at) => at.getTime()), madeThisMonth: made?.rows[0].made },
           now,
         );
         if (refusal) throw refusal;
