@@ -7,7 +7,7 @@ import type { ClientLimits } from './client-limits';
 import { RelayHttpError, StoreUnavailableError } from './errors';
 import type { ImageRequest } from './image-request';
 import { isExpired, isFinished, type JobRecord, type JobStatus } from './job-record';
-import { callProvider, imageAnswer, type ProviderImage, requestImage } from './provider';
+import { callProvider, decodedBytes, imageAnswer, type ProviderImage, requestImage } from './provider';
 import { LocalEvents } from './store/local-events';
 import { nextChange } from './store/next-change';
 import type { JobOutcome, Place, RelayStore } from './store/store';
@@ -238,7 +238,7 @@ export class JobManager {
       return (image = await requestImage(this.options.upstream, request, signal));
     } finally {
       const outcome = image ? 'succeeded' : signal.aborted ? 'cancelled' : 'failed';
-      admission.ended(callUsage(request, outcome, Math.round(performance.now() - started), image ? Buffer.byteLength(image.base64.toString('latin1'), 'base64') : 0));
+      admission.ended(callUsage(request, outcome, Math.round(performance.now() - started), image ? decodedBytes(image) : 0));
     }
   }
 

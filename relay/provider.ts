@@ -9,6 +9,16 @@ export interface ProviderImage {
   base64: Buffer;
 }
 
+const PADDING = '='.charCodeAt(0);
+
+/** How many bytes the image's base64 decodes to, counted from its length: the megabytes are never made a string. */
+export function decodedBytes(image: ProviderImage): number {
+  const { base64 } = image;
+  let padding = 0;
+  while (padding < 2 && base64.length > padding && base64[base64.length - 1 - padding] === PADDING) padding++;
+  return Math.floor((base64.length * 3) / 4) - padding;
+}
+
 type AnswerBody = { created?: unknown; data?: { b64_json?: unknown }[] } | undefined;
 
 const BASE64_KEY = Buffer.from('"b64_json"');
