@@ -2,6 +2,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { isReservedClientName } from './client';
+import { TokenError } from './errors';
 import type { TokenRecords } from './store/store';
 import { createToken, NAME_PATTERN, tokenHash } from './tokens';
 
@@ -61,11 +62,18 @@ export async function localToken(tokens: TokenRecords, dataDir: string, options:
   const file = localTokenPath(dataDir);
   if (options.create && !(await tokens.hasAny())) {
     const name = localTokenName(options.username);
-    const token = await createToken(tokens, name);
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${token}\n`, { mode: 0o600 });
-    renameSync(temporary, file);
-    return { name, token, created: true };
+    // Instances on one database started together all see no tokens: one of them makes this user's
+    // token and prints it, and the others find the name taken and serve without a local token.
+    const token = await createToken(tokens, name).catch(async (error: unknown) => {
+      if (error instanceof TokenError && (await tokens.hasAny())) return undefined;
+      throw error;
+    });
+    if (token !== undefined) {
+      const temporary = `${file}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${token}\n`, { mode: 0o600 });
+      renameSync(temporary, file);
+      return { name, token, created: true };
+    }
   }
   const saved = readSaved(file);
   if (saved === undefined) return undefined;
