@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { StoreUnavailableError } from '../../errors';
 
 /** How long a request waits for a connection, or a query for its answer, before the relay says the database is unavailable. */
@@ -78,6 +79,19 @@ export class Database {
       client.off('error', lost);
       client.release(broken);
     }
+  }
+
+  /**
+   * The whole answer of a `COPY … TO STDOUT`, read on a connection held only until it has arrived.
+   * COPY takes no parameters: whatever it selects by must be spelled safely into `sql`.
+   */
+  copyOut(sql: string): Promise<Buffer> {
+    const run = this.borrow(async (client) => {
+      const pieces: Buffer[] = [];
+      for await (const piece of client.query(copyTo(sql))) pieces.push(piece as Buffer);
+      return Buffer.concat(pieces);
+    });
+    return run.catch(storeError);
   }
 
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */

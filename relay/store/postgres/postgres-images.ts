@@ -1,5 +1,6 @@
 import type { JobImages } from '../store';
 import { at, type PostgresContext } from './context';
+import { copyBinaryRows } from './copy-binary';
 
 /** About 1 MiB a piece: a download holds one or two pieces at a time, never the whole image. */
 export const CHUNK_BYTES = 1 << 20;
@@ -38,15 +39,19 @@ export class PostgresImages implements JobImages {
     );
     const image = rows[0];
     if (!image) return undefined;
+    // A bigserial, which pg hands over as a string: checked before it is spelled into the COPY.
+    const imageId = BigInt(image.id).toString();
     let seq = 0;
     // One query per piece, each on whichever pooled connection is free: a slow download holds no connection.
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
         if (seq === image.chunks) return controller.close();
-        const piece = await db.query<{ data: Buffer }>('SELECT data FROM image_chunks WHERE image_id = $1 AND seq = $2', [image.id, seq]);
-        if (!piece.rows[0]) throw new Error(`The image of job ${id} was removed while it was being downloaded.`);
+        // As binary COPY, not a query: a query's answer carries bytea as hex (copy-binary.ts).
+        const [row] = copyBinaryRows(await db.copyOut(`COPY (SELECT data FROM image_chunks WHERE image_id = ${imageId} AND seq = ${seq}) TO STDOUT (FORMAT binary)`));
+        const data = row?.[0];
+        if (!data) throw new Error(`The image of job ${id} was removed while it was being downloaded.`);
         seq++;
-        controller.enqueue(new Uint8Array(piece.rows[0].data.buffer, piece.rows[0].data.byteOffset, piece.rows[0].data.byteLength));
+        controller.enqueue(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       },
     });
     return { bytes: image.bytes, body };

@@ -1,0 +1,44 @@
+/**
+ * PostgreSQL's binary COPY format, read: https://www.postgresql.org/docs/current/sql-copy.html
+ * ("Binary Format"). The relay reads image pieces this way because a bytea in an ordinary query's
+ * answer comes as hex text, twice its size, which the server has to write and the client to parse:
+ * a 2.9 MB PNG cost 27 ms that way against 5 ms as COPY on the bench machine.
+ */
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+/** Signature, flags (int32), header extension length (int32). */
+const HEADER_BYTES = SIGNATURE.length + 8;
+
+function malformed(why: string): Error {
+  return new Error(`The database's binary COPY answer is malformed: ${why}.`);
+}
+
+/** The rows of a binary COPY answer, each a list of fields (a NULL as null), as views into `data`. */
+export function copyBinaryRows(data: Buffer): (Buffer | null)[][] {
+  if (data.length < HEADER_BYTES || !data.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw malformed('no PGCOPY signature');
+  let at = HEADER_BYTES + data.readUInt32BE(SIGNATURE.length + 4);
+  const need = (bytes: number) => {
+    if (at + bytes > data.length) throw malformed(`it ends ${at + bytes - data.length} bytes early`);
+  };
+  const rows: (Buffer | null)[][] = [];
+  for (;;) {
+    need(2);
+    const fields = data.readInt16BE(at);
+    at += 2;
+    if (fields === -1) return rows;
+    const row: (Buffer | null)[] = [];
+    for (let i = 0; i < fields; i++) {
+      need(4);
+      const length = data.readInt32BE(at);
+      at += 4;
+      if (length === -1) {
+        row.push(null);
+        continue;
+      }
+      need(length);
+      row.push(data.subarray(at, at + length));
+      at += length;
+    }
+    rows.push(row);
+  }
+}
