@@ -11,6 +11,7 @@ import { callProvider, decodedBytes, imageAnswer, type ProviderImage, requestIma
 import { LocalEvents } from './store/local-events';
 import { nextChange } from './store/next-change';
 import type { JobOutcome, Place, RelayStore } from './store/store';
+import type { UsageRecord } from './store/usage';
 import type { Upstream } from './upstream';
 import { callUsage, type CallUsage, jobUsageOutcome } from './call-usage';
 import { effectiveCap } from './monthly-budget';
@@ -69,7 +70,7 @@ export interface Admission {
   /** Its provider call starts now: only then does it count against the client's minute. */
   start(): void;
   release(): void;
-  /** Its provider call ended: the call goes into the usage ledger and the place is freed; this instance's next take for the client waits for the record, so a monthly budget never misses it. */
+  /** Its provider call ended: the call goes into the usage ledger as the place is freed, in one step, so a monthly budget never misses it. */
   ended(call: CallUsage): void;
 }
 
@@ -104,8 +105,6 @@ export class JobManager {
   private readonly running = new Map<string, Running>();
   /** Tells long polls on this instance that a job it runs has succeeded before the store says so. */
   private readonly localEvents = new LocalEvents();
-  /** Per client, the usage records of calls that ended here and are still being written. */
-  private readonly unrecorded = new Map<string, Set<Promise<void>>>();
   /** Admissions not yet released; a drain waits for none to be left. */
   private held = 0;
   private readonly whenNoneHeld: (() => void)[] = [];
@@ -162,34 +161,26 @@ export class JobManager {
   private admission(place: Place): Admission {
     this.held++;
     let released = false;
-    const release = () => {
+    const release = (usage?: UsageRecord) => {
       if (released) return;
       released = true;
-      void this.track(place.release());
-      if (--this.held === 0) this.whenNoneHeld.splice(0).forEach((wake) => wake());
-    };
-    const ended = (call: CallUsage) => {
-      // A stopped manager writes nothing more, as if its process had ended.
-      if (this.stopped) return release();
       const { client } = place;
-      const recorded = this.store.usage.record({ at: this.isoNow(), client, ...call }).catch((error: Error) => {
+      const freed = place.release(usage).catch((error: Error) => {
         this.options.log?.({ time: this.isoNow(), level: 'error', message: `Could not write a provider call of ${client} to the usage ledger (${error.message}); usage reports and the monthly budget miss it.` });
       });
-      const pending = this.unrecorded.get(client) ?? new Set<Promise<void>>();
-      this.unrecorded.set(client, pending.add(recorded));
-      void this.track(recorded).finally(() => pending.delete(recorded) && pending.size === 0 && this.unrecorded.delete(client));
-      // Freed at once, as the client sees the call end; the budget waits for the record instead (see take).
-      release();
+      void this.track(freed);
+      if (--this.held === 0) this.whenNoneHeld.splice(0).forEach((wake) => wake());
     };
-    return { client: place.client, idempotencyKey: place.idempotencyKey, start: () => void this.track(place.start()), release, ended };
+    // The call goes into the ledger with its place's release, in one step (see Place.release). A
+    // stopped manager writes nothing more, as if its process had ended.
+    const ended = (call: CallUsage) => release(this.stopped ? undefined : { at: this.isoNow(), client: place.client, ...call });
+    return { client: place.client, idempotencyKey: place.idempotencyKey, start: () => void this.track(place.start()), release: () => release(), ended };
   }
 
   /** A place for the client (refused over its limits, or by everyone while the relay drains), or undefined while another submit holds the key. */
   private async take(client: string, idempotencyKey?: string): Promise<Admission | undefined> {
     if (this.draining) throw restarting();
     const limits = this.options.clientLimits && { ...this.options.clientLimits, monthlyImages: effectiveCap(await this.store.budgets.get(client), this.options.monthlyImagesPerToken) };
-    // A call that ended here counts against the budget once it is in the ledger: its place is already free.
-    if (limits?.monthlyImages !== undefined) await Promise.all(this.unrecorded.get(client) ?? []);
     const taken = await this.store.places.take({ client, idempotencyKey, limits });
     if (!('place' in taken)) return undefined;
     if (!this.draining) return this.admission(taken.place);

@@ -1,6 +1,7 @@
 import type { ClientLimits } from '../client-limits';
 import type { JobRecord } from '../job-record';
 import type { TeamRecords } from './team';
+import type { UsageRecord } from './usage';
 
 /**
  * Everything the relay keeps, behind one interface with two implementations: the disk
@@ -184,10 +185,14 @@ export interface Place {
   start(): Promise<void>;
   /**
    * Frees the place and its key reservation (firing the key's event). Once; later calls do nothing.
-   * Never rejects: a place the store could not free frees itself when its lease runs out
-   * (PostgreSQL: renewed with the jobs' lease, so a dead instance's places go within 60 s).
+   * With `usage` (its provider call ended), writes that call to the usage ledger in the same atomic
+   * step, so no take on any handle counts the call neither in flight nor among the month's images
+   * (a monthly budget cannot be passed in between), and a take on this handle that follows waits
+   * for it. Rejects only when that record could not be written. A place the store could not free
+   * frees itself when its lease runs out (PostgreSQL: renewed with the jobs' lease, so a dead
+   * instance's places go within 60 s).
    */
-  release(): Promise<void>;
+  release(usage?: UsageRecord): Promise<void>;
 }
 
 export interface PlaceRequest {

@@ -60,6 +60,24 @@ export function budgetPlacesContract(name: string, open: () => Promise<BudgetFix
       expect('place' in (await a.places.take({ client: 'alice', limits: LIMITS }))).toBe(true);
     });
 
+    it("a place released with its call's usage record: a take on the same handle right after counts the call, and the ledger holds it", async () => {
+      const { a, now } = await open();
+      const limits = { ...LIMITS, monthlyImages: 1 };
+      const first = await a.places.take({ client: 'alice', limits });
+      if (!('place' in first)) throw new Error('expected a place');
+      await first.place.start();
+      const released = first.place.release(made(now));
+      // Not awaited: the take follows the release on this handle, and sees the call as made.
+      const full = await refusal(a.places.take({ client: 'alice', limits }));
+      expect(full.code).toBe('budget_exhausted');
+      expect(full.message).toContain('made 1 of your 1 images');
+      await released;
+      expect(await a.usage.madeSince('alice', new Date(now - 60_000))).toBe(1);
+      // Released once: a second release writes nothing more.
+      await first.place.release(made(now));
+      expect(await a.usage.madeSince('alice', new Date(now - 60_000))).toBe(1);
+    });
+
     it('two handles taking the last image of a budget at once: exactly one gets it', async () => {
       const { a, b, now } = await open();
       await a.usage.record(made(now - 60_000));

@@ -1,4 +1,5 @@
 import { admissionRefusal, WINDOW_MS } from '../../client-limits';
+import { keyedTurns } from '../keyed-turns';
 import type { LocalEvents } from '../local-events';
 import type { ClientPlaces, Place, PlaceRequest } from '../store';
 import type { UsageLedger } from '../usage';
@@ -29,7 +30,14 @@ export class DiskPlaces implements ClientPlaces {
     return times;
   }
 
-  async take({ client, idempotencyKey, limits }: PlaceRequest): Promise<{ place: Place } | { keyHeld: true }> {
+  /** A client's takes and its releases with a usage record, one after another: a take never reads the ledger between a call's record and its place's release. */
+  private readonly turns = keyedTurns();
+
+  take(request: PlaceRequest): Promise<{ place: Place } | { keyHeld: true }> {
+    return this.turns(request.client, () => this.takeNow(request));
+  }
+
+  private async takeNow({ client, idempotencyKey, limits }: PlaceRequest): Promise<{ place: Place } | { keyHeld: true }> {
     // Read first: from here on nothing waits, so counting and taking are one step in this process.
     const madeThisMonth = limits?.monthlyImages === undefined ? undefined : await this.usage.madeSince(client, monthOf(this.now()).from);
     const held = this.held.get(client) ?? { inFlight: 0, starting: 0, keys: new Set<string>() };
@@ -45,6 +53,14 @@ export class DiskPlaces implements ClientPlaces {
     this.held.set(client, held);
     let started = false;
     let released = false;
+    const free = () => {
+      if (!started) held.starting--;
+      if (--held.inFlight === 0) this.held.delete(client);
+      if (idempotencyKey !== undefined) {
+        held.keys.delete(idempotencyKey);
+        this.events.emit({ client, idempotencyKey });
+      }
+    };
     const place: Place = {
       client,
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
@@ -55,15 +71,12 @@ export class DiskPlaces implements ClientPlaces {
         const time = this.now();
         this.starts.set(client, [...this.recentStarts(client, time), time]);
       },
-      release: async () => {
+      release: async (usage) => {
         if (released) return;
         released = true;
-        if (!started) held.starting--;
-        if (--held.inFlight === 0) this.held.delete(client);
-        if (idempotencyKey !== undefined) {
-          held.keys.delete(idempotencyKey);
-          this.events.emit({ client, idempotencyKey });
-        }
+        // Freed in the same turn as its record is written, whether or not that worked.
+        if (usage) await this.turns(client, () => this.usage.record(usage).finally(free));
+        else free();
       },
     };
     return { place };

@@ -1,16 +1,17 @@
 import { admissionRefusal, WINDOW_MS } from '../../client-limits';
 import { monthOf } from '../../usage-month';
 import type { ClientPlaces, Place, PlaceRequest } from '../store';
+import type { UsageRecord } from '../usage';
 import { LOCK } from './advisory-locks';
 import { at, type PostgresContext } from './context';
 import { NOTIFY_KEY } from './notify-channel';
-import { keyedTurns } from './keyed-turns';
+import { type KeyedTurns, keyedTurns } from '../keyed-turns';
 import { LEASE_MS } from './leases';
-import { MADE_SINCE_SQL } from './postgres-team';
+import { MADE_SINCE_SQL, USAGE_VALUES_SQL, usageValues } from './postgres-team';
 
-/** Deletes the places matching `condition` and wakes the waiters on the keys they reserved. */
-export function freePlaces(condition: string): string {
-  return `WITH freed AS (DELETE FROM places WHERE ${condition} RETURNING client, idempotency_key) SELECT ${NOTIFY_KEY} FROM freed WHERE idempotency_key IS NOT NULL`;
+/** Deletes the places matching `condition` and wakes the waiters on the keys they reserved, after the `WITH` queries `before`, if any. */
+export function freePlaces(condition: string, before = ''): string {
+  return `WITH ${before && `${before}, `}freed AS (DELETE FROM places WHERE ${condition} RETURNING client, idempotency_key) SELECT ${NOTIFY_KEY} FROM freed WHERE idempotency_key IS NOT NULL`;
 }
 
 /** A place this instance holds, as a row of the places table. */
@@ -21,6 +22,7 @@ class PostgresPlace implements Place {
   constructor(
     private readonly context: PostgresContext,
     private readonly held: Set<string>,
+    private readonly turns: KeyedTurns,
     private readonly id: string,
     readonly client: string,
     readonly idempotencyKey: string | undefined,
@@ -38,12 +40,20 @@ class PostgresPlace implements Place {
       .catch(() => undefined);
   }
 
-  async release(): Promise<void> {
+  async release(usage?: UsageRecord): Promise<void> {
     if (this.released) return;
     this.released = true;
     // Renewed no more: a place the database could not delete now frees itself when its lease runs out.
     this.held.delete(this.id);
-    await this.context.db.query(freePlaces('id = $1'), [this.id]).catch(() => undefined);
+    if (!usage) {
+      await this.context.db.query(freePlaces('id = $1'), [this.id]).catch(() => undefined);
+      return;
+    }
+    // One statement, so one step for every instance's take: the call is counted as in flight or
+    // as made, never as neither. In the client's turn here, so this instance's next take follows it.
+    await this.turns(this.client, () =>
+      this.context.db.query(freePlaces('id = $10', `recorded AS (INSERT INTO usage_records ${USAGE_VALUES_SQL})`), [...usageValues(usage), this.id]),
+    );
   }
 }
 
@@ -104,6 +114,6 @@ export class PostgresPlaces implements ClientPlaces {
     });
     if (id === undefined) return { keyHeld: true };
     this.held.add(id);
-    return { place: new PostgresPlace(this.context, this.held, id, name, key) };
+    return { place: new PostgresPlace(this.context, this.held, this.turns, id, name, key) };
   }
 }

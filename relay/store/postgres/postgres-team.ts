@@ -24,14 +24,18 @@ interface UsageRow {
 /** Counts a client's images since $2 (used as it is inside the places lock too, so the budget holds over instances). */
 export const MADE_SINCE_SQL = "SELECT count(*)::int AS made FROM usage_records WHERE client = $1 AND outcome = 'succeeded' AND at >= $2";
 
+/** A usage record's columns and its values as $1 to $9 (usageValues), for an INSERT here and in a place's release. */
+export const USAGE_VALUES_SQL = '(at, client, kind, size, "references", outcome, provider_ms, bytes_in, bytes_out) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)';
+
+export function usageValues(entry: UsageRecord): unknown[] {
+  return [entry.at, entry.client, entry.kind, entry.size, entry.references, entry.outcome, entry.providerMs, entry.bytesIn, entry.bytesOut];
+}
+
 class PostgresUsage implements UsageLedger {
   constructor(private readonly db: Queryable) {}
 
   async record(entry: UsageRecord): Promise<void> {
-    await this.db.query(
-      'INSERT INTO usage_records (at, client, kind, size, "references", outcome, provider_ms, bytes_in, bytes_out) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      [entry.at, entry.client, entry.kind, entry.size, entry.references, entry.outcome, entry.providerMs, entry.bytesIn, entry.bytesOut],
-    );
+    await this.db.query(`INSERT INTO usage_records ${USAGE_VALUES_SQL}`, usageValues(entry));
   }
 
   async between(from: Date, to: Date): Promise<UsageRecord[]> {
