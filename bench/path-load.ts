@@ -1,4 +1,4 @@
-import { cpuTimeOf } from './cpu-time';
+import { cpuTimeOf, machineTicks } from './cpu-time';
 import { runLoad } from './load';
 import type { Send } from './clients';
 
@@ -25,6 +25,8 @@ export interface Path {
   send: Send;
   /** The processes between the client and the provider, whose CPU is counted; none when straight. */
   pids?: number[];
+  /** A server behind them whose CPU is counted apart (a database), as its processes are at the time asked. */
+  serverPids?: () => number[];
 }
 
 export interface PathResult {
@@ -32,6 +34,10 @@ export interface PathResult {
   wallMs: number;
   /** CPU the path's processes in the middle used during its requests (undefined where /proc is missing). */
   cpuMs: number | undefined;
+  /** CPU the path's server used meanwhile: its processes at the end, less what those alive at the start had used. */
+  serverCpuMs?: number;
+  /** The whole machine's CPU ticks during the requests, busy and in all (every process, the load driver's too). */
+  ticks?: { busy: number; total: number };
 }
 
 function cpuOf(pids: number[]): number | undefined {
@@ -44,34 +50,63 @@ function cpuOf(pids: number[]): number | undefined {
   return sum;
 }
 
-/** Runs a path's load and counts the CPU its processes used meanwhile. */
-async function timed(pids: number[] | undefined, run: () => Promise<number[]>): Promise<PathResult> {
+function cpuByPid(pids: number[]): Map<number, number> {
+  return new Map(pids.flatMap((pid) => {
+    const cpu = cpuTimeOf(pid);
+    return cpu === undefined ? [] : [[pid, cpu] as const];
+  }));
+}
+
+/** Runs a path's load and counts the CPU its processes (and its server's, and the machine's) used meanwhile. */
+async function timed({ pids, serverPids }: Path, run: () => Promise<number[]>): Promise<PathResult> {
   const cpuBefore = pids === undefined ? undefined : cpuOf(pids);
+  const serverBefore = serverPids && cpuByPid(serverPids());
+  const ticksBefore = machineTicks();
   const begin = performance.now();
   const durations = await run();
   const wallMs = performance.now() - begin;
+  const ticksAfter = machineTicks();
   const cpuAfter = pids === undefined ? undefined : cpuOf(pids);
-  return { durations, wallMs, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
+  const serverAfter = serverPids && cpuByPid(serverPids());
+  return {
+    durations,
+    wallMs,
+    cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
+    ...(serverBefore && serverAfter ? { serverCpuMs: [...serverAfter].reduce((sum, [pid, cpu]) => sum + cpu - (serverBefore.get(pid) ?? 0), 0) } : {}),
+    ...(ticksBefore && ticksAfter ? { ticks: { busy: ticksAfter.busy - ticksBefore.busy, total: ticksAfter.total - ticksBefore.total } } : {}),
+  };
+}
+
+/** Two turns' results as one. */
+function together(total: PathResult, turn: PathResult): PathResult {
+  const sum = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a + b);
+  const serverCpuMs = sum(total.serverCpuMs, turn.serverCpuMs);
+  return {
+    durations: [...total.durations, ...turn.durations],
+    wallMs: total.wallMs + turn.wallMs,
+    cpuMs: sum(total.cpuMs, turn.cpuMs),
+    ...(serverCpuMs === undefined ? {} : { serverCpuMs }),
+    ...(total.ticks && turn.ticks ? { ticks: { busy: total.ticks.busy + turn.ticks.busy, total: total.ticks.total + turn.ticks.total } } : {}),
+  };
 }
 
 /** Every path under one load: taking turns request by request at concurrency 1, one path after another above. */
 export async function measurePaths(load: Load, paths: Path[]): Promise<Map<string, PathResult>> {
-  const results = new Map<string, PathResult>(paths.map((path) => [path.name, { durations: [], wallMs: 0, cpuMs: 0 }]));
+  const results = new Map<string, PathResult>(
+    paths.map((path) => [path.name, { durations: [], wallMs: 0, cpuMs: 0, ...(path.serverPids ? { serverCpuMs: 0 } : {}), ticks: { busy: 0, total: 0 } }]),
+  );
   for (const path of paths) await path.send(); // warm up connections and the relay's code paths
   if (load.concurrency === 1) {
     // One at a time, the paths take turns, so a drift of the machine touches them all alike. The
     // relay is idle between its own turns, so its CPU adds up per path.
     for (let i = 0; i < load.requests; i++) {
       for (const path of paths) {
-        const turn = await timed(path.pids, () => runLoad({ ...load, requests: 1, send: path.send }));
-        const total = results.get(path.name)!;
-        total.durations.push(...turn.durations);
-        total.wallMs += turn.wallMs;
-        total.cpuMs = total.cpuMs === undefined || turn.cpuMs === undefined ? undefined : total.cpuMs + turn.cpuMs;
+        const turn = await timed(path, () => runLoad({ ...load, requests: 1, send: path.send }));
+        results.set(path.name, together(results.get(path.name)!, turn));
       }
     }
   } else {
-    for (const path of paths) results.set(path.name, await timed(path.pids, () => runLoad({ ...load, send: path.send })));
+    for (const path of paths) results.set(path.name, await timed(path, () => runLoad({ ...load, send: path.send })));
   }
   return results;
 }

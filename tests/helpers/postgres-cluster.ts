@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -17,6 +17,8 @@ export interface PostgresCluster {
   url: string;
   /** Stops the server and removes everything it wrote. */
   stop(): Promise<void>;
+  /** The server's main process (its backends are its children), for the bench's CPU counts. */
+  serverPid(): number;
 }
 
 /** Why the cluster cannot be made here, said so that whoever reads it knows what to install. */
@@ -106,7 +108,8 @@ export async function startPostgresCluster(search: BinarySearch = {}): Promise<P
       ].join(' ');
       try {
         await asServer(pgCtl, ['start', '-D', data, '-l', log, '-w', '-s', '-o', options]);
-        return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop };
+        const serverPid = () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+        return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop, serverPid };
       } catch (error) {
         if (attempt === 3) throw error;
       }

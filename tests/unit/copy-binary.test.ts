@@ -1,24 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { copyBinaryRows } from '../../relay/store/postgres/copy-binary';
+import { copyBinaryParts, copyBinaryRows, int4, int8 } from '../../relay/store/postgres/copy-binary';
 
-/** A binary COPY answer as PostgreSQL writes it, with a header extension of `extension` bytes. */
+/** A binary COPY answer as PostgreSQL writes it: the relay's own input, with a header extension of `extension` bytes. */
 function copyAnswer(rows: (Uint8Array | null)[][], extension = 0): Buffer {
-  const parts = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(4), Buffer.alloc(4 + extension)];
-  parts[2].writeUInt32BE(extension);
-  for (const row of rows) {
-    const count = Buffer.alloc(2);
-    count.writeInt16BE(row.length);
-    parts.push(count);
-    for (const field of row) {
-      const length = Buffer.alloc(4);
-      length.writeInt32BE(field === null ? -1 : field.length);
-      parts.push(length);
-      if (field) parts.push(Buffer.from(field));
-    }
-  }
-  parts.push(Buffer.from([0xff, 0xff]));
-  return Buffer.concat(parts);
+  const [header, ...rest] = copyBinaryParts(rows);
+  const withExtension = Buffer.concat([header, Buffer.alloc(extension)]);
+  withExtension.writeUInt32BE(extension, 15);
+  return Buffer.concat([withExtension, ...rest]);
 }
 
 const rowsArbitrary = fc.array(fc.array(fc.option(fc.uint8Array({ maxLength: 64 }), { nil: null }), { maxLength: 4 }), { maxLength: 5 });
@@ -41,5 +30,10 @@ describe("PostgreSQL's binary COPY answer", () => {
       }),
     );
     expect(() => copyBinaryRows(Buffer.from('id,data\n1,abc\n'))).toThrow(/no PGCOPY signature/);
+  });
+
+  it('writes integers as PostgreSQL reads int4 and int8: big-endian two’s complement', () => {
+    expect([...int4(-2)]).toEqual([0xff, 0xff, 0xff, 0xfe]);
+    expect([...int8(258n)]).toEqual([0, 0, 0, 0, 0, 0, 1, 2]);
   });
 });

@@ -1,6 +1,9 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { JobImages } from '../store';
 import { at, type PostgresContext } from './context';
-import { copyBinaryRows } from './copy-binary';
+import { copyBinaryParts, copyBinaryRows, int4, int8 } from './copy-binary';
 
 /** About 1 MiB a piece: a download holds one or two pieces at a time, never the whole image. */
 export const CHUNK_BYTES = 1 << 20;
@@ -9,25 +12,19 @@ export class PostgresImages implements JobImages {
   constructor(private readonly context: PostgresContext) {}
 
   async save(id: string, png: Uint8Array): Promise<void> {
-    // pg sends a Buffer parameter in the binary format: the bytes as they are, never base64 or hex.
-    const bytes = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
-    const chunks = Math.ceil(bytes.length / CHUNK_BYTES);
+    const chunks = Math.ceil(png.length / CHUNK_BYTES);
     await this.context.db.transaction(async (client) => {
       // One transaction: a reader sees the old image or all of the new one. The old one is only
       // marked, so a download that opened it reads it to its end.
-      await client.query('UPDATE images SET orphaned_at = $2 WHERE job_id = $1 AND orphaned_at IS NULL', [id, at(this.context)]);
-      const { rows } = await client.query<{ id: string }>('INSERT INTO images (job_id, bytes, chunks) VALUES ($1, $2, $3) RETURNING id', [
-        id,
-        bytes.length,
-        chunks,
-      ]);
-      for (let seq = 0; seq < chunks; seq++) {
-        await client.query('INSERT INTO image_chunks (image_id, seq, data) VALUES ($1, $2, $3)', [
-          rows[0].id,
-          seq,
-          bytes.subarray(seq * CHUNK_BYTES, (seq + 1) * CHUNK_BYTES),
-        ]);
-      }
+      const { rows } = await client.query<{ id: string }>(
+        `WITH orphaned AS (UPDATE images SET orphaned_at = $2 WHERE job_id = $1 AND orphaned_at IS NULL)
+         INSERT INTO images (job_id, bytes, chunks) VALUES ($1, $3, $4) RETURNING id`,
+        [id, at(this.context), png.length, chunks],
+      );
+      const imageId = int8(BigInt(rows[0].id));
+      const pieces = Array.from({ length: chunks }, (_, seq) => [imageId, int4(seq), png.subarray(seq * CHUNK_BYTES, (seq + 1) * CHUNK_BYTES)]);
+      // As binary COPY: the PNG's bytes go to the socket as they are (copy-binary.ts).
+      await pipeline(Readable.from(copyBinaryParts(pieces)), client.query(copyFrom('COPY image_chunks (image_id, seq, data) FROM STDIN (FORMAT binary)')));
     });
   }
 
