@@ -7,6 +7,7 @@ import { StoreOpenError } from './errors';
 import { JobManager } from './jobs';
 import { gentleClose } from './server-close';
 import { SAME_SIGNAL_MS, stopSignals } from './stop-signals';
+import { connectionCode } from '../shared/connection-code';
 import { localToken, localTokenPath, machineUser } from './local-token';
 import { localRelayUrl, tellPlayground } from './playground-link';
 import { openStore, openTokenStore } from './store/open-store';
@@ -121,8 +122,9 @@ const server = serve({ fetch: app.fetch, hostname: config.host, port: config.por
   }
   if (local?.created) {
     console.log(
-      `Access: a live relay needs an access token, even on this machine. Made the token "${local.name}" for you:\n\n    ${local.token}\n\n` +
-        'Paste it in Figma: Reimage → Settings → Access token. The playground (npm start) uses it by itself: the relay keeps it for that in ' +
+      `Access: a live relay needs an access token, even on this machine. Made the token "${local.name}" for you; its connection code (this relay's address, # and the token):\n\n` +
+        `    ${connectionCode(team.publicOrigin ?? localRelayUrl(config.host, info.port), local.token)}\n\n` +
+        'Paste it in Figma: Reimage → Settings → Connection code (or the part after the # in Access token). The playground (npm start) uses it by itself: the relay keeps it for that in ' +
         `${localTokenPath(config.dataDir)}, readable only by you. Make one per person with \`npm run relay -- token create <name>\`; stop this one with \`npm run relay -- token revoke ${local.name}\`.`,
     );
   } else {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { localTokenName } from '../../relay/local-token';
 import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { editForm } from '../helpers/job-client';
+import { readConnectionCode } from '../../shared/connection-code';
 import { firstStartToken, runRelayCommand, startRelayProcess, startupOutput, temporaryDataDir, TOKEN_PATTERN, type ServerProcess } from '../helpers/relay-process';
 
 const API_KEY = 'sk-test-live-access-77c1';
@@ -37,7 +38,10 @@ describe('a live relay on loopback', { timeout: 60_000 }, () => {
     const { token, auth } = await firstStartToken(relay);
     const name = localTokenName(userInfo().username);
     expect(relay.output()).toContain(`Made the token "${name}" for you`);
-    expect(relay.output()).toContain('Settings → Access token');
+    expect(relay.output()).toContain('Settings → Connection code');
+    // The code as printed sets up this relay and this token in one paste.
+    const code = /^ {4}(\S+#\S+)$/m.exec(relay.output())?.[1];
+    expect(readConnectionCode(code ?? '')).toEqual({ connection: { relayUrl: relay.url.replace('127.0.0.1', 'localhost'), accessToken: token } });
     expect((await runRelayCommand(['token', 'list'], { RELAY_DATA_DIR: dataDir })).stdout).toMatch(new RegExp(`^${name.replaceAll('.', '\\.')} `, 'm'));
 
     const refused = await edit(relay);
