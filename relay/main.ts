@@ -142,6 +142,10 @@ const server = serve({ fetch: app.fetch, hostname: config.host, port: config.por
 server.setTimeout(0);
 (server as import('node:http').Server).requestTimeout = config.upstreamTimeoutMs + 60_000;
 (server as import('node:http').Server).headersTimeout = 60_000;
+// A connection kept alive is closed by the proxy in front, not by the relay first: nginx keeps idle
+// upstream connections 60 s, and one the relay closed at Node's default 5 s, as nginx sends on it,
+// fails that designer's request (clients on the machine itself, told the timeout, close theirs before).
+(server as import('node:http').Server).keepAliveTimeout = 65_000;
 
 const closeServer = gentleClose(server as import('node:http').Server);
 const { drainTimeoutMs } = config;
