@@ -7,12 +7,41 @@ import { at, type PostgresContext } from './context';
 import { NOTIFY_KEY } from './notify-channel';
 import { type KeyedTurns, keyedTurns } from '../keyed-turns';
 import { LEASE_MS } from './leases';
-import { MADE_SINCE_SQL, USAGE_VALUES_SQL, usageValues } from './postgres-team';
+import { madeSinceSql, USAGE_VALUES_SQL, usageValues } from './postgres-team';
 
 /** Deletes the places matching `condition` and wakes the waiters on the keys they reserved, after the `WITH` queries `before`, if any. */
 export function freePlaces(condition: string, before = ''): string {
   return `WITH ${before && `${before}, `}freed AS (DELETE FROM places WHERE ${condition} RETURNING client, idempotency_key) SELECT ${NOTIFY_KEY} FROM freed WHERE idempotency_key IS NOT NULL`;
 }
+
+interface Counts {
+  key_held: boolean;
+  in_flight: number;
+  starting: number;
+  started_at: Date[];
+  made: number | null;
+}
+
+/**
+ * Under the client's lock, in one statement and so one snapshot (under READ COMMITTED two
+ * statements could see a call start committed between them, once as a place still starting and
+ * once among the minute's starts), and in one round trip: frees the client's places whose instance
+ * died (waking the waiters on their keys) and forgets its starts older than the minute, while
+ * counting, as if those were gone already (the statement's parts all see the rows as they were):
+ * whether a live place holds key $3, its live places and those not started, its starts since $4,
+ * and, with $5, its images made since $5, which the lock keeps two instances from both taking the
+ * last of. $1 client, $2 now.
+ */
+const COUNT_SQL = `
+  WITH freed AS (DELETE FROM places WHERE client = $1 AND lease_until < $2 RETURNING client, idempotency_key),
+       woken AS (SELECT ${NOTIFY_KEY} FROM freed WHERE idempotency_key IS NOT NULL),
+       forgotten AS (DELETE FROM provider_starts WHERE client = $1 AND started_at <= $4)
+  SELECT EXISTS (SELECT 1 FROM places WHERE client = $1 AND lease_until >= $2 AND idempotency_key = $3) AS key_held,
+         (SELECT count(*)::int FROM places WHERE client = $1 AND lease_until >= $2) AS in_flight,
+         (SELECT count(*)::int FROM places WHERE client = $1 AND lease_until >= $2 AND NOT started) AS starting,
+         ARRAY(SELECT started_at FROM provider_starts WHERE client = $1 AND started_at > $4 ORDER BY started_at) AS started_at,
+         CASE WHEN $5::timestamptz IS NULL THEN NULL ELSE (${madeSinceSql('$1', '$5')}) END AS made,
+         (SELECT count(*) FROM woken) AS woken`;
 
 /** A place this instance holds, as a row of the places table. */
 class PostgresPlace implements Place {
@@ -81,36 +110,28 @@ export class PostgresPlaces implements ClientPlaces {
     const id = await this.context.db.transaction(async (client) => {
       // Counting and taking are one step for this client over every instance.
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK.clientPlaces, name]);
-      // Places whose instance died free themselves here too.
-      await client.query(freePlaces('client = $1 AND lease_until < $2'), [name, new Date(now)]);
-      if (key !== undefined) {
-        const holder = await client.query('SELECT 1 FROM places WHERE client = $1 AND idempotency_key = $2', [name, key]);
-        if (holder.rowCount) return undefined;
-      }
+      const { rows } = await client.query<Counts>(COUNT_SQL, [
+        name,
+        new Date(now),
+        key ?? null,
+        new Date(now - WINDOW_MS),
+        limits?.monthlyImages === undefined ? null : monthOf(now).from,
+      ]);
+      const counts = rows[0];
+      if (counts.key_held) return undefined;
       if (limits) {
-        await client.query('DELETE FROM provider_starts WHERE client = $1 AND started_at <= $2', [name, new Date(now - WINDOW_MS)]);
-        // One statement, so one snapshot: under READ COMMITTED two statements could see a call start
-        // committed between them, once as a place still starting and once among the minute's starts.
-        const counts = await client.query<{ in_flight: number; starting: number; started_at: Date[] }>(
-          `SELECT (SELECT count(*)::int FROM places WHERE client = $1) AS in_flight,
-                  (SELECT count(*)::int FROM places WHERE client = $1 AND NOT started) AS starting,
-                  ARRAY(SELECT started_at FROM provider_starts WHERE client = $1 ORDER BY started_at) AS started_at`,
-          [name],
-        );
-        // Under the lock, so two instances cannot both take the last image of a budget.
-        const made = limits.monthlyImages === undefined ? undefined : await client.query<{ made: number }>(MADE_SINCE_SQL, [name, monthOf(now).from]);
         const refusal = admissionRefusal(
           limits,
-          { inFlight: counts.rows[0].in_flight, starting: counts.rows[0].starting, startedAt: counts.rows[0].started_at.map((at) => at.getTime()), madeThisMonth: made?.rows[0].made },
+          { inFlight: counts.in_flight, starting: counts.starting, startedAt: counts.started_at.map((at) => at.getTime()), madeThisMonth: counts.made ?? undefined },
           now,
         );
         if (refusal) throw refusal;
       }
-      const { rows } = await client.query<{ id: string }>(
+      const inserted = await client.query<{ id: string }>(
         'INSERT INTO places (client, instance, idempotency_key, lease_until) VALUES ($1, $2, $3, $4) RETURNING id',
         [name, this.context.instance, key ?? null, new Date(now + LEASE_MS)],
       );
-      return rows[0].id;
+      return inserted.rows[0].id;
     });
     if (id === undefined) return { keyHeld: true };
     this.held.add(id);

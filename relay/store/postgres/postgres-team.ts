@@ -21,8 +21,10 @@ interface UsageRow {
   bytes_out: string;
 }
 
-/** Counts a client's images since $2 (used as it is inside the places lock too, so the budget holds over instances). */
-export const MADE_SINCE_SQL = "SELECT count(*)::int AS made FROM usage_records WHERE client = $1 AND outcome = 'succeeded' AND at >= $2";
+/** Counts the images of the client in parameter `client` made since parameter `from` (used inside the places lock too, so the budget holds over instances). */
+export function madeSinceSql(client: string, from: string): string {
+  return `SELECT count(*)::int FROM usage_records WHERE client = ${client} AND outcome = 'succeeded' AND at >= ${from}`;
+}
 
 /** A usage record's columns and its values as $1 to $9 (usageValues), for an INSERT here and in a place's release. */
 export const USAGE_VALUES_SQL = '(at, client, kind, size, "references", outcome, provider_ms, bytes_in, bytes_out) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)';
@@ -54,7 +56,7 @@ class PostgresUsage implements UsageLedger {
   }
 
   async madeSince(client: string, from: Date): Promise<number> {
-    const { rows } = await this.db.query<{ made: number }>(MADE_SINCE_SQL, [client, from]);
+    const { rows } = await this.db.query<{ made: number }>(`SELECT (${madeSinceSql('$1', '$2')}) AS made`, [client, from]);
     return rows[0].made;
   }
 }
