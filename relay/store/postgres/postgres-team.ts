@@ -65,7 +65,9 @@ class PostgresBudgets implements Budgets {
   constructor(private readonly db: Queryable) {}
 
   async get(name: string): Promise<MonthlyCap | undefined> {
-    return (await this.all()).get(name);
+    // Asked before every take: the one row, not the whole team's.
+    const { rows } = await this.db.query<{ monthly_images: number | null }>('SELECT monthly_images FROM budgets WHERE name = $1', [name]);
+    return rows[0] && (rows[0].monthly_images ?? 'unlimited');
   }
 
   async set(name: string, cap: MonthlyCap | undefined): Promise<void> {
