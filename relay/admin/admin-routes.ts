@@ -128,10 +128,11 @@ export function adminRoutes(options: AdminOptions, log: (line: LogLine) => void)
 
   routes.post('/admin/sign-in', async (c) => {
     if (!sameOrigin(c)) return c.html(signInPage(ADMIN_MESSAGES.forbidden), 403);
+    const form = await c.req.parseBody({ all: false });
+    // From the check to the count, nothing waits: tries that arrive at once each see those before them.
     const address = clientAddress(c);
     const wait = wrongTries.waitSeconds(address);
     if (wait > 0) return c.html(signInPage(ADMIN_MESSAGES.tooManyTries(wait)), 429, { 'Retry-After': String(wait) });
-    const form = await c.req.parseBody({ all: false });
     if (!sessions.isAdminToken(field(form, 'adminToken'))) {
       wrongTries.failed(address);
       log({ time: new Date(now()).toISOString(), level: 'warn', event: 'admin_sign_in_refused', address, message: 'A wrong ADMIN_TOKEN was tried on /admin.' });

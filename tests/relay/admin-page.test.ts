@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { type IncomingMessage, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RelayStore } from '../../relay/store/store';
 import { createToken } from '../../relay/tokens';
@@ -77,6 +79,31 @@ describe('the admin page at /admin', () => {
     expect(waiting.status).toBe(429);
     expect(Number(waiting.headers.get('retry-after'))).toBeGreaterThan(55);
     expect(await waiting.text()).toMatch(/Too many wrong admin tokens from your address: wait \d+ s, then try again\./);
+  });
+
+  /** A wrong sign-in whose form is held back until `send`; `begun` resolves once the relay has begun handling it (it answered 100 Continue). */
+  function heldSignIn(adminToken: string) {
+    const body = new URLSearchParams({ adminToken }).toString();
+    const url = new URL(`${relay.url}/admin/sign-in`);
+    const headers = { Origin: relay.url, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)), Expect: '100-continue' };
+    const outgoing = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers });
+    outgoing.flushHeaders();
+    const status = once(outgoing, 'response').then(([answer]) => {
+      (answer as IncomingMessage).resume();
+      return (answer as IncomingMessage).statusCode;
+    });
+    return { begun: once(outgoing, 'continue'), send: () => outgoing.end(body), status };
+  }
+
+  it('counts wrong tries that arrive all at once before answering any: of ten, five are refused with 429', async () => {
+    await start(true);
+    const tries = Array.from({ length: 10 }, (_, i) => heldSignIn(`burst-${i}`));
+    // Every one is being handled before any form has arrived, as a script would send them.
+    await Promise.all(tries.map((held) => held.begun));
+    for (const held of tries) held.send();
+    const statuses = await Promise.all(tries.map((held) => held.status));
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(5);
   });
 
   it('refuses a form without the session, without its CSRF token, or from another origin', async () => {
