@@ -177,10 +177,19 @@ export const ADMIN_MESSAGES = {
   wrongToken: 'That is not the admin token. Use the ADMIN_TOKEN the relay was started with.',
   tooManyTries: (seconds: number) => `Too many wrong admin tokens from your address: wait ${seconds} s, then try again.`,
   signedOut: 'Your admin session has ended. Sign in again.',
-  forbidden: 'This form was not sent by this admin page (its security token or origin does not match). Reload the page and try again.',
+  staleForm: 'This form is from an admin session that has ended or from another page (its security token does not match). Reload the page and send it again.',
+  noOrigin: 'Your browser sent this form without saying which page it came from, so the relay refused it. Open the admin page at its own address and send the form from there.',
+  otherOrigin: (origin: string, host: string | undefined) =>
+    `This form came from ${origin}, but the relay was asked for ${host ?? 'no host'}, so it refused it. If ${origin} is where you opened this page, a proxy in front of the relay changes the Host header: set PUBLIC_URL to ${origin} where the relay runs, or have the proxy pass the Host header on (nginx: proxy_set_header Host $host;), and restart the relay. Otherwise another site sent this form, and refusing it was right.`,
+  formTooLarge: 'That form is too large for the admin page (more than 1 MB). Shorten what you typed and send it again.',
   presetLabel: (max: number) => `Give the preset a label of 1 to ${max} characters.`,
   presetPrompt: (max: number) => `Give the preset a prompt of 1 to ${max} characters.`,
   noSuchPreset: 'There is no such preset any more; the list below is the current one.',
+  noSuchPerson: (name: string) => `There is no token named "${name}" any more; the list below is the current one.`,
+  storeUnavailable:
+    'The relay cannot reach its database just now, so this page can neither show nor change anything. Check that PostgreSQL is running and reachable at DATABASE_URL, then reload the page; the relay reconnects by itself.',
+  unexpected: "The relay failed unexpectedly (its log says why, as admin_failed). Reload the page; if it keeps failing, check the relay's log.",
+  budgetNotSet: (name: string, cap: string, why: string) => `${name}'s token was made, but their monthly budget of ${cap} was not set. ${why} Then set the budget in ${name}'s row.`,
 } as const;
 
 /** What the admin page says once something it was asked to do is done. */

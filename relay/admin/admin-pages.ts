@@ -4,7 +4,9 @@ import type { TeamPreset } from '../store/presets';
 import type { UsageMonth } from '../usage-month';
 import { durationText, type PersonUsage } from '../usage-report';
 import { ADMIN_STYLE } from './admin-style';
-import { type Html, usageChart } from './usage-chart';
+import { usageChart } from './usage-chart';
+
+export type Html = ReturnType<typeof html>;
 
 /** One person on the admin page: their token's use, this month's images and their budget. */
 export interface PersonView extends PersonUsage {
@@ -27,7 +29,13 @@ export interface DashboardView {
   notice?: string;
   error?: string;
   /** The token just made: shown this once. */
-  created?: { name: string; token: string; code?: string };
+  created?: CreatedToken;
+}
+
+export interface CreatedToken {
+  name: string;
+  token: string;
+  code?: string;
 }
 
 function page(title: string, body: Html): Html {
@@ -107,7 +115,7 @@ function personRow(person: PersonView, view: DashboardView): Html {
   </tr>`;
 }
 
-function createdToken(created: NonNullable<DashboardView['created']>): Html {
+function createdToken(created: CreatedToken): Html {
   return html`<section class="once" aria-labelledby="created-title" role="status">
     <h2 id="created-title">${created.name}'s token: shown only this once</h2>
     ${created.code
@@ -125,15 +133,36 @@ function createdToken(created: NonNullable<DashboardView['created']>): Html {
   </section>`;
 }
 
+function header(csrf: string): Html {
+  return html`<header>
+    <h1>Reimage relay admin</h1>
+    <form method="post" action="/admin/sign-out">${csrfField(csrf)}<button type="submit" class="secondary">Sign out</button></form>
+  </header>`;
+}
+
+/**
+ * What the signed-in admin sees when the page could not be read or a form not done (the store
+ * failed): what happened, the token just made if there is one (so it is never lost), and the way
+ * back to the page (a link, not the browser's reload, which would send the form again).
+ */
+export function problemPage(view: { csrf: string; error: string; created?: CreatedToken }): Html {
+  return page(
+    'Admin',
+    html`<main>
+      ${header(view.csrf)}
+      <p class="error" role="alert">${view.error}</p>
+      ${view.created ? createdToken(view.created) : ''}
+      <p><a href="/admin">Back to the admin page</a></p>
+    </main>`,
+  );
+}
+
 export function dashboardPage(view: DashboardView): Html {
   const priced = view.people.some((p) => p.cost !== undefined);
   return page(
     'Admin',
     html`<main>
-      <header>
-        <h1>Reimage relay admin</h1>
-        <form method="post" action="/admin/sign-out">${csrfField(view.csrf)}<button type="submit" class="secondary">Sign out</button></form>
-      </header>
+      ${header(view.csrf)}
       ${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
       ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
       ${view.created ? createdToken(view.created) : ''}

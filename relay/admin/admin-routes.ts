@@ -2,14 +2,15 @@ import { createHash } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { connectionCode } from '../../shared/connection-code';
 import type { LogLine } from '../app';
 import type { RelayEnv } from '../client';
-import { ADMIN_MESSAGES, ADMIN_NOTICES, AdminInputError, noSuchToken, TokenError } from '../errors';
+import { ADMIN_MESSAGES, ADMIN_NOTICES, AdminInputError, StoreUnavailableError, TokenError } from '../errors';
 import type { ImagePrices } from '../image-prices';
 import { parseMonthlyImages } from '../monthly-budget';
-import { createToken, revokeToken } from '../tokens';
-import { dashboardPage, type DashboardView, signInPage } from './admin-pages';
+import { createToken } from '../tokens';
+import { type CreatedToken, dashboardPage, type DashboardView, problemPage, signInPage } from './admin-pages';
 import { AdminSessions, SESSION_MS } from './admin-session';
 import { ADMIN_STYLE } from './admin-style';
 import { type AdminStore, loadDashboard } from './admin-view';
@@ -72,7 +73,11 @@ export function adminRoutes(options: AdminOptions, log: (line: LogLine) => void)
   };
   routes.use('/admin', pageHeaders);
   routes.use('/admin/*', pageHeaders);
-  routes.post('/admin/*', bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => c.text('That form is too large.', 413) }));
+  routes.post('/admin/*', bodyLimit({ maxSize: MAX_FORM_BYTES, onError: (c) => problem(c, ADMIN_MESSAGES.formTooLarge, 413) }));
+  routes.onError((error, c) => {
+    const failed = failure(c, error);
+    return problem(c, failed.message, failed.status);
+  });
 
   /**
    * Secure when the admin reaches the relay over HTTPS: PUBLIC_URL says so, or a proxy's
@@ -84,16 +89,26 @@ export function adminRoutes(options: AdminOptions, log: (line: LogLine) => void)
     return options.publicOrigin?.startsWith('https://') === true || c.req.header('x-forwarded-proto')?.split(',')[0].trim().toLowerCase() === 'https';
   }
 
-  /** The form came from a page of this relay: its Origin names the host the browser asked (or PUBLIC_URL). */
-  function sameOrigin(c: Context<RelayEnv>): boolean {
-    const origin = c.req.header('origin');
-    if (!origin || origin === 'null') return false;
-    if (options.publicOrigin && origin === options.publicOrigin) return true;
+  const hostOf = (origin: string): string | undefined => {
     try {
-      return new URL(origin).host === c.req.header('host');
+      return new URL(origin).host;
     } catch {
-      return false;
+      return undefined;
     }
+  };
+
+  /**
+   * The refusal of a form that did not come from a page of this relay, or undefined when it did:
+   * its Origin names the host the browser asked (or PUBLIC_URL). Logged, since a proxy that
+   * rewrites Host refuses every form of the admin's own, and the page says how to fix that.
+   */
+  function foreignOrigin(c: Context<RelayEnv>): Response | Promise<Response> | undefined {
+    const origin = c.req.header('origin');
+    const host = c.req.header('host');
+    const named = origin && origin !== 'null' ? hostOf(origin) : undefined;
+    if (named !== undefined && (origin === options.publicOrigin || named === host)) return undefined;
+    log({ time: new Date(now()).toISOString(), level: 'warn', event: 'admin_form_refused', reason: 'origin', path: c.req.path, origin, host, message: 'An admin form came from an origin that is neither the Host it was sent to nor PUBLIC_URL.' });
+    return problem(c, named === undefined ? ADMIN_MESSAGES.noOrigin : ADMIN_MESSAGES.otherOrigin(origin!, host), 403);
   }
 
   function session(c: Context<RelayEnv>): string | undefined {
@@ -101,17 +116,43 @@ export function adminRoutes(options: AdminOptions, log: (line: LogLine) => void)
     return sessions.isValid(cookie, now()) ? cookie : undefined;
   }
 
-  async function dashboard(c: Context<RelayEnv>, cookie: string, extra: Partial<DashboardView> = {}, status: 200 | 400 = 200): Promise<Response> {
-    const view = await loadDashboard(options.store, { monthlyImagesPerToken: options.monthlyImagesPerToken, prices: options.prices, now: now() });
-    return c.html(dashboardPage({ ...view, csrf: sessions.csrfToken(cookie), ...extra }), status);
+  /** A page saying `message`: the error box (with the token just made, if any) for a signed-in admin, the sign-in form otherwise. */
+  function problem(c: Context<RelayEnv>, message: string, status: ContentfulStatusCode, created?: CreatedToken): Response | Promise<Response> {
+    const cookie = session(c);
+    return c.html(cookie ? problemPage({ csrf: sessions.csrfToken(cookie), error: message, ...(created ? { created } : {}) }) : signInPage(message), status);
+  }
+
+  /** What a failure under an admin page tells the admin: the database's outage (503), or anything else (500, logged; its message may hold details a page should not). */
+  function failure(c: Context<RelayEnv>, error: unknown): { status: ContentfulStatusCode; message: string } {
+    if (error instanceof StoreUnavailableError) return { status: 503, message: ADMIN_MESSAGES.storeUnavailable };
+    log({ time: new Date(now()).toISOString(), level: 'error', event: 'admin_failed', path: c.req.path, message: error instanceof Error ? error.message : String(error) });
+    return { status: 500, message: ADMIN_MESSAGES.unexpected };
+  }
+
+  /** The dashboard with `extra` on it; when it cannot be read, the problem page, still with `extra`'s error and the token just made. */
+  async function dashboard(c: Context<RelayEnv>, cookie: string, extra: Partial<DashboardView> = {}, status: ContentfulStatusCode = 200): Promise<Response> {
+    try {
+      const view = await loadDashboard(options.store, { monthlyImagesPerToken: options.monthlyImagesPerToken, prices: options.prices, now: now() });
+      return c.html(dashboardPage({ ...view, csrf: sessions.csrfToken(cookie), ...extra }), status);
+    } catch (error) {
+      const failed = failure(c, error);
+      // What the page was to say comes first; the failure is added unless that already says it.
+      const message = extra.error === undefined ? failed.message : extra.error.includes(failed.message) ? extra.error : `${extra.error} ${failed.message}`;
+      return problem(c, message, failed.status, extra.created);
+    }
   }
 
   /** A POST of a signed-in admin's form, or the answer refusing it. */
   async function adminForm(c: Context<RelayEnv>): Promise<{ cookie: string; form: Form } | Response> {
     const cookie = session(c);
     if (!cookie) return c.html(signInPage(ADMIN_MESSAGES.signedOut), 401);
+    const refused = foreignOrigin(c);
+    if (refused) return refused;
     const form = await c.req.parseBody({ all: false });
-    if (!sameOrigin(c) || !sessions.isCsrfToken(cookie, field(form, 'csrf'))) return c.html(signInPage(ADMIN_MESSAGES.forbidden), 403);
+    if (!sessions.isCsrfToken(cookie, field(form, 'csrf'))) {
+      log({ time: new Date(now()).toISOString(), level: 'warn', event: 'admin_form_refused', reason: 'csrf', path: c.req.path, message: "An admin form came without this session's CSRF token." });
+      return problem(c, ADMIN_MESSAGES.staleForm, 403);
+    }
     return { cookie, form };
   }
 
@@ -127,7 +168,8 @@ export function adminRoutes(options: AdminOptions, log: (line: LogLine) => void)
   });
 
   routes.post('/admin/sign-in', async (c) => {
-    if (!sameOrigin(c)) return c.html(signInPage(ADMIN_MESSAGES.forbidden), 403);
+    const refused = foreignOrigin(c);
+    if (refused) return refused;
     const form = await c.req.parseBody({ all: false });
     // From the check to the count, nothing waits: tries that arrive at once each see those before them.
     const address = clientAddress(c);
@@ -174,22 +216,28 @@ export function adminRoutes(options: AdminOptions, log: (line: LogLine) => void)
     // Read before the token exists, so a mistyped budget never leaves a token nobody saw.
     const cap = budgetOf(fields);
     const token = await createToken(options.store.tokens, name, now);
-    if (cap !== 'default') await options.store.budgets.set(name, cap);
-    const code = options.publicOrigin ? connectionCode(options.publicOrigin, token) : undefined;
-    return dashboard(c, cookie, { created: { name, token, ...(code ? { code } : {}) } });
+    // From here on the token exists: every answer shows it, whatever fails after, or nobody ever sees it.
+    const created = { name, token, ...(options.publicOrigin ? { code: connectionCode(options.publicOrigin, token) } : {}) };
+    try {
+      if (cap !== 'default') await options.store.budgets.set(name, cap);
+    } catch (error) {
+      const failed = failure(c, error);
+      return dashboard(c, cookie, { created, error: ADMIN_MESSAGES.budgetNotSet(name, String(cap), failed.message) }, failed.status);
+    }
+    return dashboard(c, cookie, { created });
   });
 
   form('/admin/people/:name/budget', async (c, fields) => {
     const name = c.req.param('name') ?? '';
     const cap = budgetOf(fields);
-    if (!(await options.store.tokens.list()).some((token) => token.name === name)) throw noSuchToken(name);
+    if (!(await options.store.tokens.list()).some((token) => token.name === name)) throw new AdminInputError(ADMIN_MESSAGES.noSuchPerson(name));
     await options.store.budgets.set(name, cap === 'default' ? undefined : cap);
     return done(c, 'budget', name);
   });
 
   form('/admin/people/:name/revoke', async (c) => {
     const name = c.req.param('name') ?? '';
-    await revokeToken(options.store.tokens, name);
+    if (!(await options.store.tokens.remove(name))) throw new AdminInputError(ADMIN_MESSAGES.noSuchPerson(name));
     return done(c, 'revoked', name);
   });
 

@@ -44,6 +44,7 @@ main { max-width: 960px; margin: 0 auto; padding: 24px 24px 48px; display: flex;
 h1 { font-size: 20px; line-height: 28px; margin: 0; }
 h2 { font-size: 15px; line-height: 22px; margin: 0 0 8px; }
 p { margin: 0 0 8px; }
+a { color: inherit; }
 .secondary { color: var(--text-secondary); }
 header { display: flex; justify-content: space-between; align-items: center; gap: 16px; }
 table { border-collapse: collapse; width: 100%; }

@@ -1,8 +1,7 @@
 import { html } from 'hono/html';
 import type { UsageRecord } from '../store/usage';
 import type { UsageMonth } from '../usage-month';
-
-export type Html = ReturnType<typeof html>;
+import type { Html } from './admin-pages';
 
 /** Images made per person per day of the month (index 0 is the 1st), for everyone in `names` and anyone with records. */
 export function dailyImages(records: readonly UsageRecord[], names: readonly string[], month: UsageMonth): Map<string, number[]> {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { type IncomingMessage, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AdminStore } from '../../relay/admin/admin-view';
+import { StoreUnavailableError } from '../../relay/errors';
 import type { RelayStore } from '../../relay/store/store';
 import { createToken } from '../../relay/tokens';
 import { demoUpstream } from '../../relay/demo-upstream';
@@ -10,17 +12,30 @@ import { startTeamRelay, type TeamRelay } from '../helpers/team-relay';
 
 const ADMIN_TOKEN = 'admin-token-for-tests-7f3a9c';
 
+/** The store as the admin page sees it, with one method of one part failing as `failure` says (PostgreSQL down: StoreUnavailableError). */
+function failingStore<Part extends keyof AdminStore>(store: RelayStore, part: Part, method: keyof AdminStore[Part], failure: () => Error = () => new StoreUnavailableError()): AdminStore {
+  const broken = new Proxy(store[part], {
+    get(target, key) {
+      if (key === method) return () => Promise.reject(failure());
+      const value = Reflect.get(target, key, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { tokens: store.tokens, usage: store.usage, budgets: store.budgets, presets: store.presets, [part]: broken };
+}
+
 describe('the admin page at /admin', () => {
   let team: TeamRelay;
   let relay: RunningRelay;
   let store: RelayStore;
 
-  afterEach(() => team.close());
+  afterEach(() => team?.close());
 
-  async function start(admin: boolean, extra: { publicOrigin?: string } = {}) {
+  async function start(admin: boolean, extra: { publicOrigin?: string; store?: (shared: RelayStore) => AdminStore } = {}) {
+    const { store: adminStore = (shared: RelayStore) => shared, ...rest } = extra;
     team = await startTeamRelay((shared) => ({
       upstream: demoUpstream({ delayMs: 0 }),
-      ...(admin ? { admin: { adminToken: ADMIN_TOKEN, store: shared, maxPromptChars: 32_000, monthlyImagesPerToken: 100, ...extra } } : {}),
+      ...(admin ? { admin: { adminToken: ADMIN_TOKEN, store: adminStore(shared), maxPromptChars: 32_000, monthlyImagesPerToken: 100, ...rest } } : {}),
     }));
     ({ relay, store } = team);
   }
@@ -162,5 +177,82 @@ describe('the admin page at /admin', () => {
     expect(brand).toMatchObject({ label: 'Brand colours', prompt: 'Recolour it in our palette.' });
     expect((await post(`/admin/presets/${brand.id}/remove`, { csrf }, cookie)).status).toBe(303);
     expect(await presets()).toEqual([]);
+  });
+
+  it('tells the admin what to do when a proxy rewrites Host, so its own forms look foreign, and logs the refusal', async () => {
+    await start(true);
+    const { cookie, csrf } = await signIn();
+    // The browser is at the proxy's address; the relay is asked for 127.0.0.1:port.
+    const refused = await post('/admin/people', { name: 'alice', csrf }, cookie, { Origin: 'https://relay.example.com' });
+    expect(refused.status).toBe(403);
+    const text = await refused.text();
+    expect(text).toContain('set PUBLIC_URL to https://relay.example.com');
+    expect(text).toContain('proxy_set_header Host $host;');
+    expect(text).not.toContain('Reload the page');
+    const host = new URL(relay.url).host;
+    const logged = relay.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === 'admin_form_refused');
+    expect(logged).toEqual([expect.objectContaining({ level: 'warn', path: '/admin/people', origin: 'https://relay.example.com', host, time: expect.any(String) })]);
+    const signInRefused = await post('/admin/sign-in', { adminToken: ADMIN_TOKEN }, undefined, { Origin: 'https://relay.example.com' });
+    expect(signInRefused.status).toBe(403);
+    expect(await signInRefused.text()).toContain('set PUBLIC_URL to https://relay.example.com');
+    expect(await store.tokens.list()).toEqual([]);
+  });
+
+  it('shows a store failure under a page as the page\'s error box in words for the admin, 503', async () => {
+    await start(true, { store: (shared) => failingStore(shared, 'usage', 'between') });
+    const { cookie } = await signIn();
+    const answer = await fetch(`${relay.url}/admin`, { headers: { Cookie: cookie } });
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('content-type')).toContain('text/html');
+    expect(answer.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const text = await answer.text();
+    expect(text).toMatch(/<p class="error" role="alert">The relay cannot reach its database just now[^<]*DATABASE_URL[^<]*<\/p>/);
+    expect(text).not.toContain('tell your admin');
+    expect(text).toContain('<a href="/admin">');
+  });
+
+  it('shows an unexpected failure under a form as the error box, 500, and logs what it was', async () => {
+    await start(true, { store: (shared) => failingStore(shared, 'presets', 'add', () => new Error('disk on fire')) });
+    const { cookie, csrf } = await signIn();
+    const answer = await post('/admin/presets', { label: 'Brand', prompt: 'Recolour it.', csrf }, cookie);
+    expect(answer.status).toBe(500);
+    const text = await answer.text();
+    expect(text).toContain('<p class="error" role="alert">The relay failed unexpectedly');
+    expect(text).not.toContain('disk on fire');
+    expect(relay.logs.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ level: 'error', event: 'admin_failed', path: '/admin/presets', message: 'disk on fire' }));
+  });
+
+  it('says on the page, not as a command, that a person has no token any more', async () => {
+    await start(true);
+    const { cookie, csrf } = await signIn();
+    for (const path of ['/admin/people/ghost/budget', '/admin/people/ghost/revoke']) {
+      const answer = await post(path, { monthlyImages: '5', csrf }, cookie);
+      expect(answer.status).toBe(400);
+      const text = await answer.text();
+      expect(text).toContain('There is no token named &quot;ghost&quot; any more');
+      expect(text).not.toContain('npm run relay');
+    }
+  });
+
+  it('shows the token it made, with its connection code, when setting its budget fails after', async () => {
+    await start(true, { publicOrigin: 'https://relay.example.com', store: (shared) => failingStore(shared, 'budgets', 'set') });
+    const { cookie, csrf } = await signIn();
+    const answer = await post('/admin/people', { name: 'alice', monthlyImages: '200', csrf }, cookie);
+    expect(answer.status).toBe(503);
+    const text = await answer.text();
+    const token = /id="access-token" readonly value="(rmg_[^"]+)"/.exec(text)![1];
+    expect(text).toContain(`value="https://relay.example.com#${token}"`);
+    expect(text).toContain('alice&#39;s token was made, but their monthly budget of 200 was not set');
+    expect((await fetch(`${relay.url}/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
+  it('shows the token it made when the page cannot be read after making it', async () => {
+    await start(true, { store: (shared) => failingStore(shared, 'budgets', 'all') });
+    const { cookie, csrf } = await signIn();
+    const answer = await post('/admin/people', { name: 'alice', csrf }, cookie);
+    expect(answer.status).toBe(503);
+    const text = await answer.text();
+    expect(text).toMatch(/id="access-token" readonly value="rmg_[^"]+"/);
+    expect(text).toContain('The relay cannot reach its database just now');
   });
 });
