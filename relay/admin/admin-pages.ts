@@ -10,7 +10,6 @@ export type Html = ReturnType<typeof html>;
 
 /** One person on the admin page: their token's use, this month's images and their budget. */
 export interface PersonView extends PersonUsage {
-  createdAt?: string;
   lastUsedAt?: string;
   /** Still has a token (a revoked person's images stay in the month's usage). */
   active: boolean;

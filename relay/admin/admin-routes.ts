@@ -156,15 +156,22 @@ export function adminRoutes(options: AdminOptions, log: (line: LogLine) => void)
     return { cookie, form };
   }
 
-  const done = (c: Context<RelayEnv>, notice: keyof typeof ADMIN_NOTICES, name?: string) =>
-    c.redirect(`/admin?done=${notice}${name === undefined ? '' : `&name=${encodeURIComponent(name)}`}`, 303);
+  /** Back to the page, which says what was done: the notice's name (and whose) sealed for this session. */
+  const done = (c: Context<RelayEnv>, cookie: string, notice: keyof typeof ADMIN_NOTICES, name = '') =>
+    c.redirect(`/admin?${new URLSearchParams({ done: notice, ...(name ? { name } : {}), seal: sessions.noticeSeal(cookie, `${notice}:${name}`) })}`, 303);
+
+  /** The notice GET /admin was sent to say, when this session's own redirect sent it there. */
+  function noticeOf(c: Context<RelayEnv>, cookie: string): string | undefined {
+    const { done: notice = '', name = '', seal } = c.req.query();
+    if (!Object.hasOwn(ADMIN_NOTICES, notice) || !sessions.isNoticeSeal(cookie, `${notice}:${name}`, seal)) return undefined;
+    const text = ADMIN_NOTICES[notice as keyof typeof ADMIN_NOTICES];
+    return typeof text === 'function' ? text(name) : text;
+  }
 
   routes.get('/admin', (c) => {
     const cookie = session(c);
     if (!cookie) return c.html(signInPage());
-    const notice = c.req.query('done') as keyof typeof ADMIN_NOTICES | undefined;
-    const text = notice && Object.hasOwn(ADMIN_NOTICES, notice) ? ADMIN_NOTICES[notice] : undefined;
-    return dashboard(c, cookie, { notice: typeof text === 'function' ? text(c.req.query('name') ?? '') : text });
+    return dashboard(c, cookie, { notice: noticeOf(c, cookie) });
   });
 
   routes.post('/admin/sign-in', async (c) => {
@@ -227,32 +234,32 @@ export function adminRoutes(options: AdminOptions, log: (line: LogLine) => void)
     return dashboard(c, cookie, { created });
   });
 
-  form('/admin/people/:name/budget', async (c, fields) => {
+  form('/admin/people/:name/budget', async (c, fields, cookie) => {
     const name = c.req.param('name') ?? '';
     const cap = budgetOf(fields);
     if (!(await options.store.tokens.list()).some((token) => token.name === name)) throw new AdminInputError(ADMIN_MESSAGES.noSuchPerson(name));
     await options.store.budgets.set(name, cap === 'default' ? undefined : cap);
-    return done(c, 'budget', name);
+    return done(c, cookie, 'budget', name);
   });
 
-  form('/admin/people/:name/revoke', async (c) => {
+  form('/admin/people/:name/revoke', async (c, _fields, cookie) => {
     const name = c.req.param('name') ?? '';
     if (!(await options.store.tokens.remove(name))) throw new AdminInputError(ADMIN_MESSAGES.noSuchPerson(name));
-    return done(c, 'revoked', name);
+    return done(c, cookie, 'revoked', name);
   });
 
-  form('/admin/presets', async (c, fields) => {
+  form('/admin/presets', async (c, fields, cookie) => {
     const label = field(fields, 'label').trim();
     const prompt = field(fields, 'prompt').trim();
     if (label === '' || label.length > PRESET_LABEL_MAX) throw new AdminInputError(ADMIN_MESSAGES.presetLabel(PRESET_LABEL_MAX));
     if (prompt === '' || prompt.length > options.maxPromptChars) throw new AdminInputError(ADMIN_MESSAGES.presetPrompt(options.maxPromptChars));
     await options.store.presets.add({ label, prompt });
-    return done(c, 'presetAdded');
+    return done(c, cookie, 'presetAdded');
   });
 
-  form('/admin/presets/:id/remove', async (c) => {
+  form('/admin/presets/:id/remove', async (c, _fields, cookie) => {
     if (!(await options.store.presets.remove(c.req.param('id') ?? ''))) throw new AdminInputError(ADMIN_MESSAGES.noSuchPreset);
-    return done(c, 'presetRemoved');
+    return done(c, cookie, 'presetRemoved');
   });
 
   return routes;

@@ -1,5 +1,12 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/** Whether `given` is `expected`, in constant time. */
+function sameText(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /** How long a sign-in lasts: a working day; then the admin signs in again. */
 export const SESSION_MS = 12 * 3600_000;
 
@@ -37,10 +44,7 @@ export class AdminSessions {
   isValid(cookie: string | undefined, now: number): cookie is string {
     const parts = cookie?.split('.');
     if (!parts || parts.length !== 3) return false;
-    const body = `${parts[0]}.${parts[1]}`;
-    const expected = Buffer.from(this.sign(body));
-    const given = Buffer.from(parts[2]);
-    return given.length === expected.length && timingSafeEqual(given, expected) && Number(parts[0]) > now;
+    return sameText(parts[2], this.sign(`${parts[0]}.${parts[1]}`)) && Number(parts[0]) > now;
   }
 
   /** The session's CSRF token, put in every form and checked on every POST. */
@@ -49,8 +53,18 @@ export class AdminSessions {
   }
 
   isCsrfToken(cookie: string, presented: string | undefined): boolean {
-    const expected = Buffer.from(this.csrfToken(cookie));
-    const given = Buffer.from(presented ?? '');
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return sameText(presented ?? '', this.csrfToken(cookie));
+  }
+
+  /**
+   * The seal the page's own redirect puts on a notice ("Revoked alice's token"), so that only what
+   * this session did is said on its page: a link made elsewhere cannot make it say something else.
+   */
+  noticeSeal(cookie: string, notice: string): string {
+    return this.sign(`notice:${cookie}:${notice}`);
+  }
+
+  isNoticeSeal(cookie: string, notice: string, presented: string | undefined): boolean {
+    return sameText(presented ?? '', this.noticeSeal(cookie, notice));
   }
 }

@@ -23,7 +23,7 @@ export async function loadDashboard(
     const token = tokens.find((t) => t.name === person.name);
     const own = budgets.get(person.name);
     const cap = effectiveCap(own, settings.monthlyImagesPerToken);
-    return { ...person, active: token !== undefined, createdAt: token?.createdAt, lastUsedAt: token?.lastUsedAt, ...(own === undefined ? {} : { own }), ...(cap === undefined ? {} : { cap }) };
+    return { ...person, active: token !== undefined, lastUsedAt: token?.lastUsedAt, ...(own === undefined ? {} : { own }), ...(cap === undefined ? {} : { cap }) };
   });
   return { month, people, daily: dailyImages(records, names, month), presets, defaultCap: settings.monthlyImagesPerToken };
 }

@@ -17,6 +17,11 @@ export function dailyImages(records: readonly UsageRecord[], names: readonly str
   return new Map([...perPerson].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** A day of the month as the chart and its table name it: 2026-12-05 (index 0 is the 1st). */
+function dayLabel(month: UsageMonth, day: number): string {
+  return `${month.label}-${String(day + 1).padStart(2, '0')}`;
+}
+
 const WIDTH = 880;
 const LABEL_WIDTH = 140;
 const ROW_HEIGHT = 44;
@@ -30,12 +35,12 @@ const AXIS_HEIGHT = 22;
  */
 export function usageChart(month: UsageMonth, daily: Map<string, number[]>): Html {
   const rows = [...daily];
-  if (rows.length === 0) return html`<p class="secondary">No one has made an image in ${month.label} yet.</p>`;
+  const total = (counts: number[]) => counts.reduce((sum, n) => sum + n, 0);
+  if (rows.every(([, counts]) => total(counts) === 0)) return html`<p class="secondary">No one has made an image in ${month.label} yet.</p>`;
   const days = rows[0][1].length;
   const max = Math.max(1, ...rows.flatMap(([, counts]) => counts));
   const column = (WIDTH - LABEL_WIDTH) / days;
   const height = rows.length * ROW_HEIGHT + AXIS_HEIGHT;
-  const total = (counts: number[]) => counts.reduce((sum, n) => sum + n, 0);
   const bars = rows.map(([name, counts], row) => {
     const base = row * ROW_HEIGHT + BAR_AREA + 4;
     return html`<g>
@@ -44,7 +49,7 @@ export function usageChart(month: UsageMonth, daily: Map<string, number[]>): Htm
       ${counts.map((count, day) => {
         if (count === 0) return '';
         const barHeight = Math.max(2, (count / max) * BAR_AREA);
-        return html`<rect class="bar" x="${(LABEL_WIDTH + day * column + 1).toFixed(1)}" y="${(base - barHeight).toFixed(1)}" width="${Math.max(1, column - 2).toFixed(1)}" height="${barHeight.toFixed(1)}"><title>${name}, ${month.label}-${String(day + 1).padStart(2, '0')}: ${count} image${count === 1 ? '' : 's'}</title></rect>`;
+        return html`<rect class="bar" x="${(LABEL_WIDTH + day * column + 1).toFixed(1)}" y="${(base - barHeight).toFixed(1)}" width="${Math.max(1, column - 2).toFixed(1)}" height="${barHeight.toFixed(1)}"><title>${name}, ${dayLabel(month, day)}: ${count} image${count === 1 ? '' : 's'}</title></rect>`;
       })}
     </g>`;
   });
@@ -64,7 +69,7 @@ export function usageChart(month: UsageMonth, daily: Map<string, number[]>): Htm
         <thead><tr><th scope="col">Person</th><th scope="col">Day</th><th scope="col" class="number">Images</th></tr></thead>
         <tbody>
           ${rows.flatMap(([name, counts]) =>
-            counts.flatMap((count, day) => (count === 0 ? [] : [html`<tr><td>${name}</td><td>${month.label}-${String(day + 1).padStart(2, '0')}</td><td class="number">${count}</td></tr>`])),
+            counts.flatMap((count, day) => (count === 0 ? [] : [html`<tr><td>${name}</td><td>${dayLabel(month, day)}</td><td class="number">${count}</td></tr>`])),
           )}
         </tbody>
       </table>

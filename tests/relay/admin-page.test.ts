@@ -145,10 +145,11 @@ describe('the admin page at /admin', () => {
     const bad = await post('/admin/people/alice/budget', { monthlyImages: 'lots', csrf }, cookie);
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('&quot;lots&quot; is not a monthly budget');
-    expect((await post('/admin/people/alice/budget', { monthlyImages: '500', csrf }, cookie)).status).toBe(303);
+    const setBudget = await post('/admin/people/alice/budget', { monthlyImages: '500', csrf }, cookie);
+    expect(setBudget.status).toBe(303);
     expect(await store.budgets.get('alice')).toBe(500);
     await createToken(store.tokens, 'bob');
-    const dashboard = await page(cookie, '/admin?done=budget&name=alice');
+    const dashboard = await page(cookie, setBudget.headers.get('location')!);
     expect(dashboard).toContain("Set alice&#39;s monthly budget.");
     expect(dashboard).toMatch(/<th scope="row">alice<\/th>[\s\S]*?0 of 500/);
     expect(dashboard).toMatch(/<th scope="row">bob<\/th>[\s\S]*?0 of 100/);
@@ -159,9 +160,10 @@ describe('the admin page at /admin', () => {
       expect(text).not.toContain(ADMIN_TOKEN);
     }
 
-    expect((await post('/admin/people/alice/revoke', { csrf }, cookie)).status).toBe(303);
+    const revoked = await post('/admin/people/alice/revoke', { csrf }, cookie);
+    expect(revoked.status).toBe(303);
     expect((await fetch(`${relay.url}/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
-    expect(await page(cookie, '/admin?done=revoked&name=alice')).toContain('Revoked alice&#39;s token');
+    expect(await page(cookie, revoked.headers.get('location')!)).toContain('Revoked alice&#39;s token');
   });
 
   it('keeps team presets that designers read from GET /v1/presets, and refuses one without a label', async () => {
@@ -254,5 +256,28 @@ describe('the admin page at /admin', () => {
     const text = await answer.text();
     expect(text).toMatch(/id="access-token" readonly value="rmg_[^"]+"/);
     expect(text).toContain('The relay cannot reach its database just now');
+  });
+
+  it('says only what this session did: a link made elsewhere, or for another session, shows no notice', async () => {
+    await start(true);
+    await createToken(store.tokens, 'mallory');
+    const mine = await signIn();
+    const other = await signIn();
+    expect(await page(mine.cookie, '/admin?done=revoked&name=mallory')).not.toContain('Revoked');
+    await createToken(store.tokens, 'bob');
+    const revoked = await post('/admin/people/bob/revoke', { csrf: mine.csrf }, mine.cookie);
+    const location = revoked.headers.get('location')!;
+    expect(await page(mine.cookie, location)).toContain('Revoked bob&#39;s token');
+    expect(await page(other.cookie, location)).not.toContain('Revoked');
+    expect(await page(mine.cookie, location.replace('name=bob', 'name=mallory'))).not.toContain('Revoked');
+  });
+
+  it('says no one has made an image this month when there are people but no images, instead of an empty chart', async () => {
+    await start(true);
+    await createToken(store.tokens, 'alice');
+    const { cookie } = await signIn();
+    const dashboard = await page(cookie);
+    expect(dashboard).toMatch(/<p class="secondary">No one has made an image in \d{4}-\d{2} yet\.<\/p>/);
+    expect(dashboard).not.toContain('<svg');
   });
 });
