@@ -31,7 +31,7 @@ describe('the admin page at /admin', () => {
 
   afterEach(() => team?.close());
 
-  async function start(admin: boolean, extra: { publicOrigin?: string; store?: (shared: RelayStore) => AdminStore } = {}) {
+  async function start(admin: boolean, extra: { publicOrigin?: string; store?: (shared: RelayStore) => AdminStore; now?: () => number } = {}) {
     const { store: adminStore = (shared: RelayStore) => shared, ...rest } = extra;
     team = await startTeamRelay((shared) => ({
       upstream: demoUpstream({ delayMs: 0 }),
@@ -279,5 +279,57 @@ describe('the admin page at /admin', () => {
     const dashboard = await page(cookie);
     expect(dashboard).toMatch(/<p class="secondary">No one has made an image in \d{4}-\d{2} yet\.<\/p>/);
     expect(dashboard).not.toContain('<svg');
+  });
+
+  it('ends a session twelve hours after sign-in: the page asks to sign in again, a form gets 401', async () => {
+    let time = Date.now();
+    await start(true, { now: () => time });
+    const { cookie, csrf } = await signIn();
+    time += 12 * 3600_000 - 1000;
+    expect(await page(cookie)).toContain('<h2 id="people-title">People</h2>');
+    time += 1000;
+    expect(await page(cookie)).toContain('<label for="admin-token">Admin token</label>');
+    const late = await post('/admin/people', { name: 'alice', csrf }, cookie);
+    expect(late.status).toBe(401);
+    expect(await late.text()).toContain('Your admin session has ended. Sign in again.');
+    expect(await store.tokens.list()).toEqual([]);
+  });
+
+  it('refuses a form sent without an Origin, saying to send it from the page', async () => {
+    await start(true);
+    const { cookie, csrf } = await signIn();
+    const answer = await fetch(`${relay.url}/admin/people`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ name: 'alice', csrf }), headers: { Cookie: cookie } });
+    expect(answer.status).toBe(403);
+    expect(await answer.text()).toContain('Your browser sent this form without saying which page it came from');
+    expect(await store.tokens.list()).toEqual([]);
+  });
+
+  it('refuses a form of more than 1 MB with 413, unread', async () => {
+    await start(true);
+    const { cookie, csrf } = await signIn();
+    const answer = await post('/admin/presets', { label: 'Huge', prompt: 'x'.repeat(1024 * 1024), csrf }, cookie);
+    expect(answer.status).toBe(413);
+    expect(await answer.text()).toContain('That form is too large for the admin page');
+    expect(await store.presets.list()).toEqual([]);
+  });
+
+  it('shows a preset that looks like markup as text', async () => {
+    await start(true);
+    const { cookie, csrf } = await signIn();
+    expect((await post('/admin/presets', { label: '<script>"x', prompt: '</textarea><img src=x onerror="alert(1)">', csrf }, cookie)).status).toBe(303);
+    const dashboard = await page(cookie);
+    expect(dashboard).toContain('<strong>&lt;script&gt;&quot;x</strong>');
+    expect(dashboard).toContain('&lt;/textarea&gt;&lt;img src=x onerror=&quot;alert(1)&quot;&gt;');
+    expect(dashboard).not.toContain('<script>');
+    expect(dashboard).not.toContain('<img');
+  });
+
+  it("lets the page's own stylesheet through its content security policy, by its hash", async () => {
+    await start(true);
+    const answer = await fetch(`${relay.url}/admin`);
+    const styles = [...(await answer.text()).matchAll(/<style>([\s\S]*?)<\/style>/g)].map((match) => match[1]);
+    expect(styles).toHaveLength(1);
+    const hash = createHash('sha256').update(styles[0]).digest('base64');
+    expect(answer.headers.get('content-security-policy')).toContain(`style-src 'sha256-${hash}';`);
   });
 });
