@@ -11,7 +11,7 @@ interface Upstream {
   close(): Promise<void>;
 }
 
-/** A server that says its name, echoes a body chunk by chunk as it comes, or holds an answer open. */
+/** A server that says its name, echoes a body chunk by chunk as it comes, holds an answer open, or dies in the middle of one. */
 async function startUpstream(name: string): Promise<Upstream> {
   const state = { abandoned: 0 };
   const server = createServer((req, res) => {
@@ -19,6 +19,10 @@ async function startUpstream(name: string): Promise<Upstream> {
       res.writeHead(200, { 'x-upstream': name });
       res.flushHeaders();
       return void req.pipe(res);
+    }
+    if (req.url === '/die') {
+      res.writeHead(200, { 'x-upstream': name });
+      return void res.write('half an answer', () => res.destroy());
     }
     if (req.url === '/hold') {
       res.writeHead(200, { 'x-upstream': name }).write('started');
@@ -88,6 +92,12 @@ describe('the round-robin proxy in front of several relays', () => {
     await expect.poll(() => upstreams.reduce((sum, u) => sum + u.abandoned, 0)).toBe(before + 1);
   });
 
+  it("breaks the client's answer when its upstream dies in the middle of it, so the client fails instead of waiting", { timeout: 10_000 }, async () => {
+    const answer = await fetch(`${proxy.url}/die`);
+    expect(answer.status).toBe(200);
+    await expect(answer.text()).rejects.toThrow();
+  });
+
   it('leaves an upstream out of the rotation while it is out, lets its requests under way finish, and takes it back at its new address', async () => {
     const held = await fetch(`${proxy.url}/hold`);
     const heldBy = held.headers.get('x-upstream')!;
@@ -108,6 +118,17 @@ describe('the round-robin proxy in front of several relays', () => {
     expect(after).not.toContain(heldBy);
     await moved.close();
     proxy.back(index, upstreams[index].url);
+  });
+
+  it('answers 502 when the upstream it picked cannot be reached, an upload too', async () => {
+    const gone = await startUpstream('gone');
+    await gone.close();
+    for (const index of [1, 2]) proxy.out(index);
+    proxy.back(0, gone.url);
+    expect((await fetch(`${proxy.url}/who`)).status).toBe(502);
+    expect((await fetch(`${proxy.url}/echo`, { method: 'POST', body: 'x'.repeat(100_000) })).status).toBe(502);
+    proxy.back(0, upstreams[0].url);
+    for (const index of [1, 2]) proxy.back(index);
   });
 
   it('answers 502 while no upstream is in the rotation', async () => {
