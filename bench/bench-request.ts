@@ -1,5 +1,5 @@
 import { buildEditForm } from '../shared/edit-form';
-import { noisePngOfAbout } from './noise-png';
+import { noisePngOfAbout } from '../tests/fakes/noise-png';
 
 /** A multipart edit request as the plugin sends it, encoded once so every send is the same bytes. */
 export interface EncodedRequest {

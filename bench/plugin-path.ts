@@ -5,7 +5,7 @@ import { withBenchRelay } from './bench-relay';
 import { serveBytes } from './bytes-server';
 import { ensureBuilt } from './ensure-built';
 import { imageAnswer } from './fixed-delay-provider';
-import { noisePng } from './noise-png';
+import { noisePng } from '../tests/fakes/noise-png';
 import { summarize } from './percentiles';
 import { photoLikePng } from './photo-like-png';
 import { mb, ms, type Measured, verdict } from './report';

@@ -6,7 +6,7 @@ import { startPostgresCluster, type PostgresCluster } from '../tests/helpers/pos
 import { encodeEditRequest, type EncodedRequest } from './bench-request';
 import { directToProvider, relayJob, type Send } from './clients';
 import { imageAnswer, startFixedDelayProvider } from './fixed-delay-provider';
-import { noisePngOfAbout } from './noise-png';
+import { noisePngOfAbout } from '../tests/fakes/noise-png';
 import { type Load, LOADS, measurePaths, type Path } from './path-load';
 import { childrenOf } from './cpu-time';
 import { added, summarize, type Summary } from './percentiles';

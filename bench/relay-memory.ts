@@ -3,7 +3,7 @@ import { relayJob, relaySync, type Send } from './clients';
 import { type BenchRelay, withBenchRelay } from './bench-relay';
 import { imageAnswer } from './fixed-delay-provider';
 import { runLoad } from './load';
-import { noisePngOfAbout } from './noise-png';
+import { noisePngOfAbout } from '../tests/fakes/noise-png';
 import { kb, mb, type Measured, verdict } from './report';
 import { connectInspector } from './inspector';
 import { rssOf, sampleRss } from './rss';

@@ -5,7 +5,7 @@ import { encodeEditRequest } from './bench-request';
 import { directToProvider, relayJob, relaySync } from './clients';
 import { withBenchRelay } from './bench-relay';
 import { imageAnswer } from './fixed-delay-provider';
-import { noisePngOfAbout } from './noise-png';
+import { noisePngOfAbout } from '../tests/fakes/noise-png';
 import { LOADS, measurePaths, type Path } from './path-load';
 import { added, summarize } from './percentiles';
 import { BENCH_API_KEY } from './relay-env';

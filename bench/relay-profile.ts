@@ -7,7 +7,7 @@ import { relaySync } from './clients';
 import { type CpuProfile, hotFunctions } from './cpu-profile';
 import { imageAnswer } from './fixed-delay-provider';
 import { runLoad } from './load';
-import { noisePngOfAbout } from './noise-png';
+import { noisePngOfAbout } from '../tests/fakes/noise-png';
 import { ms, type Measured } from './report';
 
 const REQUESTS = 20;

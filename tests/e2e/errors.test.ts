@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noisePng } from '../../bench/noise-png';
+import { noisePng } from '../fakes/noise-png';
 import type { Emulator } from '../../emulator/main';
 import { DEFAULT_REQUEST_LIMITS, MB } from '../../relay/request-limits';
 import { TokenFiles } from '../../relay/store/disk/token-files';

@@ -3,7 +3,7 @@ import { INTERRUPTED_MESSAGE } from '../../relay/errors';
 import { freshDatabase } from '../helpers/postgres-database';
 import { heldCalls } from '../helpers/held-calls';
 import { getJob, submitEdit, submittedJobId, waitForJob } from '../helpers/job-client';
-import { startRelayFleet, type RelayFleet } from '../helpers/relay-fleet';
+import { FLEET_POLL, startRelayFleet, type RelayFleet } from '../helpers/relay-fleet';
 
 /** What the issue promises: a dead instance's jobs are failed by a survivor within a minute. */
 const WITHIN_MS = 60_000;
@@ -25,7 +25,7 @@ describe('an instance killed with kill -9 while its jobs run', () => {
     const lost = [await submittedJobId(await submitEdit(a, undefined, auth)), await submittedJobId(await submitEdit(a, undefined, auth))];
     const kept = await submittedJobId(await submitEdit(b, undefined, survivorAuth));
     const third = await submittedJobId(await submitEdit(b, undefined, auth));
-    await expect.poll(() => held.waiting).toBe(4);
+    await expect.poll(() => held.waiting, FLEET_POLL).toBe(4);
 
     const killedAt = Date.now();
     await fleet.kill(0);
@@ -39,7 +39,7 @@ describe('an instance killed with kill -9 while its jobs run', () => {
     expect((await getJob(b, third, 0, auth)).body.status).toBe('running');
     const again = [await submittedJobId(await submitEdit(b, undefined, auth)), await submittedJobId(await submitEdit(fleet.instances[2].url, undefined, auth))];
     // The dead instance's calls still wait at the provider, beside the two new ones.
-    await expect.poll(() => held.waiting).toBe(6);
+    await expect.poll(() => held.waiting, FLEET_POLL).toBe(6);
     held.answerAll();
     for (const id of [third, ...again]) expect((await waitForJob(b, id, 25, auth)).status).toBe('succeeded');
     expect((await waitForJob(b, kept, 25, survivorAuth)).status).toBe('succeeded');

@@ -8,14 +8,17 @@ import { startRelayFleet, type RelayFleet } from '../helpers/relay-fleet';
 const MIGRATIONS = fileURLToPath(new URL('../../relay/store/postgres/migrations', import.meta.url));
 
 describe('three instances starting together on an empty database', () => {
-  let fleet: RelayFleet | undefined;
+  /** The fleet as it starts; kept here so that a test failing before it has started still stops it. */
+  let starting: Promise<RelayFleet> | undefined;
   let holder: pg.Client | undefined;
   let observer: pg.Client | undefined;
 
   afterAll(async () => {
+    // Ending our session lets go of what the instances wait on, so a fleet still starting gets to its end, then is stopped.
+    const started = starting?.catch(() => undefined);
     await holder?.end();
     await observer?.end();
-    await fleet?.stop();
+    await (await started)?.stop();
   });
 
   it('migrate it once, each migration applied by one of them, and all three serve', { timeout: 60_000 }, async () => {
@@ -28,7 +31,7 @@ describe('three instances starting together on an empty database', () => {
     await holder.connect();
     await holder.query('BEGIN');
     await holder.query('CREATE TABLE schema_migrations (held boolean)');
-    const starting = startRelayFleet({ databaseUrl });
+    starting = startRelayFleet({ databaseUrl });
     // Watched from another session: within a transaction pg_stat_activity stays as it was at its first read.
     observer = new pg.Client({ connectionString: databaseUrl });
     await observer.connect();
@@ -36,7 +39,7 @@ describe('three instances starting together on an empty database', () => {
       observer!.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
     await expect.poll(async () => (await waiting()).rows[0].n, { timeout: 30_000, interval: 200 }).toBe(3);
     await holder.query('ROLLBACK');
-    fleet = await starting;
+    const fleet = await starting;
 
     for (const instance of fleet.instances) expect((await fetch(`${instance.url}/healthz`)).status).toBe(200);
     const files = readdirSync(MIGRATIONS).filter((name) => name.endsWith('.sql')).sort();

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, request, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenOnLoopback } from '../helpers/loopback-server';
+import { FLEET_POLL } from '../helpers/relay-fleet';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../helpers/round-robin-proxy';
 
 interface Upstream {
@@ -89,7 +90,7 @@ describe('the round-robin proxy in front of several relays', () => {
     const reader = answer.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('started');
     controller.abort();
-    await expect.poll(() => upstreams.reduce((sum, u) => sum + u.abandoned, 0)).toBe(before + 1);
+    await expect.poll(() => upstreams.reduce((sum, u) => sum + u.abandoned, 0), FLEET_POLL).toBe(before + 1);
   });
 
   it("breaks the client's answer when its upstream dies in the middle of it, so the client fails instead of waiting", { timeout: 10_000 }, async () => {

@@ -42,6 +42,22 @@ function ended(instance: ServerProcess): Promise<number | null> {
 const API_KEY = 'sk-test-fleet';
 
 /**
+ * For expect.poll on what the fleet's processes do (a provider call reaching the fake, a cancel
+ * told through the database): its default second is too short on a loaded 2-core machine running
+ * several relay processes and PostgreSQL. A longer wait makes nothing pass that would not.
+ */
+export const FLEET_POLL = { timeout: 15_000, interval: 50 };
+
+/** Waits for every one of `starts`; if any failed, stops those that started (`stop`) and rethrows the first failure. */
+async function allStarted<T>(starts: Promise<T>[], stop: (started: T) => Promise<unknown>): Promise<T[]> {
+  const settled = await Promise.allSettled(starts);
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (!failed) return settled.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
+  await Promise.all(settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [stop(outcome.value)] : [])));
+  throw failed.reason;
+}
+
+/**
  * Live relay processes as `npm run relay` starts them, on one database and one fake provider,
  * behind one round-robin proxy. Each process (and each command) has a data directory of its own,
  * so nothing they share can go through a disk. Commands and instances get the same environment,
@@ -62,8 +78,21 @@ export async function startRelayFleet(options: RelayFleetOptions): Promise<Relay
     if (finished.code !== 0) throw new Error(`npm run relay -- ${args.join(' ')} exited with ${finished.code}: ${finished.stderr}${finished.stdout}`);
     return finished.stdout;
   };
-  const instances = await Promise.all(Array.from({ length: options.count ?? 3 }, start));
-  const proxy = await startRoundRobinProxy(instances.map((instance) => instance.url));
+  const removeDataDirs = () => Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  let instances: ServerProcess[];
+  let proxy: RoundRobinProxy;
+  // A fleet that cannot start leaves nothing behind: the instances that did start, the provider, their data.
+  try {
+    instances = await allStarted(Array.from({ length: options.count ?? 3 }, start), (instance) => instance.stop());
+    proxy = await startRoundRobinProxy(instances.map((instance) => instance.url)).catch(async (error: unknown) => {
+      await Promise.all(instances.map((instance) => instance.stop()));
+      throw error;
+    });
+  } catch (error) {
+    await provider.close();
+    await removeDataDirs();
+    throw error;
+  }
   return {
     provider,
     instances,
@@ -88,7 +117,7 @@ export async function startRelayFleet(options: RelayFleetOptions): Promise<Relay
       await proxy.close();
       await Promise.all(instances.map((instance) => instance.stop()));
       await provider.close();
-      await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+      await removeDataDirs();
     },
   };
 }

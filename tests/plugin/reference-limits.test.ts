@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noisePng } from '../../bench/noise-png';
+import { noisePng } from '../fakes/noise-png';
 import { FakeFigma } from '../../emulator/figma/fake-figma';
 import { startPlugin } from '../../plugin/controller';
 import type { PluginMessage } from '../../shared/protocol';
