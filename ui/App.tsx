@@ -17,6 +17,7 @@ import type { TeamPreset } from '../shared/team-preset';
 import { HEALTH_PROBE_MS, type RelayOutage, relayOutage } from './relay-down';
 import { RelayDownBanner } from './components/RelayDownBanner';
 import { openedWith, type OpenedWith, panelChoices, pickSize, pickVariants } from './panel-choices';
+import { placeAgain } from './place-again';
 import { type ConnectionStatus, connectionProblem } from './connection-status';
 import { maxLayers, requestProblem } from './request-check';
 import { regionEdit } from './region-edit';
@@ -342,8 +343,8 @@ export function App() {
     setProblem(undefined);
     try {
       const result = await relayJobClient(settings!).wait(entry.jobId, {});
-      const generation: GenerationRecord = { prompt: entry.prompt, size: entry.size, sourceNodeIds: [], createdAt: new Date().toISOString() };
-      await figmaSandbox.place(result.bytes, { generation, placement: { kind: 'beside' } });
+      const { bytes, generation } = await placeAgain(entry, result.bytes, { fileId: state!.fileId, exportRegion }, new Date().toISOString());
+      await figmaSandbox.place(bytes, { generation, placement: { kind: 'beside' } });
     } catch (error) {
       setProblem((error as Error).message);
     }

@@ -79,6 +79,32 @@ function nearShape(shape: Rgba, offset: { x: number; y: number }, x: number, y: 
   return { any, all };
 }
 
+/**
+ * Compares a composite with the layer's export: every pixel beyond the feather from the shape must
+ * be the layer's own (it throws at the first that is not); counts the pixels beyond and within.
+ */
+function comparedWithLayer(composite: Rgba, layer: Rgba, shape: Rgba, offset: { x: number; y: number }) {
+  expect([composite.width, composite.height]).toEqual([layer.width, layer.height]);
+  let outside = 0;
+  let inside = 0;
+  let changedInside = 0;
+  for (let y = 0; y < composite.height; y++) {
+    for (let x = 0; x < composite.width; x++) {
+      const near = nearShape(shape, offset, x, y, FEATHER);
+      const at = (y * composite.width + x) * 4;
+      const same = [0, 1, 2, 3].every((c) => composite.rgba[at + c] === layer.rgba[at + c]);
+      if (!near.any) {
+        outside++;
+        if (!same) throw new Error(`(${x}, ${y}) is beyond the feather but changed`);
+      } else if (near.all) {
+        inside++;
+        if (!same) changedInside++;
+      }
+    }
+  }
+  return { outside, inside, changedInside };
+}
+
 describe('an edit inside a shape, in the browser against the demo upstream', { timeout: 90_000 }, () => {
   let relay: RunningRelay;
   let playground: Playground;
@@ -117,18 +143,8 @@ describe('an edit inside a shape, in the browser against the demo upstream', { t
       await expect.poll(async () => (await layers(page)).some((layer) => layer.name === 'A glass marble instead of the disc'), { timeout: 30_000 }).toBe(true);
       const result = (await layers(page)).find((layer) => layer.name === 'A glass marble instead of the disc')!;
       const composite = await imageOf(page, (result.fills as ImagePaint[])[0].imageHash!);
-      expect([composite.width, composite.height]).toEqual([photo.png.width, photo.png.height]);
       const offset = { x: disc.box.x - photo.box.x, y: disc.box.y - photo.box.y };
-      let changed = 0;
-      for (let y = 0; y < composite.height; y++) {
-        for (let x = 0; x < composite.width; x++) {
-          const near = nearShape(disc.png, offset, x, y, FEATHER);
-          const at = (y * composite.width + x) * 4;
-          const same = [0, 1, 2, 3].every((c) => composite.rgba[at + c] === photo.png.rgba[at + c]);
-          if (!near.any && !same) throw new Error(`(${x}, ${y}) is beyond the feather but changed`);
-          if (near.all && !same) changed++;
-        }
-      }
+      const changed = comparedWithLayer(composite, photo.png, disc.png, offset).changedInside;
       expect(changed).toBeGreaterThan(5000);
       expect(await pending()).toEqual([]);
     } finally {
@@ -174,26 +190,37 @@ describe('an edit inside a shape, in the browser against the demo upstream', { t
     expect(hidden).toBe(false);
 
     const composite = await imageOf(page, (result.fills as ImagePaint[])[0].imageHash!);
-    expect([composite.width, composite.height]).toEqual([scene.layer.width, scene.layer.height]);
-    let outside = 0;
-    let inside = 0;
-    let changedInside = 0;
-    for (let y = 0; y < composite.height; y++) {
-      for (let x = 0; x < composite.width; x++) {
-        const near = nearShape(scene.shape, scene.offset, x, y, FEATHER);
-        const at = (y * composite.width + x) * 4;
-        const same = [0, 1, 2, 3].every((c) => composite.rgba[at + c] === scene.layer.rgba[at + c]);
-        if (!near.any) {
-          outside++;
-          if (!same) throw new Error(`(${x}, ${y}) is beyond the feather but changed`);
-        } else if (near.all) {
-          inside++;
-          if (!same) changedInside++;
-        }
-      }
-    }
+    const { outside, inside, changedInside } = comparedWithLayer(composite, scene.layer, scene.shape, scene.offset);
     expect(outside).toBeGreaterThan(100_000);
     expect(inside).toBeGreaterThan(5000);
     expect(changedInside / inside).toBeGreaterThan(0.95);
+  });
+
+  it('places the composite again from History, not the crop the relay holds, and says what to do once the shape is gone', async () => {
+    const page = await openFigma(playground);
+    await configureRelay(page, relay.url);
+    const ui = pluginUi(page);
+    const scene = await drawScene(page, 'ELLIPSE');
+    await expect.poll(() => ui.getByRole('checkbox', { name: /Edit inside the shape/ }).isChecked()).toBe(true);
+    await ui.getByRole('button', { name: 'Done' }).click();
+    await ui.getByRole('textbox', { name: 'Prompt' }).fill('A kite where the shape is');
+    await ui.getByRole('button', { name: 'Generate' }).click();
+    await expect.poll(() => ui.getByRole('status').innerText(), { timeout: 30_000 }).toMatch(/Placed 480×320/);
+    const kites = async () => (await layers(page)).filter((layer) => layer.name === 'A kite where the shape is');
+
+    await ui.getByText('History (1)').click();
+    await ui.getByRole('button', { name: 'Place again' }).click();
+    await expect.poll(async () => (await kites()).length, { timeout: 30_000 }).toBe(2);
+    const again = (await kites()).at(-1)!;
+    expect(JSON.parse(again.pluginData.reimage)).toMatchObject({ region: { shapeId: scene.shapeId, crop: { x: 80, y: 50, width: 240, height: 200 } } });
+    const composite = await imageOf(page, (again.fills as ImagePaint[])[0].imageHash!);
+    expect(comparedWithLayer(composite, scene.layer, scene.shape, scene.offset).changedInside).toBeGreaterThan(5000);
+
+    await page.evaluate((id) => (window as unknown as { emulator: Emulator }).emulator.figma.findNode((node) => node.id === id)!.remove(), scene.shapeId);
+    await ui.getByRole('button', { name: 'Place again' }).click();
+    await expect
+      .poll(() => ui.getByRole('alert').innerText(), { timeout: 30_000 })
+      .toBe('Reimage couldn’t put this edit back into its layer: The layer or the shape of this edit is no longer in this file. Select the layer and a shape over it and generate again.');
+    expect(await kites()).toHaveLength(2);
   });
 });
