@@ -4,7 +4,7 @@ import type { Emulator } from '../../emulator/main';
 import { demoUpstream } from '../../relay/demo-upstream';
 import { decodePngRgba, type Rgba } from '../../shared/png-rgba';
 import { type RunningRelay, startRelay } from '../helpers/relay-server';
-import { configureRelay, layers, openFigma, type Playground, pluginUi, screenshots, startPlayground, switchTheme } from './harness';
+import { configureRelay, endOfRun, layers, openFigma, type Playground, pluginUi, quickEdit, screenshots, startPlayground, switchTheme } from './harness';
 
 /** The default feather in Settings: pixels farther than this from the shape must stay the layer's own. */
 const FEATHER = 4;
@@ -222,5 +222,19 @@ describe('an edit inside a shape, in the browser against the demo upstream', { t
       .poll(() => ui.getByRole('alert').innerText(), { timeout: 30_000 })
       .toBe('Reimage couldn’t put this edit back into its layer: The layer or the shape of this edit is no longer in this file. Select the layer and a shape over it and generate again.');
     expect(await kites()).toHaveLength(2);
+  });
+
+  it('does the edit inside the shape from Quick edit too, when the selection is a layer and a shape over it', async () => {
+    const page = await openFigma(playground);
+    await configureRelay(page, relay.url);
+    const scene = await drawScene(page, 'ELLIPSE');
+    await quickEdit(page, 'A hot-air balloon where the shape is');
+    expect(await endOfRun(page)).toContainEqual({ message: 'Reimage: the image is on the canvas.', error: false });
+    const result = (await layers(page)).find((layer) => layer.name === 'A hot-air balloon where the shape is')!;
+    expect(JSON.parse(result.pluginData.reimage)).toMatchObject({ size: '1536x1152', region: { shapeId: scene.shapeId, crop: { x: 80, y: 50, width: 240, height: 200 } } });
+    const composite = await imageOf(page, (result.fills as ImagePaint[])[0].imageHash!);
+    expect(comparedWithLayer(composite, scene.layer, scene.shape, scene.offset).changedInside).toBeGreaterThan(5000);
+    const shapeVisible = await page.evaluate((id) => (window as unknown as { emulator: Emulator }).emulator.figma.findNode((node) => node.id === id)?.visible, scene.shapeId);
+    expect(shapeVisible).toBe(false);
   });
 });
