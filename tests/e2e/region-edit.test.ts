@@ -4,7 +4,7 @@ import type { Emulator } from '../../emulator/main';
 import { demoUpstream } from '../../relay/demo-upstream';
 import { decodePngRgba, type Rgba } from '../../shared/png-rgba';
 import { type RunningRelay, startRelay } from '../helpers/relay-server';
-import { configureRelay, endOfRun, layers, openFigma, type Playground, pluginUi, quickEdit, screenshots, startPlayground, switchTheme } from './harness';
+import { configureRelay, endOfRun, layers, openFigma, type Playground, pluginUi, quickEdit, screenshots, type Stack, startPlayground, startStack, switchTheme } from './harness';
 
 /** The default feather in Settings: pixels farther than this from the shape must stay the layer's own. */
 const FEATHER = 4;
@@ -236,5 +236,84 @@ describe('an edit inside a shape, in the browser against the demo upstream', { t
     expect(comparedWithLayer(composite, scene.layer, scene.shape, scene.offset).changedInside).toBeGreaterThan(5000);
     const shapeVisible = await page.evaluate((id) => (window as unknown as { emulator: Emulator }).emulator.figma.findNode((node) => node.id === id)?.visible, scene.shapeId);
     expect(shapeVisible).toBe(false);
+  });
+});
+
+describe('Cancel and Retry of an edit inside a shape, in the browser against a slow provider', { timeout: 90_000 }, () => {
+  const FAILING_PROMPT = 'A comet where the shape is';
+  const SLOW_PROMPT = 'A planet where the shape is';
+  let stack: Stack;
+  /** Lets the slow prompt's provider call answer: it waits until then, as a real call waits minutes. */
+  let release: () => void = () => {};
+  const failed = new Set<string>();
+
+  beforeAll(async () => {
+    stack = await startStack({
+      provider: {
+        gate: (call) => (call.fields.prompt[0] === SLOW_PROMPT ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()),
+        // The first call for the failing prompt is refused, as a provider error; its Retry is answered.
+        respond: (call, res) => {
+          const prompt = call.fields.prompt[0];
+          if (prompt !== FAILING_PROMPT || failed.has(prompt)) return false;
+          failed.add(prompt);
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { message: 'Invalid image.', type: 'invalid_request_error', param: 'image', code: null } }));
+          return true;
+        },
+      },
+    });
+  });
+
+  afterAll(() => stack.close());
+
+  async function startEdit(prompt: string) {
+    const page = await openFigma(stack);
+    await configureRelay(page, stack.relay.url);
+    const ui = pluginUi(page);
+    const scene = await drawScene(page, 'ELLIPSE');
+    await expect.poll(() => ui.getByRole('checkbox', { name: /Edit inside the shape/ }).isChecked()).toBe(true);
+    await ui.getByRole('button', { name: 'Done' }).click();
+    await ui.getByRole('textbox', { name: 'Prompt' }).fill(prompt);
+    await ui.getByRole('button', { name: 'Generate' }).click();
+    return { page, ui, scene };
+  }
+
+  const shapeVisible = (page: Page, id: string) =>
+    page.evaluate((shapeId) => (window as unknown as { emulator: Emulator }).emulator.figma.findNode((node) => node.id === shapeId)?.visible, id);
+
+  it('leaves the layer as it was and the shape shown when the edit is cancelled while the model works, even once the answer comes', async () => {
+    const { page, ui, scene } = await startEdit(SLOW_PROMPT);
+    await expect.poll(() => stack.provider.calls.some((call) => call.fields.prompt[0] === SLOW_PROMPT), { timeout: 20_000 }).toBe(true);
+    await ui.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => ui.getByRole('status').innerText()).toMatch(/Cancelled/);
+    release();
+    // Longer than the plugin's poll of the relay: an answer that came all the same would be placed by now.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect((await layers(page)).map((layer) => layer.name)).not.toContain(SLOW_PROMPT);
+    expect(await shapeVisible(page, scene.shapeId)).toBe(true);
+    // The layer exported as it was before the edit (without the shape drawn inside it): the same pixels.
+    const layerNow = await page.evaluate(async (shapeId) => {
+      const { figma } = (window as unknown as { emulator: Emulator }).emulator;
+      const shape = figma.findNode((node) => node.id === shapeId)!;
+      shape.visible = false;
+      const png = await figma.findNode((node) => node.name === 'Scene')!.exportAsync({ format: 'PNG' });
+      shape.visible = true;
+      return [...png];
+    }, scene.shapeId);
+    expect(Buffer.from(decodePngRgba(Uint8Array.from(layerNow)).rgba).equals(Buffer.from(scene.layer.rgba))).toBe(true);
+    expect(await page.evaluate(() => ((window as unknown as { emulator: Emulator }).emulator.figma.storage.get('pending-jobs') ?? []) as unknown[])).toEqual([]);
+  });
+
+  it('puts the answer of a Retry after a failure back into the layer, as the first try would have', async () => {
+    const { page, ui, scene } = await startEdit(FAILING_PROMPT);
+    await expect.poll(() => ui.getByRole('alert').first().innerText(), { timeout: 20_000 }).toMatch(/Invalid image/);
+    expect(await shapeVisible(page, scene.shapeId)).toBe(true);
+    await ui.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => ui.getByRole('status').innerText(), { timeout: 30_000 }).toMatch(/Placed 480×320/);
+    const result = (await layers(page)).find((layer) => layer.name === FAILING_PROMPT)!;
+    expect(JSON.parse(result.pluginData.reimage)).toMatchObject({ region: { shapeId: scene.shapeId, crop: { x: 80, y: 50, width: 240, height: 200 } } });
+    const composite = await imageOf(page, (result.fills as ImagePaint[])[0].imageHash!);
+    expect(comparedWithLayer(composite, scene.layer, scene.shape, scene.offset).changedInside).toBeGreaterThan(5000);
+    expect(await shapeVisible(page, scene.shapeId)).toBe(false);
   });
 });
