@@ -17,6 +17,9 @@ const started = performance.now();
 const machine = describeMachine();
 console.log(`Reimage bench on ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, load ${machine.loadAtStart.toFixed(1)}`);
 
+/** `npm run bench -- --only composite` runs the sections whose title has that text, prints them and leaves BENCHMARKS.md as it is. */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]?.toLowerCase() : undefined;
+
 const sections: Section[] = [];
 const measures: [string, () => Promise<Measured>][] = [
   ['Size of the built plugin', distSize],
@@ -28,7 +31,7 @@ const measures: [string, () => Promise<Measured>][] = [
   ["Plugin path: from the relay's answer to the node on the canvas", pluginPath],
   ['Edit inside a shape: the composite at 2048 px', regionComposite],
 ];
-for (const [title, measure] of measures) {
+for (const [title, measure] of measures.filter(([title]) => only === undefined || title.toLowerCase().includes(only))) {
   const begin = performance.now();
   // One measure failing must not lose the others: its section says what went wrong instead.
   const measured = await measure().catch(
@@ -39,6 +42,7 @@ for (const [title, measure] of measures) {
   sections.push(section);
 }
 await closeClients();
+if (only !== undefined) process.exit(0);
 
 const report = renderReport(machine, sections, { durationS: (performance.now() - started) / 1000, loadAtEnd: loadavg()[0] });
 writeFileSync(fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)), report);

@@ -1,13 +1,24 @@
 /**
- * What the region composite bench runs in Chromium: the plugin's own composite (ui/region-canvas.ts),
- * and the floor under it, the browser's decode and PNG encode of an image that size with no plugin
- * code. Bundled by the bench, never part of dist/.
+ * What the region composite bench runs in Chromium: the plugin's own composite (ui/region-canvas.ts)
+ * in its two steps, and the floor under the second, the browser's own decode of the answer and its
+ * scaling to the crop with no plugin code. Bundled by the bench, never part of dist/.
  */
-export { compositeRegion } from '../ui/region-canvas';
+import type { PixelBox } from '../shared/region-geometry';
 
-/** The floor: decode a PNG into an OffscreenCanvas and encode the canvas as a PNG again. */
-export async function decodeAndEncode(bytes: Uint8Array): Promise<number> {
-  const bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+export { finishComposite, prepareComposite } from '../ui/region-canvas';
+
+/** The floor: decode the answer, draw it scaled to the crop into a canvas of the mask's reach (high quality, as the plugin does), read the pixels back. */
+export async function decodeAndScale(answer: Uint8Array, crop: PixelBox, reach: PixelBox): Promise<number> {
+  const bitmap = await createImageBitmap(new Blob([answer as Uint8Array<ArrayBuffer>], { type: 'image/png' }), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  const draw = new OffscreenCanvas(reach.width, reach.height).getContext('2d', { willReadFrequently: true })!;
+  draw.imageSmoothingQuality = 'high';
+  draw.drawImage(bitmap, crop.x - reach.x, crop.y - reach.y, crop.width, crop.height);
+  return draw.getImageData(0, 0, reach.width, reach.height).data.length;
+}
+
+/** The size of the browser's own PNG of the same pixels, to compare the composite's size with. */
+export async function browserPngSize(png: Uint8Array): Promise<number> {
+  const bitmap = await createImageBitmap(new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' }), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
   return (await canvas.convertToBlob({ type: 'image/png' })).size;

@@ -130,9 +130,10 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
         () => openPendingJobs(store, fileIdOf(figma.root), settings),
         { jobs: [], elsewhere: 0 },
       );
+      const fileId = await startUpStep(problems, 'read this file’s id', async () => fileIdOf(figma.root), '');
       const problem = problems.length > 0 ? `${problems.join(' ')} Close and reopen Reimage to try again.` : undefined;
       post({
-        type: 'init', settings, launch, history, savedPrompts, pendingJobs: pending.jobs, waitingElsewhere: pending.elsewhere, ...(problem ? { problem } : {}),
+        type: 'init', settings, launch, history, savedPrompts, pendingJobs: pending.jobs, waitingElsewhere: pending.elsewhere, fileId, ...(problem ? { problem } : {}),
       });
       await sendSelection();
     },
@@ -197,7 +198,8 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       revealer.reveal({ page, nodes: [node], sourceNodeIds: generation.sourceNodeIds }, { notify, deferNotice: batch !== undefined });
       if (history) {
         const thumbnail = await exportThumbnail(node).catch(() => undefined);
-        const entries = await addHistoryEntry(store, { ...history, ...(batch ? { batch } : {}), id: newId(), createdAt: new Date().toISOString(), thumbnail });
+        const region = generation.region && { ...generation.region, fileId: fileIdOf(figma.root) };
+        const entries = await addHistoryEntry(store, { ...history, ...(batch ? { batch } : {}), ...(region ? { region } : {}), id: newId(), createdAt: new Date().toISOString(), thumbnail });
         post({ type: 'history', entries });
       }
     },

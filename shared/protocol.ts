@@ -85,6 +85,11 @@ export interface HistoryEntry {
   createdAt: string;
   jobId?: string;
   thumbnail?: Uint8Array;
+  /**
+   * Set for an edit inside a shape, with the file it was made in: the relay keeps only the model's
+   * answer, so placing it again puts it back into that file's layer first.
+   */
+  region?: RegionRecord & { fileId: string };
 }
 
 /**
@@ -127,6 +132,8 @@ export interface InitState {
   pendingJobs: PendingJob[];
   /** How many jobs of other files wait, to be resumed when their file is opened. */
   waitingElsewhere: number;
+  /** This file's id for Reimage (node ids repeat from file to file): a History region edit is placed again only in its own file. */
+  fileId: string;
   /** What went wrong while opening (the panel opens all the same), in words that say what to do. */
   problem?: string;
 }

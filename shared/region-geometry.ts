@@ -63,3 +63,16 @@ export function cropBox(layer: { width: number; height: number }, mask: PixelBox
   const margin = contextMargin(mask);
   return clampedTo(layer, { x: mask.x - margin, y: mask.y - margin, width: mask.width + 2 * margin, height: mask.height + 2 * margin });
 }
+
+/**
+ * Where a shape's feathered mask can change the layer: the shape's box grown by the feather on
+ * every side, within the crop. Every pixel outside it is farther than the feather from the shape,
+ * so the composite keeps the layer's own pixels there without looking.
+ */
+export function maskReach(shape: PixelBox, crop: PixelBox, featherPx: number): PixelBox {
+  const x = Math.max(crop.x, shape.x - featherPx);
+  const y = Math.max(crop.y, shape.y - featherPx);
+  const right = Math.min(crop.x + crop.width, shape.x + shape.width + featherPx);
+  const bottom = Math.min(crop.y + crop.height, shape.y + shape.height + featherPx);
+  return { x, y, width: Math.max(0, right - x), height: Math.max(0, bottom - y) };
+}

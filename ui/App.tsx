@@ -11,14 +11,15 @@ import { expectedSeconds } from './expected-time';
 import { batchRows, createGenerationQueue, EMPTY_QUEUE, foldRuns, isRunning, resumedRow } from './generation-queue';
 import { jobRequestFor, relayJobClient } from './job-client';
 import { onPluginMessage, postToPlugin } from './plugin-channel';
-import { QUICK_EDIT_NOTIFY_EVERY_MS, quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditProgress, quickEditSelectionProblem } from './quick-edit';
+import { QUICK_EDIT_NOTIFY_EVERY_MS, quickEditEnding, quickEditFailed, type QuickEditEnding, quickEditProgress, quickEditStart } from './quick-edit';
 import { fetchRelayHealth, fetchRelayIdentity, fetchTeamPresets, type RelayHealth, RelayUnreachableError } from './relay-client';
 import type { TeamPreset } from '../shared/team-preset';
 import { HEALTH_PROBE_MS, type RelayOutage, relayOutage } from './relay-down';
 import { RelayDownBanner } from './components/RelayDownBanner';
 import { openedWith, type OpenedWith, panelChoices, pickSize, pickVariants } from './panel-choices';
+import { placeAgain } from './place-again';
 import { type ConnectionStatus, connectionProblem } from './connection-status';
-import { maxLayers, requestProblem } from './request-check';
+import { requestProblem } from './request-check';
 import { regionEdit } from './region-edit';
 import { resumedSpec } from './resumed-job';
 import { exportReferences, exportRegion, figmaSandbox, newRequestId } from './sandbox-requests';
@@ -192,10 +193,11 @@ export function App() {
     if (launch?.command !== 'quick-edit' || selection === undefined || quickEditStarted.current) return;
     quickEditStarted.current = true;
     void (async () => {
-      const relayLimits = (await healthCheck.current)?.limits;
-      const problem = quickEditSelectionProblem(selection.length, maxLayers(relayLimits)) ?? requestProblem(selection.length, launch.prompt, relayLimits);
-      if (problem) return endQuickEdit(quickEditFailed(problem));
-      await generate(launch.prompt, launch.size, 1);
+      const relayHealth = await healthCheck.current;
+      const start = quickEditStart(selection.length, region, launch.prompt, relayHealth?.limits);
+      if ('problem' in start) return endQuickEdit(quickEditFailed(start.problem));
+      if (start.inShape) await generateInShape(launch.prompt, 1, newRequestId(), new Date().toISOString(), relayHealth);
+      else await generate(launch.prompt, launch.size, 1);
     })().catch((error: Error) => endQuickEdit(quickEditFailed(`something went wrong: ${error.message}. Try again, or open Reimage to see more.`)));
   }, [launch, selection]);
 
@@ -342,8 +344,8 @@ export function App() {
     setProblem(undefined);
     try {
       const result = await relayJobClient(settings!).wait(entry.jobId, {});
-      const generation: GenerationRecord = { prompt: entry.prompt, size: entry.size, sourceNodeIds: [], createdAt: new Date().toISOString() };
-      await figmaSandbox.place(result.bytes, { generation, placement: { kind: 'beside' } });
+      const { bytes, generation } = await placeAgain(entry, result.bytes, { fileId: state!.fileId, exportRegion }, new Date().toISOString());
+      await figmaSandbox.place(bytes, { generation, placement: { kind: 'beside' } });
     } catch (error) {
       setProblem((error as Error).message);
     }

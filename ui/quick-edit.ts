@@ -1,5 +1,7 @@
-import type { UiMessage } from '../shared/protocol';
+import type { RegionSelection, UiMessage } from '../shared/protocol';
+import type { RequestLimits } from '../shared/request-limits';
 import { formatDuration } from './expected-time';
+import { maxLayers, requestProblem } from './request-check';
 import type { VariantState } from './variant-run';
 
 /**
@@ -18,6 +20,23 @@ export function quickEditSelectionProblem(count: number, maxLayers: number): str
   if (count === 0) return `Select 1 to ${maxLayers} layers to edit, then run Quick edit again.`;
   if (count > maxLayers) return `Select at most ${maxLayers} layers (${count} are selected), then run Quick edit again.`;
   return undefined;
+}
+
+/**
+ * What Quick edit makes of the selection, as the panel would: a layer and a shape over it is an edit
+ * inside the shape (the panel ticks it for such a selection; it sends one image, the part around
+ * the shape, at the size closest to that part's ratio), anything else an edit of the selected
+ * layers; or why it cannot start.
+ */
+export function quickEditStart(
+  selectionCount: number,
+  region: RegionSelection | undefined,
+  prompt: string,
+  limits: RequestLimits | undefined,
+): { inShape: boolean } | { problem: string } {
+  const inShape = region !== undefined && !('problem' in region);
+  const problem = (inShape ? undefined : quickEditSelectionProblem(selectionCount, maxLayers(limits))) ?? requestProblem(inShape ? 1 : selectionCount, prompt, limits);
+  return problem ? { problem } : { inShape };
 }
 
 /** How often the progress notification is shown again while the image is on its way. */

@@ -1,11 +1,18 @@
-import type { PixelBox, PixelPoint } from '../shared/region-geometry';
+import { maskReach, type PixelBox, type PixelPoint } from '../shared/region-geometry';
+import { type EncodedRows, encodeRows, joinPng } from './png-encoder';
 import { blendThroughMask, featheredMask, maskInCrop, type Pixels } from './region-mask';
 
 /**
- * The canvas around a region edit's arithmetic (region-mask.ts): PNGs decoded and encoded with the
- * browser's own codecs in an OffscreenCanvas, the answer scaled to the crop box by the canvas.
- * Images are decoded as they are, with no colour conversion, so a pixel the mask leaves alone is
- * the layer's own export, exactly.
+ * The canvas around a region edit's arithmetic (region-mask.ts): PNGs decoded with the browser's
+ * own codecs in an OffscreenCanvas, the answer scaled to the crop box by the canvas, the composite
+ * encoded by png-encoder.ts. Images are decoded as they are, with no colour conversion, so a pixel
+ * the mask leaves alone is the layer's own export, exactly.
+ *
+ * The composite is made in two steps so that the designer waits for as little as possible once
+ * the answer is in: everything that does not need it (decoding the layer and the shape, the
+ * feathered mask, compressing the rows the mask does not reach) is done when the edit is sent,
+ * while the model works; the answer then only needs decoding, scaling, blending into the rows the
+ * mask reaches and those rows compressed.
  */
 
 const AS_IS: ImageBitmapOptions = { colorSpaceConversion: 'none', premultiplyAlpha: 'none' };
@@ -24,12 +31,12 @@ async function pngBytes(canvas: OffscreenCanvas): Promise<Uint8Array> {
   return new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
 }
 
-/** A bitmap's pixels, drawn at `width` × `height`. */
-function pixelsOf(bitmap: ImageBitmap, width = bitmap.width, height = bitmap.height): Pixels {
+/** A bitmap's pixels, drawn into a canvas of `width` × `height` at `at` (by default filling it). */
+function pixelsOf(bitmap: ImageBitmap, width = bitmap.width, height = bitmap.height, at: PixelBox = { x: 0, y: 0, width, height }): Pixels {
   const canvas = new OffscreenCanvas(width, height);
   const draw = context(canvas);
   draw.imageSmoothingQuality = 'high';
-  draw.drawImage(bitmap, 0, 0, width, height);
+  draw.drawImage(bitmap, at.x, at.y, at.width, at.height);
   return draw.getImageData(0, 0, width, height);
 }
 
@@ -46,35 +53,69 @@ export async function maskOfCrop(shape: Uint8Array, offset: PixelPoint, crop: Pi
   return maskInCrop(pixelsOf(await createImageBitmap(blobOf(shape), AS_IS)), offset, crop);
 }
 
-export interface Composite {
+/** What the composite is made from, besides the answer. */
+export interface RegionPixels {
   /** The layer's full export. */
   layer: Uint8Array;
   /** The shape's export and where it sits in the layer's pixels. */
   shape: Uint8Array;
   shapeOffset: PixelPoint;
   crop: PixelBox;
-  /** The model's answer, of whatever size it came back. */
-  answer: Uint8Array;
   featherPx: number;
+}
+
+/** A composite ready for its answer: the layer's rows the mask reaches, the mask there, and the other rows compressed. */
+export interface PreparedComposite {
+  width: number;
+  height: number;
+  crop: PixelBox;
+  /** Where the feathered mask can change the layer, and its alpha there. */
+  reach: PixelBox;
+  mask: Uint8ClampedArray;
+  /** The layer's rows from the reach's top to its bottom, full width, as exported. */
+  rows: Uint8Array;
+  above?: EncodedRows;
+  below?: EncodedRows;
+}
+
+/** Does the composite's work that needs no answer: done while the model works. */
+export async function prepareComposite({ layer, shape, shapeOffset, crop, featherPx }: RegionPixels): Promise<PreparedComposite> {
+  const [layerBitmap, shapeBitmap] = await Promise.all([createImageBitmap(blobOf(layer), AS_IS), createImageBitmap(blobOf(shape), AS_IS)]);
+  const { width, height } = layerBitmap;
+  const reach = maskReach({ ...shapeOffset, width: shapeBitmap.width, height: shapeBitmap.height }, crop, featherPx);
+  const mask = featheredMask(maskInCrop(pixelsOf(shapeBitmap), shapeOffset, reach), reach.width, reach.height, featherPx);
+  const pixels = pixelsOf(layerBitmap).data;
+  const rowsOf = (from: number, to: number) => pixels.subarray(from * width * 4, to * width * 4);
+  const bottom = reach.y + reach.height;
+  return {
+    width,
+    height,
+    crop,
+    reach,
+    mask,
+    rows: new Uint8Array(rowsOf(reach.y, bottom)),
+    above: reach.y > 0 ? encodeRows(rowsOf(0, reach.y), width, reach.y) : undefined,
+    below: bottom < height ? encodeRows(rowsOf(bottom, height), width, height - bottom) : undefined,
+  };
 }
 
 /**
  * The layer with the answer, scaled to the crop box, blended in through the shape's feathered
- * alpha: one PNG at the layer's export size. Only the crop is read back and written; the rest of
- * the layer is drawn as exported.
+ * alpha: one PNG at the layer's export size. `step` is told as each step ends (the bench times them).
  */
-export async function compositeRegion({ layer, shape, shapeOffset, crop, answer, featherPx }: Composite): Promise<Uint8Array> {
-  const [layerBitmap, shapeBitmap, answerBitmap] = await Promise.all([
-    createImageBitmap(blobOf(layer), AS_IS),
-    createImageBitmap(blobOf(shape), AS_IS),
-    createImageBitmap(blobOf(answer), AS_IS),
-  ]);
-  const canvas = new OffscreenCanvas(layerBitmap.width, layerBitmap.height);
-  const draw = context(canvas);
-  draw.drawImage(layerBitmap, 0, 0);
-  const under = draw.getImageData(crop.x, crop.y, crop.width, crop.height);
-  const mask = featheredMask(maskInCrop(pixelsOf(shapeBitmap), shapeOffset, crop), crop.width, crop.height, featherPx);
-  blendThroughMask(under, pixelsOf(answerBitmap, crop.width, crop.height), mask);
-  draw.putImageData(under, crop.x, crop.y);
-  return pngBytes(canvas);
+export async function finishComposite(prepared: PreparedComposite, answer: Uint8Array, step: (name: string) => void = () => {}): Promise<Uint8Array> {
+  const { width, height, crop, reach, mask } = prepared;
+  const answerBitmap = await createImageBitmap(blobOf(answer), AS_IS);
+  step('decode the answer');
+  // Only the reach of the scaled answer is drawn and read back.
+  const over = pixelsOf(answerBitmap, reach.width, reach.height, { x: crop.x - reach.x, y: crop.y - reach.y, width: crop.width, height: crop.height });
+  step('scale it to the crop');
+  const rows = prepared.rows.slice();
+  blendThroughMask({ width, height: reach.height, data: rows }, { x: reach.x, y: 0 }, over, mask);
+  step('blend');
+  const changed = encodeRows(rows, width, reach.height);
+  step('compress the rows it changes');
+  const png = joinPng(width, height, [prepared.above, changed, prepared.below].filter((part) => part !== undefined));
+  step('join');
+  return png;
 }

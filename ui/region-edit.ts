@@ -3,7 +3,7 @@ import type { GenerationRecord, RegionRecord } from '../shared/protocol';
 import { cropBox, type PixelPoint } from '../shared/region-geometry';
 import { closestSize } from '../shared/sizes';
 import { type JobRequest, jobRequestFor } from './job-client';
-import { compositeRegion, cropPng, maskOfCrop } from './region-canvas';
+import { cropPng, finishComposite, maskOfCrop, type PreparedComposite, prepareComposite } from './region-canvas';
 import { marksAnything } from './region-mask';
 
 /**
@@ -27,13 +27,15 @@ function sizeOf(bytes: Uint8Array, what: string): { width: number; height: numbe
   return size;
 }
 
+function paintsNothing(parts: RegionParts): Error {
+  return new Error(`“${parts.mask.name}” paints nothing over “${parts.layer.name}”: give the shape a solid fill and keep it over the layer.`);
+}
+
 /** The crop to send and the record the composite needs, or why the shape marks nothing to change. */
 async function planRegion(parts: RegionParts, featherPx: number): Promise<{ region: RegionRecord; crop: Uint8Array }> {
   const layerPixels = sizeOf(parts.layer.bytes, `“${parts.layer.name}”`);
   const crop = cropBox(layerPixels, { ...parts.mask.offset, ...sizeOf(parts.mask.bytes, `“${parts.mask.name}”`) });
-  if (crop.width === 0 || crop.height === 0 || !marksAnything(await maskOfCrop(parts.mask.bytes, parts.mask.offset, crop))) {
-    throw new Error(`“${parts.mask.name}” paints nothing over “${parts.layer.name}”: give the shape a solid fill and keep it over the layer.`);
-  }
+  if (crop.width === 0 || crop.height === 0 || !marksAnything(await maskOfCrop(parts.mask.bytes, parts.mask.offset, crop))) throw paintsNothing(parts);
   const region: RegionRecord = { layerId: parts.layer.nodeId, shapeId: parts.mask.nodeId, crop, layerPixels, featherPx };
   return { region, crop: await cropPng(parts.layer.bytes, crop) };
 }
@@ -64,10 +66,21 @@ function checkedLayer(parts: RegionParts, region: RegionRecord): Uint8Array {
   return parts.layer.bytes;
 }
 
-/** Puts an answer back into the layer, from these parts. */
+/** Does what the composite needs before an answer, from these parts; rejects when they can no longer take it. */
+async function prepared(parts: RegionParts, region: RegionRecord): Promise<PreparedComposite> {
+  const composite = await prepareComposite({ layer: checkedLayer(parts, region), shape: parts.mask.bytes, shapeOffset: parts.mask.offset, crop: region.crop, featherPx: region.featherPx });
+  if (composite.reach.width === 0 || composite.reach.height === 0 || !marksAnything(composite.mask)) throw paintsNothing(parts);
+  return composite;
+}
+
+/**
+ * Puts answers back into the layer, from these parts. The work that needs no answer starts now,
+ * while the model works, and is shared by every variant; a failure there is the answer's to report.
+ */
 function composer(parts: RegionParts, region: RegionRecord): (answer: Uint8Array) => Promise<Uint8Array> {
-  return (answer) =>
-    compositeRegion({ layer: checkedLayer(parts, region), shape: parts.mask.bytes, shapeOffset: parts.mask.offset, crop: region.crop, answer, featherPx: region.featherPx });
+  const ready = prepared(parts, region);
+  ready.catch(() => undefined);
+  return async (answer) => finishComposite(await ready, answer);
 }
 
 /** Puts an answer back into the layer as it is in the file now: a resumed job's panel has no pixels of its own. */

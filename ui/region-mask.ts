@@ -13,16 +13,16 @@ export interface Pixels {
   data: Uint8ClampedArray | Uint8Array;
 }
 
-/** The shape's alpha at each pixel of the crop: the shape's export sits at `offset` in the layer's pixels; outside it, nothing. */
+/** The shape's alpha at each pixel of a box of the layer (the crop, or the mask's reach): the shape's export sits at `offset` in the layer's pixels; outside it, nothing. */
 export function maskInCrop(shape: Pixels, offset: PixelPoint, crop: PixelBox): Uint8ClampedArray {
   const alpha = new Uint8ClampedArray(crop.width * crop.height);
+  // Only the columns where the box and the shape overlap are read.
+  const from = Math.max(0, offset.x - crop.x);
+  const to = Math.min(crop.width, offset.x + shape.width - crop.x);
   for (let y = 0; y < crop.height; y++) {
     const sy = crop.y + y - offset.y;
     if (sy < 0 || sy >= shape.height) continue;
-    for (let x = 0; x < crop.width; x++) {
-      const sx = crop.x + x - offset.x;
-      if (sx >= 0 && sx < shape.width) alpha[y * crop.width + x] = shape.data[(sy * shape.width + sx) * 4 + 3];
-    }
+    for (let x = from, at = (sy * shape.width + crop.x + from - offset.x) * 4 + 3; x < to; x++, at += 4) alpha[y * crop.width + x] = shape.data[at];
   }
   return alpha;
 }
@@ -71,23 +71,36 @@ export function featheredMask(alpha: Uint8ClampedArray, width: number, height: n
   return out;
 }
 
-/** Blends the answer over the layer's pixels (both the crop's size) through the mask, in place: 0 keeps the layer, 255 takes the answer. */
-export function blendThroughMask(layer: Pixels, answer: Pixels, mask: Uint8ClampedArray): void {
-  const { data } = layer;
+/**
+ * Blends the answer over the layer's pixels through the mask, in place: the answer and the mask
+ * are the size of a box that sits at `at` in `under`. 0 keeps the layer, 255 takes the answer, and
+ * in between the two are mixed, rounded to the nearest value. A run of 255s is copied whole, as
+ * 32-bit words: the offsets of the pixels in their buffers must be multiples of 4, as the canvas's are.
+ */
+export function blendThroughMask(under: Pixels, at: PixelPoint, answer: Pixels, mask: Uint8ClampedArray): void {
+  const { width, height } = answer;
+  const target = under.data;
   const over = answer.data;
-  for (let i = 0; i < mask.length; i++) {
-    const a = mask[i];
-    if (a === 0) continue;
-    const at = i * 4;
-    if (a === 255) {
-      data[at] = over[at];
-      data[at + 1] = over[at + 1];
-      data[at + 2] = over[at + 2];
-      data[at + 3] = over[at + 3];
-      continue;
+  const targetWords = new Uint32Array(target.buffer, target.byteOffset, target.length >> 2);
+  const overWords = new Uint32Array(over.buffer, over.byteOffset, over.length >> 2);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const targetRow = (at.y + y) * under.width + at.x;
+    for (let x = 0; x < width; x++) {
+      const a = mask[row + x];
+      if (a === 0) continue;
+      if (a === 255) {
+        let end = x + 1;
+        while (end < width && mask[row + end] === 255) end++;
+        targetWords.set(overWords.subarray(row + x, row + end), targetRow + x);
+        x = end - 1;
+        continue;
+      }
+      for (let c = 0, i = (row + x) * 4, j = (targetRow + x) * 4; c < 4; c++) {
+        // Math.round(layer + (answer - layer) × a / 255), in integers.
+        target[j + c] = ((target[j + c] * (255 - a) + over[i + c] * a + 127) / 255) | 0;
+      }
     }
-    const k = a / 255;
-    for (let c = 0; c < 4; c++) data[at + c] = Math.round(data[at + c] + (over[at + c] - data[at + c]) * k);
   }
 }
 

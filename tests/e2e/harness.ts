@@ -174,3 +174,23 @@ export async function screenshots(page: Page, name: string, theme: 'light' | 'da
 export function selectionNames(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { emulator: Emulator }).emulator.selection());
 }
+
+export type Notification = { message: string; error: boolean };
+
+export const notifications = (page: Page): Promise<Notification[]> => page.evaluate(() => (window as unknown as { emulator: Emulator }).emulator.figma.notifications);
+
+/** Runs Quick edit from the playground's menu as Quick Actions does: a prompt, no size. */
+export async function quickEdit(page: Page, prompt: string): Promise<void> {
+  const answers = [prompt, ''];
+  page.on('dialog', (dialog) => void dialog.accept(answers.shift()));
+  await page.getByRole('combobox', { name: 'Plugin command' }).selectOption({ label: 'Quick edit' });
+  await page.getByRole('button', { name: 'Run Reimage' }).click();
+}
+
+/** The notifications of the run, once it has closed the plugin. */
+export async function endOfRun(page: Page): Promise<Notification[]> {
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { emulator: Emulator }).emulator.figma.closedWith !== null), { timeout: 20_000 })
+    .toBe(true);
+  return notifications(page);
+}

@@ -1,35 +1,14 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../emulator/main';
 import type { ImageSize } from '../../shared/sizes';
 import { mappedSize } from '../fakes/fake-llmeasy';
 import { solidPng } from '../fakes/png';
-import { clickEmptyCanvas, clickLayer, openPluginWithRelay, pluginUi, type Stack, refusing, startStack } from './harness';
+import { clickEmptyCanvas, clickLayer, endOfRun, openPluginWithRelay, pluginUi, quickEdit, type Stack, refusing, startStack } from './harness';
 
 const REFUSED_PROMPT = 'Put a real celebrity in this ad';
 const MODERATION_MESSAGE = 'Your request was rejected as a result of our safety system.';
 /** The fake provider answers this prompt with an image wider than Figma's 4096 px, which Figma cannot place. */
 const TOO_WIDE_PROMPT = 'A panorama of the whole skyline';
-
-type Notification = { message: string; error: boolean };
-
-const notifications = (page: Page): Promise<Notification[]> => page.evaluate(() => (window as unknown as { emulator: Emulator }).emulator.figma.notifications);
-
-/** Runs Quick edit from the playground's menu as Quick Actions does: a prompt, no size. */
-async function quickEdit(page: Page, prompt: string): Promise<void> {
-  const answers = [prompt, ''];
-  page.on('dialog', (dialog) => void dialog.accept(answers.shift()));
-  await page.getByRole('combobox', { name: 'Plugin command' }).selectOption({ label: 'Quick edit' });
-  await page.getByRole('button', { name: 'Run Reimage' }).click();
-}
-
-/** The notifications of the run, once it has closed the plugin. */
-async function endOfRun(page: Page): Promise<Notification[]> {
-  await expect
-    .poll(() => page.evaluate(() => (window as unknown as { emulator: Emulator }).emulator.figma.closedWith !== null), { timeout: 20_000 })
-    .toBe(true);
-  return notifications(page);
-}
 
 /** Quick edit runs with the panel hidden: every ending is a notification that says what to do, then the plugin closes. */
 describe('Quick edit never stalls unseen', { timeout: 60_000 }, () => {

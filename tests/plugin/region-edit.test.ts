@@ -103,6 +103,17 @@ describe('a region edit in the sandbox: a shape over a layer', () => {
     expect(figma.page.children).toEqual([photo]);
   });
 
+  it('keeps a region result’s record in History with this file’s id, the one the panel is given, so it can be placed again here', async () => {
+    const { generation } = photoWithOval(figma);
+    await figma.sendFromUi({ type: 'ready' });
+    const { fileId } = figma.messagesOfType<Extract<PluginMessage, { type: 'init' }>>('init').at(-1)!;
+    expect(fileId).toMatch(/^file-/);
+    const history = { prompt: generation.prompt, size: generation.size, referenceNames: ['Photo'], durationMs: 61_000, jobId: 'job-1' };
+    await figma.sendFromUi({ type: 'place-result', requestId: 'h', bytes: solidPng(400, 300), generation, placement: { kind: 'beside' }, jobId: 'job-1', history });
+    const [entry] = figma.messagesOfType<Extract<PluginMessage, { type: 'history' }>>('history').at(-1)!.entries;
+    expect(entry).toMatchObject({ jobId: 'job-1', region: { ...generation.region, fileId } });
+  });
+
   it('replaces the layer in place when Replace is ticked, the shape hidden in the same undo step', async () => {
     const { photo, oval, generation } = photoWithOval(figma);
     figma.commitUndo();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REQUEST_LIMITS } from '../../shared/request-limits';
-import { quickEditEnding, quickEditProgress, quickEditSelectionProblem } from '../../ui/quick-edit';
+import type { RegionSelection } from '../../shared/protocol';
+import { quickEditEnding, quickEditProgress, quickEditSelectionProblem, quickEditStart } from '../../ui/quick-edit';
 import { maxLayers, requestProblem } from '../../ui/request-check';
 
 describe('what stops a request before anything is sent', () => {
@@ -22,6 +23,16 @@ describe('how a Quick edit run ends', () => {
     expect(quickEditSelectionProblem(0, 16)).toBe('Select 1 to 16 layers to edit, then run Quick edit again.');
     expect(quickEditSelectionProblem(17, 16)).toBe('Select at most 16 layers (17 are selected), then run Quick edit again.');
     expect(quickEditSelectionProblem(3, 16)).toBeUndefined();
+  });
+
+  it('edits inside the shape when the selection is a layer and a shape over it, as the panel would, and the layers otherwise', () => {
+    const region: RegionSelection = { layerId: '1:2', shapeId: '1:3', layerName: 'Photo', shapeName: 'Oval', layerFillable: true, crop: { width: 164, height: 144 } };
+    expect(quickEditStart(2, region, 'A moon', DEFAULT_REQUEST_LIMITS)).toEqual({ inShape: true });
+    expect(quickEditStart(2, { problem: 'Select one shape, not two.' }, 'A moon', DEFAULT_REQUEST_LIMITS)).toEqual({ inShape: false });
+    expect(quickEditStart(0, { problem: 'Select a layer and a shape.' }, 'A moon', DEFAULT_REQUEST_LIMITS)).toEqual({ problem: 'Select 1 to 16 layers to edit, then run Quick edit again.' });
+    // The edit inside the shape sends one image, so a relay that takes one still takes it.
+    expect(quickEditStart(2, region, 'A moon', { ...DEFAULT_REQUEST_LIMITS, maxImages: 1 })).toEqual({ inShape: true });
+    expect(quickEditStart(2, region, 'x'.repeat(32_001), DEFAULT_REQUEST_LIMITS)).toEqual({ problem: 'The prompt is 32,001 characters; the relay takes at most 32,000. Shorten it.' });
   });
 
   it('says the image is on the canvas, or what went wrong as an error', () => {

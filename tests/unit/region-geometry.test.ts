@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampedTo, contextMargin, cropBox, offsetInLayer, overlapArea } from '../../shared/region-geometry';
+import { clampedTo, contextMargin, cropBox, maskReach, offsetInLayer, overlapArea } from '../../shared/region-geometry';
 import { closestSize } from '../../shared/sizes';
 
 describe('a region edit’s boxes', () => {
@@ -19,6 +19,13 @@ describe('a region edit’s boxes', () => {
     expect(cropBox(layer, { x: 400, y: 200, width: 200, height: 100 })).toEqual({ x: 350, y: 150, width: 300, height: 200 });
     expect(cropBox(layer, { x: 10, y: 500, width: 200, height: 100 })).toEqual({ x: 0, y: 450, width: 260, height: 150 });
     expect(cropBox(layer, { x: 0, y: 0, width: 1000, height: 600 })).toEqual({ x: 0, y: 0, width: 1000, height: 600 });
+  });
+
+  it('reaches the feather past the shape’s box, within the crop', () => {
+    const crop = { x: 350, y: 150, width: 300, height: 200 };
+    expect(maskReach({ x: 400, y: 200, width: 200, height: 100 }, crop, 4)).toEqual({ x: 396, y: 196, width: 208, height: 108 });
+    expect(maskReach({ x: 352, y: 150, width: 200, height: 100 }, crop, 4)).toEqual({ x: 350, y: 150, width: 206, height: 104 });
+    expect(maskReach({ x: 700, y: 200, width: 50, height: 50 }, crop, 4)).toMatchObject({ width: 0 });
   });
 
   it('clamps a box lying outside the layer to nothing', () => {

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { maskReach } from '../../shared/region-geometry';
 import { blendThroughMask, featheredMask, maskInCrop, marksAnything } from '../../ui/region-mask';
 
 /** A square shape's alpha: 255 inside [from, to) on both axes. */
@@ -46,8 +48,44 @@ describe('a region edit’s mask arithmetic', () => {
   it('blends the answer over the layer through the mask: 0 keeps the layer exactly, 255 takes the answer', () => {
     const layer = { width: 3, height: 1, data: Uint8ClampedArray.from([10, 20, 30, 255, 10, 20, 30, 255, 10, 20, 30, 255]) };
     const answer = { width: 3, height: 1, data: Uint8ClampedArray.from([200, 100, 0, 255, 200, 100, 0, 255, 200, 100, 0, 255]) };
-    blendThroughMask(layer, answer, Uint8ClampedArray.from([0, 128, 255]));
+    blendThroughMask(layer, { x: 0, y: 0 }, answer, Uint8ClampedArray.from([0, 128, 255]));
     expect([...layer.data]).toEqual([10, 20, 30, 255, 105, 60, 15, 255, 200, 100, 0, 255]);
+  });
+
+  it('feathers only over the shape’s reach: there the mask is the one over the whole crop, and outside it that mask is 0', () => {
+    const scene = fc.record({
+      shape: fc.record({ x: fc.integer({ min: -10, max: 40 }), y: fc.integer({ min: -10, max: 40 }), width: fc.integer({ min: 1, max: 20 }), height: fc.integer({ min: 1, max: 20 }) }),
+      crop: fc.record({ x: fc.integer({ min: 0, max: 20 }), y: fc.integer({ min: 0, max: 20 }), width: fc.integer({ min: 1, max: 40 }), height: fc.integer({ min: 1, max: 40 }) }),
+      radius: fc.integer({ min: 0, max: 6 }),
+      seed: fc.integer(),
+    });
+    fc.assert(
+      fc.property(scene, ({ shape, crop, radius, seed }) => {
+        const data = new Uint8ClampedArray(shape.width * shape.height * 4);
+        for (let i = 3; i < data.length; i += 4) data[i] = (Math.imul(i, seed) >>> 24) % 3 === 0 ? 0 : 255;
+        const pixels = { width: shape.width, height: shape.height, data };
+        const whole = featheredMask(maskInCrop(pixels, shape, crop), crop.width, crop.height, radius);
+        const reach = maskReach(shape, crop, radius);
+        const part = featheredMask(maskInCrop(pixels, shape, reach), reach.width, reach.height, radius);
+        for (let y = 0; y < crop.height; y++) {
+          for (let x = 0; x < crop.width; x++) {
+            const rx = crop.x + x - reach.x;
+            const ry = crop.y + y - reach.y;
+            const inReach = rx >= 0 && ry >= 0 && rx < reach.width && ry < reach.height;
+            expect(whole[y * crop.width + x]).toBe(inReach ? part[ry * reach.width + rx] : 0);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('blends into a box of a larger image, leaving the rest of it alone', () => {
+    const under = { width: 4, height: 2, data: new Uint8ClampedArray(4 * 2 * 4).fill(50) };
+    const answer = { width: 2, height: 1, data: Uint8ClampedArray.from([250, 150, 0, 255, 100, 100, 100, 255]) };
+    blendThroughMask(under, { x: 1, y: 1 }, answer, Uint8ClampedArray.from([255, 51]));
+    expect([...under.data.slice(16)]).toEqual([50, 50, 50, 50, 250, 150, 0, 255, 60, 60, 60, 91, 50, 50, 50, 50]);
+    expect(under.data.slice(0, 16).every((value) => value === 50)).toBe(true);
   });
 
   it('tells a shape that marks nothing (no fill) from one that does', () => {
