@@ -112,10 +112,16 @@ export async function configureRelay(page: Page, relayUrl: string, accessToken =
   const token = ui.getByLabel('Access token');
   await token.fill(accessToken);
   await token.press('Tab');
-  // clientStorage takes milliseconds, as Figma's does: the settings are set once the last save has landed.
-  await expect
-    .poll(() => page.evaluate(() => (window as unknown as { emulator: Emulator }).emulator.figma.storage.get('settings')))
-    .toMatchObject({ relayUrl, accessToken });
+  // clientStorage takes milliseconds, as Figma's does: the settings are set once the last save has
+  // landed. Waited for without Vitest's expect, so that the bench's plugin path can set a relay too.
+  const stored = () =>
+    page.evaluate(() => (window as unknown as { emulator: Emulator }).emulator.figma.storage.get('settings') as { relayUrl?: string; accessToken?: string } | undefined);
+  for (const deadline = Date.now() + 5_000; ; ) {
+    const settings = await stored();
+    if (settings?.relayUrl === relayUrl && settings.accessToken === accessToken) return;
+    if (Date.now() > deadline) throw new Error(`The settings were not stored within 5 s: clientStorage holds ${JSON.stringify(settings)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** The playground open with the plugin pointed at a relay, as a designer leaves it once set up. */
