@@ -1,5 +1,6 @@
 import type { FakeFigma, FakeSceneNode } from './figma/fake-figma';
-import { imagesOf, renderRegion } from './figma/render';
+import { BackgroundRenderer } from './background-render';
+import { imagesOf, renderableCopy } from './figma/render';
 
 const MAX_BITMAP_SIDE = 2048;
 const SELECTION_BLUE = '#0d99ff';
@@ -33,6 +34,9 @@ function paintedArea(node: FakeSceneNode): Rect {
 export class CanvasView {
   private readonly context: CanvasRenderingContext2D;
   private readonly bitmaps = new Map<string, { signature: string; bitmap?: ImageBitmap }>();
+  private readonly renderer = new BackgroundRenderer();
+  /** Layers being drawn in the background now. */
+  private rendering = 0;
   private drawn = '';
 
   constructor(
@@ -136,22 +140,33 @@ export class CanvasView {
     this.bitmaps.set(node.id, entry);
     const area = paintedArea(node);
     const scale = Math.min(1, MAX_BITMAP_SIDE / Math.max(area.width, area.height));
-    void imagesOf(node, this.figma.imagePixels)
-      .then((images) => {
-        const pixels = renderRegion(node, area, scale, images);
-        return createImageBitmap(new ImageData(new Uint8ClampedArray(pixels.rgba.buffer as ArrayBuffer), pixels.width, pixels.height));
-      })
+    // Read now, as the node looks with this signature: it may change while its images decode.
+    const copy = renderableCopy(node);
+    this.rendering++;
+    void imagesOf(copy, this.figma.imagePixels)
+      .then((images) => this.renderer.render(copy, area, scale, images))
+      .then((pixels) => createImageBitmap(new ImageData(new Uint8ClampedArray(pixels.rgba.buffer as ArrayBuffer), pixels.width, pixels.height)))
       .then((bitmap) => {
         entry.bitmap = bitmap;
         this.redraw();
-      });
+      })
+      .finally(() => this.rendering--);
     return entry.bitmap;
+  }
+
+  /** Whether the canvas shows the page as it is now, every layer's pixels drawn (screenshots wait for it). */
+  settled(): boolean {
+    return this.rendering === 0 && this.state() === this.drawn;
+  }
+
+  private state(): string {
+    const { viewport, page } = this.figma;
+    return JSON.stringify([viewport.center, viewport.zoom, viewport.screen, page.id, page.selection.map((node) => node.id), page.childNodes.map((node) => [node.name, node.x, node.y, signature(node)]), this.colours()]);
   }
 
   private drawIfChanged(): void {
     this.syncScreen();
-    const { viewport, page } = this.figma;
-    const state = JSON.stringify([viewport.center, viewport.zoom, viewport.screen, page.id, page.selection.map((node) => node.id), page.childNodes.map((node) => [node.name, node.x, node.y, signature(node)]), this.colours()]);
+    const state = this.state();
     if (state === this.drawn) return;
     this.drawn = state;
     this.draw();

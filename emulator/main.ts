@@ -218,6 +218,8 @@ const emulator = {
     const node = figma.page.children.find((child) => child.name === name);
     return node ? canvas.screenBox(node) : undefined;
   },
+  /** Whether the canvas shows every layer as it is now, pixels drawn (they are drawn in the background). */
+  canvasSettled: () => canvas.settled(),
   /** An image's size as the browser's decoder found it (createImage read only its header). */
   imageSize: async (hash: string) => {
     const pixels = await figma.imagePixels(hash);

@@ -5,7 +5,7 @@ import { GENERATION_DATA_KEY, parseGenerationRecord } from './generation-record'
 import { addHistoryEntry, loadHistory } from './history';
 import { launchFor } from './launch';
 import { fileIdOf } from './file-id';
-import { confirmPendingJob, markJobPlaced, openPendingJobs, placedNodeId, recordPendingJob, removePendingJob, removePlacedJob } from './pending-jobs';
+import { confirmPendingJob, markJobPlaced, openPendingJobs, placedNodeId, recordPendingJob, removePendingJob } from './pending-jobs';
 import { pageOf, quotedPageName } from './pages';
 import { arrangeBatch, placeResult, type RowSlot } from './place-result';
 import { exportReference, exportThumbnail, MAX_REFERENCES, referencePixels, referenceSizeProblem, selectionProblem } from './references';
@@ -176,8 +176,8 @@ export function startPlugin(figma: FigmaApi, run: RunCommand = { command: '' }):
       const alreadyPlaced = jobId ? await placedNodeId(store, fileIdOf(figma.root), jobId) : undefined;
       const existing = alreadyPlaced ? await figma.getNodeByIdAsync(alreadyPlaced) : null;
       if (existing && 'width' in existing) {
-        // Placed before but still pending (the plugin closed between the two writes): stop resuming it.
-        await removePlacedJob(store, jobId!);
+        // Placed before but still to resume (an earlier version closed between its two writes): stop resuming it.
+        await markJobPlaced(store, fileIdOf(figma.root), jobId!, existing.id);
         return post({ type: 'result-placed', requestId, nodeId: existing.id, width: existing.width, height: existing.height });
       }
       let placed: Awaited<ReturnType<typeof placeResult>>;

@@ -4,7 +4,7 @@
  */
 export interface FigmaApi {
   readonly ui: Pick<UIAPI, 'postMessage' | 'onmessage' | 'resize'>;
-  readonly clientStorage: Pick<ClientStorageAPI, 'getAsync' | 'setAsync'>;
+  readonly clientStorage: Pick<ClientStorageAPI, 'getAsync' | 'setAsync' | 'deleteAsync'>;
   readonly viewport: Pick<ViewportAPI, 'center' | 'scrollAndZoomIntoView'>;
   readonly root: DocumentNode;
   readonly currentPage: PageNode;

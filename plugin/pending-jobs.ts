@@ -1,8 +1,15 @@
 import type { PendingJob, Settings } from '../shared/protocol';
 import type { StoredValues } from './storage-queue';
 
-const PENDING_KEY = 'pending-jobs';
-const PLACED_KEY = 'placed-jobs';
+/**
+ * The jobs in the making and the ones placed, under one key, so that placing a result (moving its
+ * job from one list to the other) is one write: the designer waits for it before the panel says
+ * "Placed", and no close between two writes can leave a job both placed and still to resume.
+ */
+const JOBS_KEY = 'jobs';
+/** Where earlier versions kept the two lists: moved under JOBS_KEY when the plugin opens. */
+const LEGACY_PENDING_KEY = 'pending-jobs';
+const LEGACY_PLACED_KEY = 'placed-jobs';
 /** How many placed job ids to remember, so a result delivered twice is placed once. */
 const PLACED_MEMORY = 100;
 /**
@@ -19,8 +26,18 @@ interface StoredJob extends PendingJob {
 /** Which node a job's image became, in which file. */
 type PlacedJob = [fileId: string, jobId: string, nodeId: string];
 
+interface StoredJobs {
+  pending: StoredJob[];
+  placed: PlacedJob[];
+}
+
 function list<T>(stored: unknown): T[] {
   return Array.isArray(stored) ? (stored as T[]) : [];
+}
+
+function jobsOf(stored: unknown): StoredJobs {
+  const value = (typeof stored === 'object' && stored !== null ? stored : {}) as Partial<Record<keyof StoredJobs, unknown>>;
+  return { pending: list(value.pending), placed: list(value.placed) };
 }
 
 /** The scheme and host of a URL, without the URL API (the sandbox has none). */
@@ -56,19 +73,32 @@ function withoutFile({ fileId: _fileId, ...job }: StoredJob): PendingJob {
  * The jobs to resume when the plugin opens in this file, and how many wait in other files (to be
  * resumed when those are opened). Other files' jobs whose results the relay has deleted by now are
  * dropped; this file's are resumed, and the relay's answer tells the designer what became of them.
+ * The first open after an update moves the lists an earlier version kept under two keys.
  */
 export async function openPendingJobs(store: StoredValues, fileId: string, settings: Settings, now = Date.now()): Promise<{ jobs: PendingJob[]; elsewhere: number }> {
-  const jobs = await store.update(PENDING_KEY, (stored) =>
-    list<PendingJob>(stored)
+  const jobs = await store.exclusive(async (storage) => {
+    let stored = await storage.getAsync(JOBS_KEY);
+    const legacy = stored === undefined ? await Promise.all([storage.getAsync(LEGACY_PENDING_KEY), storage.getAsync(LEGACY_PLACED_KEY)]) : [];
+    if (legacy.some((value) => value !== undefined)) stored = { pending: legacy[0], placed: legacy[1] };
+    const { pending, placed } = jobsOf(stored);
+    const kept = pending
       .map((job) => upgraded(job, fileId, settings))
-      .filter((job) => job.idempotencyKey !== '' && (job.fileId === fileId || !isExpired(job, now))),
-  );
+      .filter((job) => job.idempotencyKey !== '' && (job.fileId === fileId || !isExpired(job, now)));
+    await storage.setAsync(JOBS_KEY, { pending: kept, placed } satisfies StoredJobs);
+    // Only once the lists are under their new key: a failure before leaves them where they were.
+    if (legacy.some((value) => value !== undefined)) await Promise.all([LEGACY_PENDING_KEY, LEGACY_PLACED_KEY].map((key) => storage.deleteAsync(key)));
+    return kept;
+  });
   const own = jobs.filter((job) => job.fileId === fileId);
   return { jobs: own.map(withoutFile), elsewhere: jobs.length - own.length };
 }
 
+function updateJobs(store: StoredValues, change: (jobs: StoredJobs) => StoredJobs): Promise<unknown> {
+  return store.update(JOBS_KEY, (stored) => change(jobsOf(stored)));
+}
+
 function updatePending(store: StoredValues, change: (jobs: StoredJob[]) => StoredJob[]): Promise<unknown> {
-  return store.update(PENDING_KEY, (stored) => change(list<StoredJob>(stored)));
+  return updateJobs(store, ({ pending, placed }) => ({ pending: change(pending), placed }));
 }
 
 /** Keeps a job of this file before anything is sent for it (replacing one with the same key). */
@@ -85,24 +115,18 @@ export function removePendingJob(store: StoredValues, idempotencyKey: string): P
   return updatePending(store, (jobs) => jobs.filter((job) => job.idempotencyKey !== idempotencyKey));
 }
 
-/** Stops resuming the job whose image was placed. */
-export function removePlacedJob(store: StoredValues, jobId: string): Promise<unknown> {
-  return updatePending(store, (jobs) => jobs.filter((job) => job.jobId !== jobId));
-}
-
 /**
- * The node of this file a job's image was already placed as, if it was. The placed memory is
- * written before the pending entry is removed, so a plugin closed between the two leaves a job
- * that is both. Entries from before files had ids (pairs) match nothing: their node may be another file's.
+ * The node of this file a job's image was already placed as, if it was. Entries from before
+ * files had ids (pairs) match nothing: their node may be another file's.
  */
 export async function placedNodeId(store: StoredValues, fileId: string, jobId: string): Promise<string | undefined> {
-  return list<PlacedJob>(await store.read(PLACED_KEY)).find(([file, id]) => file === fileId && id === jobId)?.[2];
+  return jobsOf(await store.read(JOBS_KEY)).placed.find(([file, id]) => file === fileId && id === jobId)?.[2];
 }
 
-export async function markJobPlaced(store: StoredValues, fileId: string, jobId: string, nodeId: string): Promise<void> {
-  await store.update(PLACED_KEY, (stored) => {
-    const others = list<PlacedJob>(stored).filter((entry) => entry.length === 3 && entry[1] !== jobId);
-    return [[fileId, jobId, nodeId], ...others].slice(0, PLACED_MEMORY);
-  });
-  await removePlacedJob(store, jobId);
+/** Remembers the node a job's image became and stops resuming the job: one write. */
+export function markJobPlaced(store: StoredValues, fileId: string, jobId: string, nodeId: string): Promise<unknown> {
+  return updateJobs(store, ({ pending, placed }) => ({
+    pending: pending.filter((job) => job.jobId !== jobId),
+    placed: [[fileId, jobId, nodeId] as PlacedJob, ...placed.filter((entry) => entry.length === 3 && entry[1] !== jobId)].slice(0, PLACED_MEMORY),
+  }));
 }

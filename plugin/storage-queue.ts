@@ -14,6 +14,8 @@ export interface StoredValues {
   write(key: string, value: unknown): Promise<void>;
   /** Reads the stored value, writes what `change` makes of it, and resolves with that. */
   update<T>(key: string, change: (stored: unknown) => T): Promise<T>;
+  /** Runs `work` on the storage itself with no other call in between: a change that spans several keys. */
+  exclusive<T>(work: (storage: ClientStorage) => Promise<T>): Promise<T>;
 }
 
 const queues = new WeakMap<ClientStorage, StoredValues>();
@@ -45,5 +47,6 @@ function queueOver(storage: ClientStorage): StoredValues {
         await storage.setAsync(key, next);
         return next;
       }),
+    exclusive: (work) => enqueue(() => work(storage)),
   };
 }

@@ -19,8 +19,8 @@ export interface RenderableNode {
   readonly flatPaths?: readonly FlatPath[];
 }
 
-/** Finds the decoded pixels of an image fill by its hash. */
-export type ImageLookup = (hash: string) => Rgba | undefined;
+/** The decoded pixels of image fills by their hash (undefined for one that is missing or cannot be decoded). */
+export type ImageLookup = ReadonlyMap<string, Rgba | undefined>;
 
 /** Decodes an image fill's pixels by its hash, when they are first needed; undefined for one that is missing or cannot be decoded. */
 export type ImageSource = (hash: string) => Promise<Rgba | undefined>;
@@ -83,7 +83,7 @@ function paintColour(paint: Paint, images: ImageLookup, x: number, y: number, wi
       break;
     }
     case 'IMAGE':
-      colour = imageColour(paint, paint.imageHash ? images(paint.imageHash) : undefined, x, y, width, height);
+      colour = imageColour(paint, paint.imageHash ? images.get(paint.imageHash) : undefined, x, y, width, height);
       break;
     default:
       return TRANSPARENT;
@@ -245,6 +245,27 @@ function drawNode(frame: Frame, node: RenderableNode, clips: readonly Clip[], im
   for (const child of node.children ?? []) drawNode(frame, child, childClips, images);
 }
 
+/**
+ * The node as plain data, as renderRegion reads it: what a worker can be sent (a node of the
+ * emulator's document is a class with getters, and mixed fills are a symbol).
+ */
+export function renderableCopy(node: RenderableNode): RenderableNode {
+  return {
+    type: node.type,
+    width: node.width,
+    height: node.height,
+    visible: node.visible,
+    absoluteTransform: node.absoluteTransform,
+    fills: Array.isArray(node.fills) ? node.fills : undefined,
+    drawnEffects: node.drawnEffects,
+    clips: node.clips,
+    children: node.children?.map(renderableCopy),
+    characters: node.characters,
+    fontSize: node.fontSize,
+    flatPaths: node.flatPaths,
+  };
+}
+
 /** What the node shows within a region of the page, `scale` device pixels per canvas unit. */
 export function renderRegion(node: RenderableNode, region: Rect, scale: number, images: ImageLookup): Rgba {
   const width = Math.max(1, Math.round(region.width * scale));
@@ -262,7 +283,5 @@ function imageHashes(node: RenderableNode, into: Set<string>): Set<string> {
 
 /** The decoded pixels of every image the node and its children show, for renderRegion. */
 export async function imagesOf(node: RenderableNode, source: ImageSource): Promise<ImageLookup> {
-  const decoded = await Promise.all([...imageHashes(node, new Set())].map(async (hash) => [hash, await source(hash)] as const));
-  const pixels = new Map(decoded);
-  return (hash) => pixels.get(hash);
+  return new Map(await Promise.all([...imageHashes(node, new Set())].map(async (hash) => [hash, await source(hash)] as const)));
 }

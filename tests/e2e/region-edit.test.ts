@@ -136,7 +136,7 @@ describe('an edit inside a shape, in the browser against the demo upstream', { t
       const disc = await exportOf(page, 'Product');
       await ui.getByRole('textbox', { name: 'Prompt' }).fill('A glass marble instead of the disc');
       await ui.getByRole('button', { name: 'Generate' }).click();
-      const pending = () => page.evaluate(() => ((window as unknown as { emulator: Emulator }).emulator.figma.storage.get('pending-jobs') ?? []) as { jobId?: string }[]);
+      const pending = () => page.evaluate(() => (((window as unknown as { emulator: Emulator }).emulator.figma.storage.get('jobs') as { pending: unknown[] } | undefined)?.pending ?? []) as { jobId?: string }[]);
       await expect.poll(async () => (await pending())[0]?.jobId, { timeout: 10_000 }).toBeTruthy();
 
       await page.reload();
@@ -301,7 +301,7 @@ describe('Cancel and Retry of an edit inside a shape, in the browser against a s
       return [...png];
     }, scene.shapeId);
     expect(Buffer.from(decodePngRgba(Uint8Array.from(layerNow)).rgba).equals(Buffer.from(scene.layer.rgba))).toBe(true);
-    expect(await page.evaluate(() => ((window as unknown as { emulator: Emulator }).emulator.figma.storage.get('pending-jobs') ?? []) as unknown[])).toEqual([]);
+    expect(await page.evaluate(() => (((window as unknown as { emulator: Emulator }).emulator.figma.storage.get('jobs') as { pending: unknown[] } | undefined)?.pending ?? []) as unknown[])).toEqual([]);
   });
 
   it('puts the answer of a Retry after a failure back into the layer, as the first try would have', async () => {

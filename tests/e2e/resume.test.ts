@@ -18,7 +18,7 @@ async function generate(page: Page, layer: string, prompt: string): Promise<void
 
 /** What clientStorage holds of the pending jobs, as the emulator keeps it for the user. */
 function pendingJobs(page: Page): Promise<{ jobId?: string }[]> {
-  return page.evaluate(() => ((window as unknown as { emulator: Emulator }).emulator.figma.storage.get('pending-jobs') ?? []) as { jobId?: string }[]);
+  return page.evaluate(() => (((window as unknown as { emulator: Emulator }).emulator.figma.storage.get('jobs') as { pending: unknown[] } | undefined)?.pending ?? []) as { jobId?: string }[]);
 }
 
 function storedSettings(page: Page): Promise<unknown> {

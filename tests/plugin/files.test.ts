@@ -3,6 +3,7 @@ import { startPlugin } from '../../plugin/controller';
 import type { GenerationRecord, PendingJob, PluginMessage } from '../../shared/protocol';
 import { FakeFigma } from '../../emulator/figma/fake-figma';
 import { solidPng } from '../fakes/png';
+import { storedPendingJobs } from '../helpers/stored-jobs';
 
 type Of<T extends PluginMessage['type']> = Extract<PluginMessage, { type: T }>;
 
@@ -76,7 +77,7 @@ describe('jobs belong to the file they were started in', () => {
     await fileA.sendFromUi({ type: 'record-job', requestId: 'new-a', job: job('new-a') });
 
     expect(await open(fileB)).toMatchObject({ pendingJobs: [], waitingElsewhere: 1 });
-    expect((storage.get('pending-jobs') as PendingJob[]).map((pending) => pending.idempotencyKey)).toEqual(['new-a']);
+    expect(storedPendingJobs(storage)!.map((pending) => pending.idempotencyKey)).toEqual(['new-a']);
     expect((await open(fileA)).pendingJobs.map((pending) => pending.idempotencyKey)).toEqual(['new-a']);
   });
 

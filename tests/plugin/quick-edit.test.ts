@@ -35,7 +35,7 @@ describe('Quick edit in the sandbox, with the panel hidden', () => {
     await closed;
     expect(figma.closedWith).toBe('Reimage: the image is on the canvas.');
     expect((figma.storage.get('history') as { jobId: string }[]).map((entry) => entry.jobId)).toEqual(['job-q1']);
-    expect(JSON.stringify(figma.storage.get('placed-jobs'))).toContain('job-q1');
+    expect(JSON.stringify((figma.storage.get('jobs') as { placed: unknown }).placed)).toContain('job-q1');
   });
 
   it('ends a failed run with an error notification that fits Figma’s 100 characters, then closes', async () => {

@@ -4,6 +4,7 @@ import { GENERATION_DATA_KEY } from '../../plugin/generation-record';
 import type { GenerationRecord, PendingJob, PluginMessage } from '../../shared/protocol';
 import { FakeFigma } from '../../emulator/figma/fake-figma';
 import { solidPng } from '../fakes/png';
+import { storedPendingJobs } from '../helpers/stored-jobs';
 
 type Of<T extends PluginMessage['type']> = Extract<PluginMessage, { type: T }>;
 
@@ -87,16 +88,16 @@ describe('designer workflow in the sandbox', () => {
     await figma.sendFromUi({ type: 'record-job', requestId: 'rec-1', job });
     expect(figma.messagesOfType<Of<'job-recorded'>>('job-recorded')).toEqual([{ type: 'job-recorded', requestId: 'rec-1' }]);
     const fileId = figma.root.getPluginData('file-id');
-    expect(figma.storage.get('pending-jobs')).toEqual([{ ...job, fileId }]);
+    expect(storedPendingJobs(figma.storage)).toEqual([{ ...job, fileId }]);
     await figma.sendFromUi({ type: 'job-started', idempotencyKey: 'batch-0-0', jobId: 'job-1' });
-    expect(figma.storage.get('pending-jobs')).toEqual([{ ...job, fileId, jobId: 'job-1' }]);
+    expect(storedPendingJobs(figma.storage)).toEqual([{ ...job, fileId, jobId: 'job-1' }]);
   });
 
   it('keeps every job of a batch recorded at the same moment', async () => {
     await Promise.all(
       [0, 1, 2, 3].map((index) => figma.sendFromUi({ type: 'record-job', requestId: `rec-${index}`, job: pendingJob({ idempotencyKey: `batch-${index}-0` }) })),
     );
-    expect((figma.storage.get('pending-jobs') as PendingJob[]).map((job) => job.idempotencyKey).sort()).toEqual(['batch-0-0', 'batch-1-0', 'batch-2-0', 'batch-3-0']);
+    expect(storedPendingJobs(figma.storage)!.map((job) => job.idempotencyKey).sort()).toEqual(['batch-0-0', 'batch-1-0', 'batch-2-0', 'batch-3-0']);
   });
 
   it('says so when clientStorage cannot take the record, so the job is not sent', async () => {
@@ -118,20 +119,43 @@ describe('designer workflow in the sandbox', () => {
     expect(figma.page.children).toHaveLength(2);
     const placed = figma.messagesOfType<Of<'result-placed'>>('result-placed');
     expect(placed[0].nodeId).toBe(placed[1].nodeId);
-    expect(figma.storage.get('pending-jobs')).toEqual([]);
+    expect(storedPendingJobs(figma.storage)).toEqual([]);
   });
 
-  it('stops resuming a job whose image turns out to be placed already', async () => {
+  it('stops resuming a job an earlier version placed but kept to resume (it closed between its two writes)', async () => {
     const job = pendingJob({ jobId: 'job-7' });
     await figma.sendFromUi({ type: 'record-job', requestId: 'rec', job });
     const place = { type: 'place-result', bytes: solidPng(64, 64), generation: job.generation, placement: job.placement, jobId: 'job-7' };
     await figma.sendFromUi({ ...place, requestId: 'first' });
-    // The plugin closed after remembering the placement but before the pending entry went.
-    figma.storage.set('pending-jobs', [job]);
+    const fileId = figma.root.getPluginData('file-id');
+    const nodeId = figma.messagesOfType<Of<'result-placed'>>('result-placed')[0].nodeId;
+    // What an earlier version left: the placement remembered under one key, the job still under the other.
+    figma.storage.delete('jobs');
+    figma.storage.set('placed-jobs', [[fileId, 'job-7', nodeId]]);
+    figma.storage.set('pending-jobs', [{ ...job, fileId }]);
+    figma.closePlugin();
+    startPlugin(figma.openPlugin());
+    await figma.sendFromUi({ type: 'ready' });
+    expect(figma.messagesOfType<Of<'init'>>('init').at(-1)!.pendingJobs.map((pending) => pending.jobId)).toEqual(['job-7']);
+    expect([...figma.storage.keys()].filter((key) => key.endsWith('-jobs'))).toEqual([]);
 
     await figma.sendFromUi({ ...place, requestId: 'resumed' });
     expect(figma.page.children).toHaveLength(1);
-    expect(figma.storage.get('pending-jobs')).toEqual([]);
+    expect(figma.messagesOfType<Of<'result-placed'>>('result-placed').at(-1)!.nodeId).toBe(nodeId);
+    expect(storedPendingJobs(figma.storage)).toEqual([]);
+  });
+
+  it('places a result of a job with three clientStorage calls: the designer waits for them before the panel says Placed', async () => {
+    const job = pendingJob({ jobId: 'job-8' });
+    await figma.sendFromUi({ type: 'record-job', requestId: 'rec', job });
+    const calls: string[] = [];
+    const { getAsync, setAsync } = figma.clientStorage;
+    figma.clientStorage.getAsync = (key) => (calls.push(`get ${key}`), getAsync(key));
+    figma.clientStorage.setAsync = (key, value) => (calls.push(`set ${key}`), setAsync(key, value));
+    await figma.sendFromUi({ type: 'place-result', requestId: 'p', bytes: solidPng(64, 64), generation: job.generation, placement: job.placement, jobId: 'job-8' });
+    // Was the job placed already (a result delivered twice), then placed and no longer resumed in one write.
+    expect(calls).toEqual(['get jobs', 'get jobs', 'set jobs']);
+    expect(storedPendingJobs(figma.storage)).toEqual([]);
   });
 
   it('hands pending jobs to the UI when the plugin opens again, with the relay and token each was sent with', async () => {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlugin } from '../../plugin/controller';
 import { liveUpstream } from '../../relay/upstream';
-import type { PendingJob } from '../../shared/protocol';
 import { type JobClient, jobRequestFor, relayJobClient } from '../../ui/job-client';
 import { runVariant } from '../../ui/variant-run';
 import { FakeFigma } from '../../emulator/figma/fake-figma';
@@ -9,6 +8,7 @@ import { startFakeLlmEasy, type FakeLlmEasy } from '../fakes/fake-llmeasy';
 import { solidPng } from '../fakes/png';
 import { reopenAndResume, sandboxOn } from '../helpers/fake-sandbox';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
+import { storedPendingJobs } from '../helpers/stored-jobs';
 
 const API_KEY = 'sk-files-test';
 const BLUE: SolidPaint = { type: 'SOLID', color: { r: 0, g: 0, b: 1 } };
@@ -49,7 +49,7 @@ describe('a job started in one file, with another file opened meanwhile', () => 
       startedAt: Date.now(),
       notifyOnPlace: () => undefined,
     }, new AbortController().signal, () => {});
-    await expect.poll(() => (storage.get('pending-jobs') as PendingJob[] | undefined)?.[0]?.jobId).toBeDefined();
+    await expect.poll(() => storedPendingJobs(storage)?.[0]?.jobId).toBeDefined();
 
     const fileB = new FakeFigma(storage);
     const poster = fileB.addFrame('Poster', { x: 0, y: 0, width: 400, height: 300 });
@@ -65,7 +65,7 @@ describe('a job started in one file, with another file opened meanwhile', () => 
     expect(inA.init.waitingElsewhere).toBe(0);
     expect(inA.finals.map((final) => final.phase)).toEqual(['placed']);
     expect(photo.fills.map((paint) => paint.type)).toEqual(['SOLID', 'IMAGE']);
-    expect(storage.get('pending-jobs')).toEqual([]);
+    expect(storedPendingJobs(storage)).toEqual([]);
     expect(provider.calls).toHaveLength(1);
   });
 });

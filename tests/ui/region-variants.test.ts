@@ -11,6 +11,7 @@ import { decodedSize, solidPng } from '../fakes/png';
 import { sandboxOn } from '../helpers/fake-sandbox';
 import { photoWithOval } from '../helpers/region-scene';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
+import { storedPendingJobs } from '../helpers/stored-jobs';
 
 const API_KEY = 'sk-region-test';
 
@@ -73,7 +74,7 @@ describe('an edit inside a shape, from the relay to the canvas', () => {
     if (final.phase !== 'failed') return;
     expect(final.message).toMatch(/couldn’t put the edit back into the layer: “Photo” has changed size .* Download the edited part from here/);
     expect(decodedSize(final.unplaced!.bytes)).toEqual(mappedSize('1024x1024'));
-    expect(figma.storage.get('pending-jobs')).toHaveLength(1);
+    expect(storedPendingJobs(figma.storage)).toHaveLength(1);
     expect(figma.findNode((node) => node.name === 'Oval')!.visible).toBe(true);
   });
 });

@@ -14,6 +14,7 @@ import { solidPng } from '../fakes/png';
 import { startCuttingProxy, type CuttingProxy } from '../helpers/cutting-proxy';
 import { sandboxOn } from '../helpers/fake-sandbox';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
+import { storedPendingJobs } from '../helpers/stored-jobs';
 
 const API_KEY = 'sk-resilience-test';
 /** Short polls and retries, so the tests see several of each in a few seconds. */
@@ -115,6 +116,6 @@ describe('the plugin keeps its images through proxies, relay restarts and closed
 
     expect(await run).toEqual({ phase: 'failed', message: INTERRUPTED_MESSAGE });
     expect(figma.page.children).toHaveLength(1);
-    await expect.poll(() => figma.storage.get('pending-jobs')).toEqual([]);
+    await expect.poll(() => storedPendingJobs(figma.storage)).toEqual([]);
   });
 });

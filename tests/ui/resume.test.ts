@@ -12,6 +12,7 @@ import { solidPng } from '../fakes/png';
 import { reopenAndResume, sandboxOn } from '../helpers/fake-sandbox';
 import { temporaryDataDir } from '../helpers/relay-process';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
+import { storedPendingJobs } from '../helpers/stored-jobs';
 
 const API_KEY = 'sk-resume-test';
 
@@ -76,7 +77,7 @@ describe('a job recorded before it can cost anything', () => {
 
   const reopen = async () => (await reopenAndResume(figma)).finals;
 
-  const pending = () => (figma.storage.get('pending-jobs') ?? []) as PendingJob[];
+  const pending = () => storedPendingJobs(figma.storage) ?? [];
 
   it('is in clientStorage, with its key, its relay and its token, before its upload begins', async () => {
     const spec = newEdit('before-upload');

@@ -12,6 +12,7 @@ import { FakeFigma } from '../../emulator/figma/fake-figma';
 import { solidPng } from '../fakes/png';
 import { sandboxOn } from '../helpers/fake-sandbox';
 import { startRelay, type RunningRelay } from '../helpers/relay-server';
+import { storedPendingJobs } from '../helpers/stored-jobs';
 
 const API_KEY = 'sk-variants-test';
 
@@ -84,7 +85,7 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
       void runVariant(closingPanel(jobs), sandboxOn(before), specFor(before, 'four', index), new AbortController().signal, (state) => states.set(index, state));
     }
     await expect.poll(() => [...states.values()].filter((state) => state.phase === 'running').length).toBe(4);
-    await expect.poll(() => (before.storage.get('pending-jobs') as { jobId?: string }[] | undefined)?.filter((job) => job.jobId).length, { timeout: 2000 }).toBe(4);
+    await expect.poll(() => storedPendingJobs(before.storage)?.filter((job) => job.jobId).length, { timeout: 2000 }).toBe(4);
 
     // The panel closes mid-batch; the plugin opens again in the same file, with what clientStorage kept.
     before.closePlugin();
@@ -98,7 +99,7 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     expect(finals.map((final) => final.phase)).toEqual(['placed', 'placed', 'placed', 'placed']);
     expect(after.page.children).toHaveLength(5);
     expect(provider.calls).toHaveLength(4);
-    expect(after.storage.get('pending-jobs')).toEqual([]);
+    expect(storedPendingJobs(after.storage)).toEqual([]);
   });
 
   it('keeps the other variants when one fails, and says why the failed one failed', async () => {
@@ -120,7 +121,7 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     expect(finals.map((f) => f.phase)).toEqual(['placed', 'failed', 'placed']);
     expect(finals[1]).toMatchObject({ message: expect.stringContaining('Blocked by the safety system.') });
     expect(figma.page.children).toHaveLength(3);
-    expect(figma.storage.get('pending-jobs')).toEqual([]);
+    expect(storedPendingJobs(figma.storage)).toEqual([]);
   });
 
   it('cancels a running variant: the relay stops the provider call and nothing is placed', async () => {
@@ -168,8 +169,8 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     const jobs = relayJobClient({ relayUrl: relay.url, accessToken: '' });
     const states: VariantState[] = [];
     void runVariant(closingPanel(jobs), sandboxOn(before), specFor(before, 'r', 0), new AbortController().signal, (s) => states.push(s));
-    await expect.poll(() => (before.storage.get('pending-jobs') as { jobId?: string }[] | undefined)?.[0]?.jobId).toBeDefined();
-    const [pending] = before.storage.get('pending-jobs') as { jobId: string }[];
+    await expect.poll(() => storedPendingJobs(before.storage)?.[0]?.jobId).toBeDefined();
+    const [pending] = storedPendingJobs(before.storage)!;
 
     // Opening the plugin again in the same file: its code starts afresh on the same document.
     before.closePlugin();
@@ -185,7 +186,7 @@ describe('variants, text to image and resumed jobs, from the UI flow to the canv
     expect(first.phase).toBe('placed');
     expect(second).toEqual(first);
     expect(after.page.children).toHaveLength(2);
-    expect(after.storage.get('pending-jobs')).toEqual([]);
+    expect(storedPendingJobs(after.storage)).toEqual([]);
     expect(provider.calls).toHaveLength(1);
   });
 });
