@@ -172,8 +172,13 @@ export async function switchTheme(page: Page, theme: 'light' | 'dark'): Promise<
 }
 
 /** Writes the playground and the plugin window, as they look now, to test-artifacts/. */
-export async function screenshots(page: Page, name: string, theme: 'light' | 'dark'): Promise<void> {
+/** Waits until the emulator's canvas shows every layer's pixels: it draws them in the background. */
+export async function canvasDrawn(page: Page): Promise<void> {
   await page.waitForFunction(() => (window as unknown as { emulator: Emulator }).emulator.canvasSettled(), undefined, { timeout: 20_000 });
+}
+
+export async function screenshots(page: Page, name: string, theme: 'light' | 'dark'): Promise<void> {
+  await canvasDrawn(page);
   await page.screenshot({ path: resolve(ARTIFACTS, `playground-${name}-${theme}.png`) });
   await page.getByRole('region', { name: 'Plugin window' }).screenshot({ path: resolve(ARTIFACTS, `plugin-${name}-${theme}.png`) });
 }

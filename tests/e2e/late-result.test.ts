@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../emulator/main';
-import { ARTIFACTS, clickLayer, openPluginWithRelay, selectionNames, type Stack, startStack } from './harness';
+import { ARTIFACTS, canvasDrawn, clickLayer, openPluginWithRelay, selectionNames, type Stack, startStack } from './harness';
 
 /** A result that lands after the designer moved on, in Chromium: the toast's Show button takes them to it. */
 describe('a late result in the browser', { timeout: 60_000 }, () => {
@@ -26,6 +26,7 @@ describe('a late result in the browser', { timeout: 60_000 }, () => {
     await toast.waitFor({ timeout: 20_000 });
     expect(await currentPage()).toBe('Archive');
     expect(await selectionNames(page)).toEqual(['Sale sticker']);
+    await canvasDrawn(page);
     await page.screenshot({ path: resolve(ARTIFACTS, 'playground-late-result.png') });
 
     await toast.getByRole('button', { name: 'Show' }).click();
