@@ -400,6 +400,15 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect(listed[1]).toEqual({ name: 'bob', createdAt: bob.createdAt, requests: 0 });
       });
 
+      it('counts the uses of several tokens on two handles that write them at once', async () => {
+        await one.tokens.add(alice);
+        await one.tokens.add(bob);
+        for (const [handle, token] of [[one, alice], [one, bob], [one, alice], [two, bob], [two, alice]] as const) expect(await handle.tokens.use(token.sha256)).toBe(token.name);
+        // Both write what they gathered together, each for both tokens.
+        await Promise.all([one.tokens.list(), two.tokens.list()]);
+        expect((await one.tokens.list()).map(({ name, requests }) => [name, requests])).toEqual([['alice', 3], ['bob', 2]]);
+      });
+
       it('refuses a second token with a name, even when two handles add it at once', async () => {
         const results = await Promise.allSettled([one.tokens.add(alice), two.tokens.add({ ...alice, sha256: tokenHash('rmg_other') })]);
         expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);

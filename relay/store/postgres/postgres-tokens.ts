@@ -2,8 +2,18 @@ import { tokenNameTaken } from '../../errors';
 import type { StoredToken, TokenRecords, TokenSummary } from '../store';
 import type { Database } from './database';
 
-/** How long uses are gathered before they are written: one UPDATE per token and second, not one per request. */
+/** How long uses are gathered before they are written: one UPDATE a second for every token used, not one per request. */
 const USE_FLUSH_MS = 1_000;
+
+/**
+ * Adds the uses ($1 hashes, $2 request counts, $3 last uses) to their tokens. The rows are locked in
+ * the order of their hashes, as every instance locks them, so two instances' flushes never deadlock.
+ */
+const FLUSH_SQL = `
+  WITH uses AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS use (sha256, requests, last_used_at)),
+       locked AS (SELECT tokens.sha256 FROM tokens JOIN uses USING (sha256) ORDER BY tokens.sha256 FOR UPDATE OF tokens)
+  UPDATE tokens SET requests = tokens.requests + uses.requests, last_used_at = GREATEST(tokens.last_used_at, uses.last_used_at)
+  FROM uses WHERE tokens.sha256 = uses.sha256 AND tokens.sha256 IN (SELECT sha256 FROM locked)`;
 
 interface PendingUse {
   requests: number;
@@ -70,23 +80,20 @@ export class PostgresTokens implements TokenRecords {
     return name;
   }
 
-  /** Writes the gathered uses; those the database cannot take now are kept for the next flush. */
+  /** Writes the gathered uses, every token's in one statement; if the database cannot take them now, they wait for the next flush. */
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const uses = [...this.pending];
+    const uses = [...this.pending].sort(([a], [b]) => (a < b ? -1 : 1));
     this.pending.clear();
-    await Promise.all(
-      uses.map(([sha256, use]) =>
-        this.db
-          .query('UPDATE tokens SET requests = requests + $2, last_used_at = GREATEST(last_used_at, $3) WHERE sha256 = $1', [sha256, use.requests, use.lastUsedAt])
-          .catch(() => {
-            const later = this.pending.get(sha256);
-            this.pending.set(sha256, { requests: use.requests + (later?.requests ?? 0), lastUsedAt: later?.lastUsedAt ?? use.lastUsedAt });
-            if (!this.closed) this.timer ??= setTimeout(() => void this.flush(), USE_FLUSH_MS);
-          }),
-      ),
-    );
+    if (uses.length === 0) return;
+    await this.db.query(FLUSH_SQL, [uses.map(([sha256]) => sha256), uses.map(([, use]) => use.requests), uses.map(([, use]) => use.lastUsedAt)]).catch(() => {
+      for (const [sha256, use] of uses) {
+        const later = this.pending.get(sha256);
+        this.pending.set(sha256, { requests: use.requests + (later?.requests ?? 0), lastUsedAt: later?.lastUsedAt ?? use.lastUsedAt });
+      }
+      if (!this.closed) this.timer ??= setTimeout(() => void this.flush(), USE_FLUSH_MS);
+    });
   }
 
   /** Writes what is pending, once more, and stops gathering. */
