@@ -1,0 +1,132 @@
+/**
+ * Decodes a PNG to straight (not premultiplied) 8-bit RGBA, exactly as stored. The browser's own
+ * decoding reaches the plugin's code through a canvas, which keeps pixels premultiplied by their
+ * alpha: a pixel of alpha 10 comes back with each colour rounded to one of 11 levels. A region
+ * edit must leave the layer's pixels outside the shape as they are, soft edges and shadows
+ * included, so the layer is decoded here: the browser inflates (DecompressionStream), this
+ * unfilters the rows (ISO 15948 §9) and spreads them to RGBA.
+ *
+ * It reads the PNGs an export makes: 8 bits a sample, not interlaced, any colour type. Anything
+ * else is undefined, for the caller to decode as before.
+ */
+
+export interface DecodedPng {
+  width: number;
+  height: number;
+  /** RGBA, row after row, not premultiplied. */
+  data: Uint8ClampedArray;
+}
+
+const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+/** Samples per pixel of each colour type: grey, RGB, palette index, grey and alpha, RGBA. */
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+interface Header {
+  width: number;
+  height: number;
+  colourType: number;
+}
+
+function chunksOf(bytes: Uint8Array): { header?: Header; palette?: Uint8Array; transparency?: Uint8Array; data: Uint8Array[]; supported: boolean } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const data: Uint8Array[] = [];
+  let header: Header | undefined;
+  let palette: Uint8Array | undefined;
+  let transparency: Uint8Array | undefined;
+  let supported = true;
+  for (let at = SIGNATURE.length; at + 8 <= bytes.length; ) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    const body = bytes.subarray(at + 8, at + 8 + length);
+    if (type === 'IHDR') {
+      const [bitDepth, colourType, , , interlace] = body.subarray(8, 13);
+      header = { width: view.getUint32(at + 8), height: view.getUint32(at + 12), colourType };
+      supported = bitDepth === 8 && interlace === 0 && CHANNELS[colourType] !== undefined;
+    } else if (type === 'PLTE') palette = body;
+    else if (type === 'tRNS') transparency = body;
+    else if (type === 'IDAT') data.push(body);
+    else if (type === 'IEND') break;
+    at += 12 + length;
+  }
+  return { header, palette, transparency, data, supported };
+}
+
+async function inflate(parts: Uint8Array[]): Promise<Uint8Array> {
+  const stream = new Blob(parts as Uint8Array<ArrayBuffer>[]).stream().pipeThrough(new DecompressionStream('deflate'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/**
+ * Undoes each row's filter in place (a Uint8Array wraps each sum to a byte, as the format wants);
+ * the rows are `stride` bytes apart, each after its filter byte. One loop per filter: a test per
+ * byte would cost as much as the arithmetic.
+ */
+export function unfilter(raw: Uint8Array, stride: number, height: number, bytesPerPixel: number): void {
+  const bpp = bytesPerPixel;
+  for (let y = 0; y < height; y++) {
+    const row = y * (stride + 1) + 1;
+    const up = row - stride - 1;
+    const filter = raw[row - 1];
+    const first = y === 0;
+    if (filter === 1) {
+      for (let i = row + bpp; i < row + stride; i++) raw[i] += raw[i - bpp];
+    } else if (filter === 2) {
+      if (!first) for (let i = 0; i < stride; i++) raw[row + i] += raw[up + i];
+    } else if (filter === 3) {
+      for (let i = 0; i < stride; i++) raw[row + i] += ((i >= bpp ? raw[row + i - bpp] : 0) + (first ? 0 : raw[up + i])) >> 1;
+    } else if (filter === 4) {
+      for (let i = 0; i < bpp; i++) raw[row + i] += first ? 0 : raw[up + i];
+      for (let i = bpp; i < stride; i++) raw[row + i] += first ? raw[row + i - bpp] : paeth(raw[row + i - bpp], raw[up + i], raw[up + i - bpp]);
+    } else if (filter !== 0) {
+      throw new Error(`This PNG's row ${y} has an unknown filter (${filter}).`);
+    }
+  }
+}
+
+export async function decodePng(bytes: Uint8Array): Promise<DecodedPng | undefined> {
+  if (!SIGNATURE.every((byte, i) => bytes[i] === byte)) return undefined;
+  const { header, palette, transparency, data, supported } = chunksOf(bytes);
+  if (!header || !supported || data.length === 0 || (header.colourType === 3 && !palette)) return undefined;
+  const { width, height, colourType } = header;
+  const channels = CHANNELS[colourType];
+  const stride = width * channels;
+  const raw = await inflate(data);
+  if (raw.length < height * (stride + 1)) throw new Error('This PNG holds fewer rows than its header says.');
+  unfilter(raw, stride, height, channels);
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    const row = y * (stride + 1) + 1;
+    if (colourType === 6) {
+      rgba.set(raw.subarray(row, row + stride), y * stride);
+      continue;
+    }
+    for (let x = 0; x < width; x++) {
+      const from = row + x * channels;
+      const to = (y * width + x) * 4;
+      if (colourType === 2) {
+        rgba[to] = raw[from];
+        rgba[to + 1] = raw[from + 1];
+        rgba[to + 2] = raw[from + 2];
+        // tRNS for RGB names one colour (16 bits a sample) that is transparent.
+        rgba[to + 3] = transparency && transparency.length >= 6 && transparency[1] === raw[from] && transparency[3] === raw[from + 1] && transparency[5] === raw[from + 2] ? 0 : 255;
+      } else if (colourType === 3) {
+        const index = raw[from];
+        rgba.set(palette!.subarray(index * 3, index * 3 + 3), to);
+        rgba[to + 3] = transparency && index < transparency.length ? transparency[index] : 255;
+      } else {
+        const grey = raw[from];
+        rgba[to] = rgba[to + 1] = rgba[to + 2] = grey;
+        rgba[to + 3] = colourType === 4 ? raw[from + 1] : transparency && transparency.length >= 2 && transparency[1] === grey ? 0 : 255;
+      }
+    }
+  }
+  return { width, height, data: rgba };
+}
