@@ -1,4 +1,5 @@
 import { maskReach, type PixelBox, type PixelPoint } from '../shared/region-geometry';
+import { decodePng } from './png-decoder';
 import { type EncodedRows, encodeRows, joinPng } from './png-encoder';
 import { blendThroughMask, featheredMask, maskInCrop, type Pixels } from './region-mask';
 
@@ -38,6 +39,15 @@ function pixelsOf(bitmap: ImageBitmap, width = bitmap.width, height = bitmap.hei
   draw.imageSmoothingQuality = 'high';
   draw.drawImage(bitmap, at.x, at.y, at.width, at.height);
   return draw.getImageData(0, 0, width, height);
+}
+
+/**
+ * The layer's export as it is: decoded here, since a canvas would round the colours of its
+ * see-through pixels (it keeps them premultiplied); through the canvas only a PNG the decoder
+ * does not read, which an export is not.
+ */
+async function layerPixels(layer: Uint8Array): Promise<Pixels> {
+  return (await decodePng(layer)) ?? pixelsOf(await createImageBitmap(blobOf(layer), AS_IS));
 }
 
 /** The part of the layer's export that is sent to the model, as a PNG. */
@@ -80,11 +90,9 @@ export interface PreparedComposite {
 
 /** Does the composite's work that needs no answer: done while the model works. */
 export async function prepareComposite({ layer, shape, shapeOffset, crop, featherPx }: RegionPixels): Promise<PreparedComposite> {
-  const [layerBitmap, shapeBitmap] = await Promise.all([createImageBitmap(blobOf(layer), AS_IS), createImageBitmap(blobOf(shape), AS_IS)]);
-  const { width, height } = layerBitmap;
+  const [{ width, height, data: pixels }, shapeBitmap] = await Promise.all([layerPixels(layer), createImageBitmap(blobOf(shape), AS_IS)]);
   const reach = maskReach({ ...shapeOffset, width: shapeBitmap.width, height: shapeBitmap.height }, crop, featherPx);
   const mask = featheredMask(maskInCrop(pixelsOf(shapeBitmap), shapeOffset, reach), reach.width, reach.height, featherPx);
-  const pixels = pixelsOf(layerBitmap).data;
   const rowsOf = (from: number, to: number) => pixels.subarray(from * width * 4, to * width * 4);
   const bottom = reach.y + reach.height;
   return {

@@ -12,16 +12,17 @@ const FEATHER = 4;
 type ShapeKind = 'RECTANGLE' | 'ELLIPSE' | 'VECTOR';
 
 /**
- * Draws a colourful layer (a frame with a diagonal gradient and a disc) and a shape over part of
+ * Draws a colourful layer (a frame with a diagonal, partly see-through gradient and a disc) and a shape over part of
  * it, as a designer would: the shape goes inside the frame, as Figma puts it there. Returns the
  * layer's own export, and the shape's, with where the shape sits in the layer.
  */
 async function drawScene(page: Page, kind: ShapeKind) {
   const exported = await page.evaluate(async (shapeKind) => {
     const { figma } = (window as unknown as { emulator: Emulator }).emulator;
-    const colour = (r: number, g: number, b: number) => ({ r, g, b, a: 1 });
+    const colour = (r: number, g: number, b: number, a: number) => ({ r, g, b, a });
     const scene = figma.addFrame('Scene', { x: 0, y: 820, width: 480, height: 320 });
-    scene.fills = [{ type: 'GRADIENT_LINEAR', gradientTransform: [[0.7, 0.3, 0], [-0.3, 0.7, 0.3]], gradientStops: [{ position: 0, color: colour(0.1, 0.6, 0.9) }, { position: 1, color: colour(0.95, 0.3, 0.2) }] }];
+    // See-through from almost nothing to most, as a layer's soft edges and shadows are: a canvas, which keeps pixels premultiplied, would change their colours.
+    scene.fills = [{ type: 'GRADIENT_LINEAR', gradientTransform: [[0.7, 0.3, 0], [-0.3, 0.7, 0.3]], gradientStops: [{ position: 0, color: colour(0.1, 0.6, 0.9, 0.04) }, { position: 1, color: colour(0.95, 0.3, 0.2, 0.9) }] }];
     figma.addShape('ELLIPSE', 'Sun', { x: 300, y: 40, width: 120, height: 120 }, [{ type: 'SOLID', color: { r: 1, g: 0.85, b: 0.2 } }], scene);
     const grey: SolidPaint = { type: 'SOLID', color: { r: 0.85, g: 0.85, b: 0.85 } };
     const box = { x: 120, y: 90, width: 160, height: 120 };
