@@ -4,6 +4,7 @@ import { build, type Rolldown } from 'vite';
 import { cropBox, maskReach, type PixelBox } from '../shared/region-geometry';
 import { closestSize, requestedDimensions } from '../shared/sizes';
 import { launchChromium } from '../tests/e2e/harness';
+import { scaleQuality } from '../ui/region-canvas';
 import { summarize } from './percentiles';
 import { photoLikePng } from './photo-like-png';
 import { type Measured, mb, ms, verdict } from './report';
@@ -127,7 +128,7 @@ export async function regionComposite(): Promise<Measured> {
       notes.push(`**Where the ${shape.label}'s ${ms(finish.p50)} go** (p50 of each step): ${breakdown}.`);
       if (finish.p50 > TARGET_MS) {
         notes.push(
-          `**Why it misses.** ${ms(floor.p50)} of it is the floor: Chromium decoding the ${answerSize.width}×${answerSize.height} answer and scaling it (high quality) to the ${crop.width}×${crop.height} crop over the ${reach.width}×${reach.height} pixels the mask reaches, with no plugin code. ` +
+          `**Why it misses.** ${ms(floor.p50)} of it is the floor: Chromium decoding the ${answerSize.width}×${answerSize.height} answer and scaling it (${scaleQuality(answerSize, crop) === 'low' ? 'bilinear' : 'cubic'}, as the plugin does) to the ${crop.width}×${crop.height} crop over the ${reach.width}×${reach.height} pixels the mask reaches, with no plugin code. ` +
             `${floor.p50 >= TARGET_MS ? 'The floor alone is over the target on this machine. ' : ''}` +
             `The rest is mostly compressing the ${reach.height} rows the mask reaches (${mb(reach.height * LAYER_SIDE * 4)} of pixels) in JavaScript: the browser's own PNG encoder (\`convertToBlob\`) cannot compress only some rows of a PNG, so it would take all ${LAYER_SIDE} again.`,
         );
