@@ -215,33 +215,82 @@ function writeBlockHeader(out: BitWriter, literalLengths: Uint8Array): void {
   for (const length of all) out.write(codes[length], lengths[length]);
 }
 
-/** The length symbol (its index from 257) of a repeat of this many bytes (3 to 258). */
-function lengthIndex(length: number): number {
-  let index = LENGTH_BASE.length - 1;
-  while (LENGTH_BASE[index] > length) index--;
-  return index;
+/** Each repeat length's symbol (its index from 257), for the lengths 3 to 258. */
+const LENGTH_INDEX = new Uint8Array(MAX_RUN + 1);
+LENGTH_BASE.forEach((base, index) => LENGTH_INDEX.fill(index, base));
+
+/** A run of zeros this many bytes long (2 words or more) is coded as repeats; a lone zero word, as literals. */
+function countRun(counts: Uint32Array, bytes: number): void {
+  counts[LITERAL_LENGTH_SYMBOLS - 1] += Math.floor(bytes / MAX_RUN);
+  const rest = bytes % MAX_RUN;
+  if (rest >= 3) counts[257 + LENGTH_INDEX[rest]]++;
+  else counts[0] += rest;
 }
 
 /**
- * A block's codes: its literal/length code lengths from a sample of its filtered words (every
- * fourth; every byte value and run length keeps a code, so any byte can be coded), and each
- * pair of bytes' two codes as one (code, then its length above bit 24).
+ * Filters the pixels `from` to `to` against those `back` before them (Up: a row; Sub: one pixel)
+ * into words from `o`, with SWAR byte-wise subtraction, and counts their symbols on the way:
+ * every run of zero words exactly (as the coding sends it), the other words' bytes from a sample
+ * of every fourth.
  */
-function blockCodes(filtered: Uint32Array, words: number, rows: number, filterByte: number): { lengths: Uint8Array; codes: Uint16Array; pairs: Uint32Array } {
-  const counts = new Uint32Array(LITERAL_LENGTH_SYMBOLS).fill(1);
+function filterRun(pixels: Uint32Array, from: number, to: number, back: number, out: Uint32Array, o: number, counts: Uint32Array): void {
   let zeros = 0;
-  for (let k = 0; k < words; k += 4) {
-    const word = filtered[k];
-    if (word === 0) zeros++;
-    counts[word & 0xff] += 4;
-    counts[(word >>> 8) & 0xff] += 4;
-    counts[(word >>> 16) & 0xff] += 4;
-    counts[word >>> 24] += 4;
+  for (let i = from; i < to; i++, o++) {
+    const current = pixels[i];
+    const before = pixels[i - back];
+    const word = ((current | 0x80808080) - (before & 0x7f7f7f7f)) ^ ((current ^ ~before) & 0x80808080);
+    out[o] = word;
+    if (word === 0) {
+      zeros++;
+      continue;
+    }
+    if (zeros > 0) {
+      countZeros(counts, zeros);
+      zeros = 0;
+    }
+    if ((o & 3) === 0) {
+      counts[word & 0xff] += 4;
+      counts[(word >>> 8) & 0xff] += 4;
+      counts[(word >>> 16) & 0xff] += 4;
+      counts[word >>> 24] += 4;
+    }
   }
-  counts[filterByte] += rows;
-  // Zero words mostly go as runs of 258 (symbol 285) rather than literal zeros.
-  counts[0] -= Math.min(counts[0] - 1, zeros * 16);
-  counts[LITERAL_LENGTH_SYMBOLS - 1] += Math.ceil((zeros * 16) / MAX_RUN);
+  countZeros(counts, zeros);
+}
+
+/** A run of zero words as the coding sends it: a lone one as literals, more as repeats. */
+function countZeros(counts: Uint32Array, words: number): void {
+  if (words === 1) counts[0] += 4;
+  else if (words > 1) countRun(counts, words * 4);
+}
+
+/** Filters `rows` rows from `fromRow` into `out`, Up, the part's first row Sub (its first pixel as it is), counting their symbols from 1 each, so any byte can be coded. */
+function filterRows(pixels: Uint32Array, width: number, fromRow: number, rows: number, out: Uint32Array, counts: Uint32Array): void {
+  counts.fill(1);
+  for (let y = fromRow, o = 0; y < fromRow + rows; y++, o += width) {
+    if (y > 0) {
+      filterRun(pixels, y * width, (y + 1) * width, width, out, o, counts);
+      continue;
+    }
+    out[0] = pixels[0];
+    for (let shift = 0; shift < 32; shift += 8) counts[(pixels[0] >>> shift) & 0xff]++;
+    filterRun(pixels, 1, width, 1, out, 1, counts);
+  }
+  counts[fromRow === 0 ? SUB : UP] += rows;
+}
+
+/** A block's codes: each byte's and symbol's, each pair of bytes' two as one, each repeat length's. */
+interface Codes {
+  lengths: Uint8Array;
+  codes: Uint16Array;
+  /** A pair of bytes' two codes as one: the code, then its length above bit 24. */
+  pairs: Uint32Array;
+  /** A repeat of 3 to 258 zeros as one code (length code, extra bits, distance code), its length above bit 24. */
+  runs: Uint32Array;
+}
+
+/** The codes for these symbol counts. */
+function codesFor(counts: Uint32Array): Codes {
   const lengths = codeLengths(counts, MAX_CODE_BITS);
   const codes = canonicalCodes(lengths);
   const pairs = new Uint32Array(1 << 16);
@@ -254,124 +303,136 @@ function blockCodes(filtered: Uint32Array, words: number, rows: number, filterBy
       pairs[first | (second << 8)] = head + ((entry & 0xffffff) << shift) + (entry & 0xff000000);
     }
   }
-  return { lengths, codes, pairs };
+  const runs = new Uint32Array(MAX_RUN + 1);
+  for (let bytes = 3; bytes <= MAX_RUN; bytes++) {
+    const index = LENGTH_INDEX[bytes];
+    const symbol = 257 + index;
+    // Distance code 0 (distance 1) is the bit after the extra bits: 0, so only its length counts.
+    runs[bytes] = (codes[symbol] | ((bytes - LENGTH_BASE[index]) << lengths[symbol])) + ((lengths[symbol] + LENGTH_EXTRA[index] + 1) << 24);
+  }
+  return { lengths, codes, pairs, runs };
+}
+
+/** Adler-32's two sums (RFC 1950 §8.2) as the bytes go by. */
+interface AdlerSums {
+  a: number;
+  b: number;
+}
+
+/** Codes one byte (a row's filter type), adding it to the sums. */
+function codeByte(byte: number, codes: Codes, out: BitWriter, sums: AdlerSums): void {
+  out.write(codes.codes[byte], codes.lengths[byte]);
+  sums.a = (sums.a + byte) % ADLER_BASE;
+  sums.b = (sums.b + sums.a) % ADLER_BASE;
 }
 
 /**
- * Filters the rows, a block of rows at a time, into words (4 bytes, one pixel) with SWAR byte-wise
- * subtraction: Up, the part's first row Sub.
+ * Codes the filtered words `from` to `to` of one row, after a byte that was `last` (a repeat of
+ * zeros may only follow a zero: it copies the byte before), adding them to the sums. Two zero
+ * words or more after a zero go as repeats of 258 bytes at most; other words as two pairs of
+ * bytes, each one code. The hot loop keeps the writer's state in locals (see BitWriter.write);
+ * each write is of at most 24 bits.
  */
-function filterBlock(pixels: Uint32Array, width: number, fromRow: number, rows: number, out: Uint32Array): void {
-  for (let y = fromRow, o = 0; y < fromRow + rows; y++) {
-    const at = y * width;
-    // Sub's "before" is the pixel to the left (none for the first), Up's the one above.
-    const back = y === 0 ? 1 : width;
-    if (y === 0) out[o++] = pixels[0];
-    for (let i = y === 0 ? at + 1 : at, end = at + width; i < end; i++) {
-      const current = pixels[i];
-      const before = pixels[i - back];
-      out[o++] = ((current | 0x80808080) - (before & 0x7f7f7f7f)) ^ ((current ^ ~before) & 0x80808080);
+function codeWords(filtered: Uint32Array, from: number, to: number, last: number, { pairs, runs, codes, lengths }: Codes, out: BitWriter, sums: AdlerSums): void {
+  out.reserve((to - from) * 4 * MAX_CODE_BITS);
+  const zero = codes[0] | (lengths[0] << 24);
+  const words = out.words;
+  let at = out.at;
+  let buffer = out.bits;
+  let count = out.count;
+  let { a, b } = sums;
+  for (let k = from; k < to; ) {
+    // Adler-32's sums are reduced every 256 words, before they can pass 2^30 (V8's small integers).
+    const chunkEnd = Math.min(to, k + 256);
+    for (; k < chunkEnd; k++) {
+      const word = filtered[k];
+      if (word === 0 && last === 0 && k + 1 < to && filtered[k + 1] === 0) {
+        let end = k + 2;
+        while (end < to && filtered[end] === 0) end++;
+        let run = (end - k) * 4;
+        b = (b + ((run % ADLER_BASE) * a) % ADLER_BASE) % ADLER_BASE;
+        k = end - 1;
+        while (run > 0) {
+          let entry = zero;
+          if (run >= 3) {
+            const bytes = run < MAX_RUN ? run : MAX_RUN;
+            entry = runs[bytes];
+            run -= bytes;
+          } else run--;
+          const code = entry & 0xffffff;
+          const length = entry >>> 24;
+          buffer |= code << count;
+          count += length;
+          if (count >= 32) {
+            words[at++] = buffer;
+            count -= 32;
+            buffer = code >>> (length - count);
+          }
+        }
+        continue;
+      }
+      let pair = pairs[word & 0xffff];
+      let code = pair & 0xffffff;
+      let length = pair >>> 24;
+      buffer |= code << count;
+      count += length;
+      if (count >= 32) {
+        words[at++] = buffer;
+        count -= 32;
+        buffer = code >>> (length - count);
+      }
+      pair = pairs[word >>> 16];
+      code = pair & 0xffffff;
+      length = pair >>> 24;
+      buffer |= code << count;
+      count += length;
+      if (count >= 32) {
+        words[at++] = buffer;
+        count -= 32;
+        buffer = code >>> (length - count);
+      }
+      const x0 = word & 0xff;
+      const x1 = (word >>> 8) & 0xff;
+      const x2 = (word >>> 16) & 0xff;
+      const x3 = word >>> 24;
+      b += 4 * a + 4 * x0 + 3 * x1 + 2 * x2 + x3;
+      a += x0 + x1 + x2 + x3;
+      last = x3;
     }
+    a %= ADLER_BASE;
+    b %= ADLER_BASE;
   }
-}
-
-/** A run of `run` zeros after a zero: repeats of the byte before of 258 bytes, then the rest as one shorter repeat, or one or two literal zeros. */
-function writeZeros(out: BitWriter, run: number, codes: Uint16Array, lengths: Uint8Array): void {
-  while (run > 0) {
-    const bytes = Math.min(run, MAX_RUN);
-    if (bytes < 3) {
-      out.write(codes[0], lengths[0]);
-      run--;
-      continue;
-    }
-    const index = lengthIndex(bytes);
-    out.write(codes[257 + index], lengths[257 + index]);
-    // The length's extra bits, then distance code 0 (distance 1) in one bit: 0.
-    out.write(bytes - LENGTH_BASE[index], LENGTH_EXTRA[index] + 1);
-    run -= bytes;
-  }
+  out.at = at;
+  out.bits = buffer;
+  out.count = count;
+  sums.a = a;
+  sums.b = b;
 }
 
 /**
- * Filters and deflates the rows as blocks, ending with a sync flush; a run never reaches back
- * before the part's first byte, so the part decodes after any other. Returns the Adler-32 of the
- * filtered bytes, their filter bytes included.
+ * Filters and deflates the rows as blocks, each with codes of its own, ending with a sync flush;
+ * a run never reaches back before the part's first byte, so the part decodes after any other.
+ * Returns the Adler-32 of the filtered bytes, their filter bytes included.
  */
 function deflateRows(pixels: Uint32Array, width: number, rows: number, out: BitWriter): number {
   const rowsPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / (width * 4)));
   const filtered = new Uint32Array(rowsPerBlock * width);
-  let a = 1;
-  let b = 0;
+  const counts = new Uint32Array(LITERAL_LENGTH_SYMBOLS);
+  const sums = { a: 1, b: 0 };
   for (let fromRow = 0; fromRow < rows; fromRow += rowsPerBlock) {
     const blockRows = Math.min(rowsPerBlock, rows - fromRow);
-    filterBlock(pixels, width, fromRow, blockRows, filtered);
-    const { lengths, codes, pairs } = blockCodes(filtered, blockRows * width, blockRows, fromRow === 0 ? SUB : UP);
-    writeBlockHeader(out, lengths);
-    out.reserve(blockRows * (width * 4 + 1) * MAX_CODE_BITS);
-    for (let y = 0, k = 0; y < blockRows; y++) {
+    filterRows(pixels, width, fromRow, blockRows, filtered, counts);
+    const codes = codesFor(counts);
+    writeBlockHeader(out, codes.lengths);
+    for (let y = 0; y < blockRows; y++) {
       const rowFilter = fromRow + y === 0 ? SUB : UP;
-      out.write(codes[rowFilter], lengths[rowFilter]);
-      a += rowFilter;
-      b += a;
-      let last = rowFilter;
-      // The hot loop keeps the writer's state in locals (see BitWriter.write), and hands it back for a run of zeros.
-      const words = out.words;
-      let at = out.at;
-      let buffer = out.bits;
-      let count = out.count;
-      for (let x = 0; x < width; ) {
-        // Adler-32's sums are reduced every 512 words, before they can pass 2^31.
-        const chunkEnd = Math.min(width, x + 512);
-        for (; x < chunkEnd; x++, k++) {
-          const word = filtered[k];
-          if (word === 0 && last === 0) {
-            let end = x + 1;
-            while (end < width && filtered[k + end - x] === 0) end++;
-            const run = (end - x) * 4;
-            b = (b + ((run % ADLER_BASE) * a) % ADLER_BASE) % ADLER_BASE;
-            out.at = at;
-            out.bits = buffer;
-            out.count = count;
-            writeZeros(out, run, codes, lengths);
-            at = out.at;
-            buffer = out.bits;
-            count = out.count;
-            k += end - x - 1;
-            x = end - 1;
-            continue;
-          }
-          // The word's two pairs of bytes, each one code.
-          for (let shift = 0; shift < 32; shift += 16) {
-            const pair = pairs[(word >>> shift) & 0xffff];
-            const code = pair & 0xffffff;
-            const length = pair >>> 24;
-            buffer |= code << count;
-            count += length;
-            if (count >= 32) {
-              words[at++] = buffer;
-              count -= 32;
-              buffer = code >>> (length - count);
-            }
-          }
-          const x0 = word & 0xff;
-          const x1 = (word >>> 8) & 0xff;
-          const x2 = (word >>> 16) & 0xff;
-          const x3 = word >>> 24;
-          b += 4 * a + 4 * x0 + 3 * x1 + 2 * x2 + x3;
-          a += x0 + x1 + x2 + x3;
-          last = x3;
-        }
-        a %= ADLER_BASE;
-        b %= ADLER_BASE;
-      }
-      out.at = at;
-      out.bits = buffer;
-      out.count = count;
+      codeByte(rowFilter, codes, out, sums);
+      codeWords(filtered, y * width, (y + 1) * width, rowFilter, codes, out, sums);
     }
-    out.write(codes[END_OF_BLOCK], lengths[END_OF_BLOCK]);
+    out.write(codes.codes[END_OF_BLOCK], codes.lengths[END_OF_BLOCK]);
   }
   out.syncFlush();
-  return ((b << 16) | a) >>> 0;
+  return ((sums.b << 16) | sums.a) >>> 0;
 }
 
 const IDAT = new Uint8Array([0x49, 0x44, 0x41, 0x54]);
