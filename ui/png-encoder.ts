@@ -1,7 +1,8 @@
 /**
  * A lossless PNG encoder for the region composite, made so that one image can be compressed in
  * parts at different times and joined: the rows an edit cannot change are compressed while the
- * model works, and only the rows it changes once its answer is in. (The browser's own encoder,
+ * model works, and of the rows it changes, what lies outside the span of each it can change too
+ * (prepareRows); once its answer is in, only those spans are coded and the rest copied as bits. (The browser's own encoder,
  * `convertToBlob`, takes a whole canvas at once: some 200 ms for 2048×2048 on a 2-core machine.)
  *
  * Each part is a run of deflate blocks that ends on a byte boundary (a sync flush), and its first
@@ -174,6 +175,44 @@ class BitWriter {
     }
   }
 
+  /** Bits written by another writer from its word `start` (as `alignToWord` left them: zeros past the end). */
+  append(source: Uint32Array, start: number, bits: number): void {
+    this.reserve(bits);
+    const whole = bits >>> 5;
+    const words = this.words;
+    const count = this.count;
+    let at = this.at;
+    if (count === 0) {
+      words.set(source.subarray(start, start + whole), at);
+      at += whole;
+    } else {
+      let buffer = this.bits;
+      for (let i = start; i < start + whole; i++) {
+        const word = source[i];
+        words[at++] = buffer | (word << count);
+        buffer = word >>> (32 - count);
+      }
+      this.bits = buffer;
+    }
+    this.at = at;
+    const rest = bits & 31;
+    if (rest === 0) return;
+    const last = source[start + whole];
+    this.write(last & 0xffff, Math.min(rest, 16));
+    if (rest > 16) this.write(last >>> 16, rest - 16);
+  }
+
+  /** Pads the bits written to a whole word with zeros; the next bits start the word returned. */
+  alignToWord(): number {
+    this.reserve(32);
+    if (this.count > 0) {
+      this.words[this.at++] = this.bits;
+      this.bits = 0;
+      this.count = 0;
+    }
+    return this.at;
+  }
+
   /** An empty stored block: the stream so far ends on a byte boundary, not final (a sync flush). */
   syncFlush(): void {
     this.write(0, 3);
@@ -227,19 +266,20 @@ function countRun(counts: Uint32Array, bytes: number): void {
   else counts[0] += rest;
 }
 
+/** PNG's Up or Sub of one pixel: each of its bytes less the one before, modulo 256, four at once (SWAR). */
+function filterPixel(current: number, before: number): number {
+  return ((current | 0x80808080) - (before & 0x7f7f7f7f)) ^ ((current ^ ~before) & 0x80808080);
+}
+
 /**
- * Filters the pixels `from` to `to` against those `back` before them (Up: a row; Sub: one pixel)
- * into words from `o`, with SWAR byte-wise subtraction, and counts their symbols on the way:
- * every run of zero words exactly (as the coding sends it), the other words' bytes from a sample
- * of every fourth.
+ * Counts the symbols of the pixels `from` to `to` filtered against those `back` before them (Up:
+ * a row; Sub: one pixel): every run of zero words exactly (as the coding sends it), the other
+ * words' bytes from a sample of every fourth.
  */
-function filterRun(pixels: Uint32Array, from: number, to: number, back: number, out: Uint32Array, o: number, counts: Uint32Array): void {
+function countSymbols(pixels: Uint32Array, from: number, to: number, back: number, counts: Uint32Array): void {
   let zeros = 0;
-  for (let i = from; i < to; i++, o++) {
-    const current = pixels[i];
-    const before = pixels[i - back];
-    const word = ((current | 0x80808080) - (before & 0x7f7f7f7f)) ^ ((current ^ ~before) & 0x80808080);
-    out[o] = word;
+  for (let i = from; i < to; i++) {
+    const word = filterPixel(pixels[i], pixels[i - back]);
     if (word === 0) {
       zeros++;
       continue;
@@ -248,7 +288,7 @@ function filterRun(pixels: Uint32Array, from: number, to: number, back: number, 
       countZeros(counts, zeros);
       zeros = 0;
     }
-    if ((o & 3) === 0) {
+    if ((i & 3) === 0) {
       counts[word & 0xff] += 4;
       counts[(word >>> 8) & 0xff] += 4;
       counts[(word >>> 16) & 0xff] += 4;
@@ -264,17 +304,16 @@ function countZeros(counts: Uint32Array, words: number): void {
   else if (words > 1) countRun(counts, words * 4);
 }
 
-/** Filters `rows` rows from `fromRow` into `out`, Up, the part's first row Sub (its first pixel as it is), counting their symbols from 1 each, so any byte can be coded. */
-function filterRows(pixels: Uint32Array, width: number, fromRow: number, rows: number, out: Uint32Array, counts: Uint32Array): void {
+/** The symbols of `rows` rows from `fromRow` filtered, Up, the part's first row Sub (its first pixel as it is), counted from 1 each, so any byte can be coded. */
+function countRows(pixels: Uint32Array, width: number, fromRow: number, rows: number, counts: Uint32Array): void {
   counts.fill(1);
-  for (let y = fromRow, o = 0; y < fromRow + rows; y++, o += width) {
+  for (let y = fromRow; y < fromRow + rows; y++) {
     if (y > 0) {
-      filterRun(pixels, y * width, (y + 1) * width, width, out, o, counts);
+      countSymbols(pixels, y * width, (y + 1) * width, width, counts);
       continue;
     }
-    out[0] = pixels[0];
     for (let shift = 0; shift < 32; shift += 8) counts[(pixels[0] >>> shift) & 0xff]++;
-    filterRun(pixels, 1, width, 1, out, 1, counts);
+    countSymbols(pixels, 1, width, 1, counts);
   }
   counts[fromRow === 0 ? SUB : UP] += rows;
 }
@@ -327,13 +366,13 @@ function codeByte(byte: number, codes: Codes, out: BitWriter, sums: AdlerSums): 
 }
 
 /**
- * Codes the filtered words `from` to `to` of one row, after a byte that was `last` (a repeat of
- * zeros may only follow a zero: it copies the byte before), adding them to the sums. Two zero
- * words or more after a zero go as repeats of 258 bytes at most; other words as two pairs of
- * bytes, each one code. The hot loop keeps the writer's state in locals (see BitWriter.write);
- * each write is of at most 24 bits.
+ * Codes the pixels `from` to `to` of one row, filtered against those `back` before them (Up: a
+ * row; Sub: one pixel), after a byte that was `last` (a repeat of zeros may only follow a zero: it
+ * copies the byte before), adding the filtered bytes to the sums. Two zero words or more after a
+ * zero go as repeats of 258 bytes at most; other words as two pairs of bytes, each one code. The
+ * hot loop keeps the writer's state in locals (see BitWriter.write); each write is of at most 24 bits.
  */
-function codeWords(filtered: Uint32Array, from: number, to: number, last: number, { pairs, runs, codes, lengths }: Codes, out: BitWriter, sums: AdlerSums): void {
+function codeWords(pixels: Uint32Array, from: number, to: number, back: number, last: number, { pairs, runs, codes, lengths }: Codes, out: BitWriter, sums: AdlerSums): void {
   out.reserve((to - from) * 4 * MAX_CODE_BITS);
   const zero = codes[0] | (lengths[0] << 24);
   const words = out.words;
@@ -345,10 +384,10 @@ function codeWords(filtered: Uint32Array, from: number, to: number, last: number
     // Adler-32's sums are reduced every 256 words, before they can pass 2^30 (V8's small integers).
     const chunkEnd = Math.min(to, k + 256);
     for (; k < chunkEnd; k++) {
-      const word = filtered[k];
-      if (word === 0 && last === 0 && k + 1 < to && filtered[k + 1] === 0) {
+      const word = filterPixel(pixels[k], pixels[k - back]);
+      if (word === 0 && last === 0 && k + 1 < to && pixels[k + 1] === pixels[k + 1 - back]) {
         let end = k + 2;
-        while (end < to && filtered[end] === 0) end++;
+        while (end < to && pixels[end] === pixels[end - back]) end++;
         let run = (end - k) * 4;
         b = (b + ((run % ADLER_BASE) * a) % ADLER_BASE) % ADLER_BASE;
         k = end - 1;
@@ -409,6 +448,13 @@ function codeWords(filtered: Uint32Array, from: number, to: number, last: number
   sums.b = b;
 }
 
+/** Codes a part's first row, filtered with Sub: its filter byte, its first pixel as it is (less nothing), the others less the one to their left. */
+function codeFirstRow(pixels: Uint32Array, width: number, codes: Codes, out: BitWriter, sums: AdlerSums): void {
+  codeByte(SUB, codes, out, sums);
+  codeWords(Uint32Array.of(0, pixels[0]), 1, 2, 1, SUB, codes, out, sums);
+  codeWords(pixels, 1, width, 1, pixels[0] >>> 24, codes, out, sums);
+}
+
 /**
  * Filters and deflates the rows as blocks, each with codes of its own, ending with a sync flush;
  * a run never reaches back before the part's first byte, so the part decodes after any other.
@@ -416,18 +462,20 @@ function codeWords(filtered: Uint32Array, from: number, to: number, last: number
  */
 function deflateRows(pixels: Uint32Array, width: number, rows: number, out: BitWriter): number {
   const rowsPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / (width * 4)));
-  const filtered = new Uint32Array(rowsPerBlock * width);
   const counts = new Uint32Array(LITERAL_LENGTH_SYMBOLS);
   const sums = { a: 1, b: 0 };
   for (let fromRow = 0; fromRow < rows; fromRow += rowsPerBlock) {
     const blockRows = Math.min(rowsPerBlock, rows - fromRow);
-    filterRows(pixels, width, fromRow, blockRows, filtered, counts);
+    countRows(pixels, width, fromRow, blockRows, counts);
     const codes = codesFor(counts);
     writeBlockHeader(out, codes.lengths);
-    for (let y = 0; y < blockRows; y++) {
-      const rowFilter = fromRow + y === 0 ? SUB : UP;
-      codeByte(rowFilter, codes, out, sums);
-      codeWords(filtered, y * width, (y + 1) * width, rowFilter, codes, out, sums);
+    for (let y = fromRow; y < fromRow + blockRows; y++) {
+      if (y === 0) {
+        codeFirstRow(pixels, width, codes, out, sums);
+        continue;
+      }
+      codeByte(UP, codes, out, sums);
+      codeWords(pixels, y * width, (y + 1) * width, width, UP, codes, out, sums);
     }
     out.write(codes.codes[END_OF_BLOCK], codes.lengths[END_OF_BLOCK]);
   }
@@ -459,6 +507,121 @@ export function encodeRows(pixels: Uint8Array | Uint8ClampedArray, width: number
   const adler = deflateRows(words, width, rows, out);
   const deflated = out.bytes();
   return { deflated, crc: crc32(crc32(0, IDAT), deflated), adler, length: rows * (width * 4 + 1) };
+}
+
+/**
+ * Rows compressed ahead of a change that can only touch one span of each row's filtered bytes
+ * (`spans`: from, to, in pixels, per row; with Up, a row's span covers the columns that change in
+ * it and in the row above): everything but the spans is coded now, each row's bits before and after
+ * its span kept whole, with codes made from the rows as they are; `encodeChanged` then codes only
+ * the spans of the rows as they become, and copies the rest. Row 0 (filtered with Sub, so the
+ * part joins after any other) is coded whole then.
+ */
+export interface PreparedRows {
+  width: number;
+  rows: number;
+  spans: Int32Array;
+  codes: Codes;
+  /** Per row, two runs of bits: its filter byte and the words before its span, then those after; each from a word of `bits`. */
+  bits: Uint32Array;
+  starts: Int32Array;
+  lengths: Int32Array;
+  /** Each run's Adler-32 (of its own bytes) and how many bytes it has. */
+  adlers: Uint32Array;
+  bytes: Int32Array;
+  /** The codes' cost of the rows' bytes sampled, in bits a byte, to tell codes that no longer fit. */
+  bitsPerByte: number;
+}
+
+/** Prepares `rows` rows of RGBA pixels whose changes will stay within `spans` (see PreparedRows). */
+export function prepareRows(pixels: Uint8Array | Uint8ClampedArray, width: number, rows: number, spans: Int32Array): PreparedRows {
+  const words = new Uint32Array(pixels.buffer, pixels.byteOffset, width * rows);
+  const counts = new Uint32Array(LITERAL_LENGTH_SYMBOLS);
+  countRows(words, width, 0, rows, counts);
+  const codes = codesFor(counts);
+  const out = new BitWriter();
+  const starts = new Int32Array(2 * rows);
+  const lengths = new Int32Array(2 * rows);
+  const adlers = new Uint32Array(2 * rows);
+  const bytes = new Int32Array(2 * rows);
+  for (let y = 1; y < rows; y++) {
+    const at = y * width;
+    for (let side = 0; side < 2; side++) {
+      const run = 2 * y + side;
+      starts[run] = out.alignToWord();
+      const begin = out.at * 32 + out.count;
+      const sums = { a: 1, b: 0 };
+      // A run starts after a byte the coding does not know (the span's last, or the filter byte): no repeat of it.
+      if (side === 0) codeByte(UP, codes, out, sums);
+      const [from, to] = side === 0 ? [at, at + spans[2 * y]] : [at + spans[2 * y + 1], at + width];
+      codeWords(words, from, to, width, 1, codes, out, sums);
+      lengths[run] = out.at * 32 + out.count - begin;
+      adlers[run] = ((sums.b << 16) | sums.a) >>> 0;
+      bytes[run] = (to - from) * 4 + (side === 0 ? 1 : 0);
+    }
+  }
+  out.alignToWord();
+  return { width, rows, spans, codes, bits: out.words, starts, lengths, adlers, bytes, bitsPerByte: sampleCost(counts, codes.lengths) };
+}
+
+/** The bits a byte these counts of literals cost with these code lengths. */
+function sampleCost(counts: Uint32Array, lengths: Uint8Array): number {
+  let bits = 0;
+  let total = 0;
+  for (let byte = 0; byte < 256; byte++) {
+    bits += counts[byte] * lengths[byte];
+    total += counts[byte];
+  }
+  return bits / total;
+}
+
+/**
+ * The prepared rows as they are now, their changes within the spans, compressed: the spans are
+ * coded with the prepared codes and the rest copied, unless the spans' bytes (sampled) have come
+ * to cost the codes over 15% more than the codes made for the rows as they were (an answer unlike
+ * the layer: a photo over flat colour), then the rows are compressed whole with codes of their own.
+ */
+export function encodeChanged(prepared: PreparedRows, pixels: Uint8Array | Uint8ClampedArray): EncodedRows {
+  const { width, rows, spans, codes } = prepared;
+  const words = new Uint32Array(pixels.buffer, pixels.byteOffset, width * rows);
+  if (rows === 0 || !fits(prepared, words)) return encodeRows(pixels, width, rows);
+  const out = new BitWriter();
+  writeBlockHeader(out, codes.lengths);
+  const sums = { a: 1, b: 0 };
+  codeFirstRow(words, width, codes, out, sums);
+  for (let y = 1; y < rows; y++) {
+    appendRun(prepared, 2 * y, out, sums);
+    codeWords(words, y * width + spans[2 * y], y * width + spans[2 * y + 1], width, 1, codes, out, sums);
+    appendRun(prepared, 2 * y + 1, out, sums);
+  }
+  out.write(codes.codes[END_OF_BLOCK], codes.lengths[END_OF_BLOCK]);
+  out.syncFlush();
+  const deflated = out.bytes();
+  return { deflated, crc: crc32(crc32(0, IDAT), deflated), adler: ((sums.b << 16) | sums.a) >>> 0, length: rows * (width * 4 + 1) };
+}
+
+/** Copies one of the prepared runs of bits into the stream, its bytes into the sums. */
+function appendRun(prepared: PreparedRows, run: number, out: BitWriter, sums: AdlerSums): void {
+  out.append(prepared.bits, prepared.starts[run], prepared.lengths[run]);
+  const adler = adler32Combine(((sums.b << 16) | sums.a) >>> 0, prepared.adlers[run], prepared.bytes[run]);
+  sums.a = adler & 0xffff;
+  sums.b = adler >>> 16;
+}
+
+/** Whether the prepared codes still fit the spans' bytes: a sample of every eighth word. */
+function fits({ width, rows, spans, codes, bitsPerByte }: PreparedRows, words: Uint32Array): boolean {
+  const counts = new Uint32Array(256).fill(1);
+  for (let y = 1; y < rows; y++) {
+    for (let i = y * width + spans[2 * y], end = y * width + spans[2 * y + 1]; i < end; i += 8) {
+      const word = filterPixel(words[i], words[i - width]);
+      counts[word & 0xff]++;
+      counts[(word >>> 8) & 0xff]++;
+      counts[(word >>> 16) & 0xff]++;
+      counts[word >>> 24]++;
+    }
+  }
+  const own = codeLengths(counts, MAX_CODE_BITS);
+  return sampleCost(counts, codes.lengths) <= Math.max(sampleCost(counts, own), bitsPerByte) * 1.15;
 }
 
 /** A part's IDAT chunk as its head (length, type), its compressed rows as they are, and its CRC. */

@@ -1,6 +1,6 @@
 import { maskReach, type PixelBox, type PixelPoint } from '../shared/region-geometry';
-import { type EncodedRows, encodeRows, joinPng } from './png-encoder';
-import { blendThroughMask, featheredMask, maskInCrop, type Pixels } from './region-mask';
+import { type EncodedRows, encodeChanged, encodeRows, joinPng, type PreparedRows, prepareRows } from './png-encoder';
+import { blendThroughMask, changingSpans, featheredMask, maskInCrop, type Pixels } from './region-mask';
 
 /**
  * The canvas around a region edit's arithmetic (region-mask.ts): PNGs decoded with the browser's
@@ -10,9 +10,10 @@ import { blendThroughMask, featheredMask, maskInCrop, type Pixels } from './regi
  *
  * The composite is made in two steps so that the designer waits for as little as possible once
  * the answer is in: everything that does not need it (decoding the layer and the shape, the
- * feathered mask, compressing the rows the mask does not reach) is done when the edit is sent,
- * while the model works; the answer then only needs decoding, scaling, blending into the rows the
- * mask reaches and those rows compressed.
+ * feathered mask, compressing the rows the mask does not reach, and of the rows it reaches, what
+ * lies left and right of it) is done when the edit is sent, while the model works; the answer then
+ * only needs decoding, scaling, blending into the rows the mask reaches and the part of each row
+ * the blend can change compressed.
  */
 
 const AS_IS: ImageBitmapOptions = { colorSpaceConversion: 'none', premultiplyAlpha: 'none' };
@@ -85,6 +86,8 @@ export interface PreparedComposite {
   mask: Uint8ClampedArray;
   /** The layer's rows from the reach's top to its bottom, full width, as exported. */
   rows: Uint8Array;
+  /** Those rows compressed but for the span of each that the blend can change. */
+  changing: PreparedRows;
   above?: EncodedRows;
   below?: EncodedRows;
 }
@@ -98,13 +101,15 @@ export async function prepareComposite({ layer, shape, shapeOffset, crop, feathe
   const pixels = pixelsOf(layerBitmap).data;
   const rowsOf = (from: number, to: number) => pixels.subarray(from * width * 4, to * width * 4);
   const bottom = reach.y + reach.height;
+  const rows = new Uint8Array(rowsOf(reach.y, bottom));
   return {
     width,
     height,
     crop,
     reach,
     mask,
-    rows: new Uint8Array(rowsOf(reach.y, bottom)),
+    rows,
+    changing: prepareRows(rows, width, reach.height, changingSpans(mask, reach, width)),
     above: reach.y > 0 ? encodeRows(rowsOf(0, reach.y), width, reach.y) : undefined,
     below: bottom < height ? encodeRows(rowsOf(bottom, height), width, height - bottom) : undefined,
   };
@@ -124,7 +129,7 @@ export async function finishComposite(prepared: PreparedComposite, answer: Uint8
   const rows = prepared.rows.slice();
   blendThroughMask({ width, height: reach.height, data: rows }, { x: reach.x, y: 0 }, over, mask);
   step('blend');
-  const changed = encodeRows(rows, width, reach.height);
+  const changed = encodeChanged(prepared.changing, rows);
   step('compress the rows it changes');
   const png = joinPng(width, height, [prepared.above, changed, prepared.below].filter((part) => part !== undefined));
   step('join');
