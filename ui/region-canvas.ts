@@ -43,13 +43,16 @@ export function scaleQuality(answer: { width: number; height: number }, crop: Pi
   return crop.width >= answer.width && crop.height >= answer.height ? 'low' : 'high';
 }
 
-/** A bitmap's pixels, drawn into a canvas of `width` × `height` at `at` (by default filling it). */
-function pixelsOf(bitmap: ImageBitmap, width = bitmap.width, height = bitmap.height, at: PixelBox = { x: 0, y: 0, width, height }, quality: ImageSmoothingQuality = 'high'): Pixels {
-  const canvas = new OffscreenCanvas(width, height);
-  const draw = context(canvas);
+/** A bitmap's pixels, drawn into a canvas (by default one its size) at `at` (by default filling it). */
+function pixelsOf(
+  bitmap: ImageBitmap,
+  draw = context(new OffscreenCanvas(bitmap.width, bitmap.height)),
+  at: PixelBox = { x: 0, y: 0, width: draw.canvas.width, height: draw.canvas.height },
+  quality: ImageSmoothingQuality = 'high',
+): Pixels {
   draw.imageSmoothingQuality = quality;
   draw.drawImage(bitmap, at.x, at.y, at.width, at.height);
-  return draw.getImageData(0, 0, width, height);
+  return draw.getImageData(0, 0, draw.canvas.width, draw.canvas.height);
 }
 
 /** The part of the layer's export that is sent to the model, as a PNG. */
@@ -121,12 +124,15 @@ export async function prepareComposite({ layer, shape, shapeOffset, crop, feathe
  */
 export async function finishComposite(prepared: PreparedComposite, answer: Uint8Array, step: (name: string) => void = () => {}): Promise<Uint8Array> {
   const { width, height, crop, reach, mask } = prepared;
-  const answerBitmap = await createImageBitmap(blobOf(answer), AS_IS);
-  step('decode the answer');
-  // Only the reach of the scaled answer is drawn and read back.
-  const over = pixelsOf(answerBitmap, reach.width, reach.height, { x: crop.x - reach.x, y: crop.y - reach.y, width: crop.width, height: crop.height }, scaleQuality(answerBitmap, crop));
-  step('scale it to the crop');
+  const decoding = createImageBitmap(blobOf(answer), AS_IS);
+  // While the browser decodes the answer (off this thread): the rows to blend it into, and the canvas to scale it in.
   const rows = prepared.rows.slice();
+  // Only the reach of the scaled answer is drawn and read back.
+  const draw = context(new OffscreenCanvas(reach.width, reach.height));
+  const answerBitmap = await decoding;
+  step('decode the answer');
+  const over = pixelsOf(answerBitmap, draw, { x: crop.x - reach.x, y: crop.y - reach.y, width: crop.width, height: crop.height }, scaleQuality(answerBitmap, crop));
+  step('scale it to the crop');
   blendThroughMask({ width, height: reach.height, data: rows }, { x: reach.x, y: 0 }, over, mask);
   step('blend');
   const changed = encodeChanged(prepared.changing, rows);
