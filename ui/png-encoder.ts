@@ -29,11 +29,20 @@ export interface EncodedRows {
 /** PNG row filters (ISO 15948 §9.2): Sub needs only the row itself, Up the row above too. */
 const SUB = 1;
 const UP = 2;
-/** About this many filtered bytes per deflate block, each with codes made for its own bytes. */
+/** About this many filtered bytes share codes made for their own bytes. */
 const BLOCK_BYTES = 1 << 21;
+/**
+ * At most this many bytes of output a deflate block (a new block repeats the codes' header, some
+ * 150 bytes): fflate's inflate (as fast-png uses it) makes room for 2^17 bytes at a block's start
+ * and at each repeat, and writes literals past that into nothing, so a block of a photo's rows,
+ * all literals, longer than that comes out wrong there. (zlib and the browsers grow their output.)
+ */
+const MAX_BLOCK_OUTPUT = 1 << 17;
 /** A code's longest: a pair of bytes' two codes (24 bits) and their length then fit one 32-bit table entry. */
 const MAX_CODE_BITS = 12;
 const MAX_RUN = 258;
+/** Zero words (pixels the same as the ones above) are tested for a run this many at a time. */
+const RUN_WORDS = 4;
 const ADLER_BASE = 65521;
 
 // RFC 1951 §3.2.5: lengths 3..258 as symbols 257..285 with extra bits.
@@ -298,10 +307,10 @@ function countSymbols(pixels: Uint32Array, from: number, to: number, back: numbe
   countZeros(counts, zeros);
 }
 
-/** A run of zero words as the coding sends it: a lone one as literals, more as repeats. */
+/** A run of zero words about as the coding sends it: as repeats from RUN_WORDS words, fewer as literals. */
 function countZeros(counts: Uint32Array, words: number): void {
-  if (words === 1) counts[0] += 4;
-  else if (words > 1) countRun(counts, words * 4);
+  if (words >= RUN_WORDS) countRun(counts, words * 4);
+  else counts[0] += 4 * words;
 }
 
 /** The symbols of `rows` rows from `fromRow` filtered, Up, the part's first row Sub (its first pixel as it is), counted from 1 each, so any byte can be coded. */
@@ -326,6 +335,8 @@ interface Codes {
   pairs: Uint32Array;
   /** A repeat of 3 to 258 zeros as one code (length code, extra bits, distance code), its length above bit 24. */
   runs: Uint32Array;
+  /** A block's header with these codes, as bits from the first of `words`. */
+  header: { words: Uint32Array; bits: number };
 }
 
 /** The codes for these symbol counts. */
@@ -349,7 +360,22 @@ function codesFor(counts: Uint32Array): Codes {
     // Distance code 0 (distance 1) is the bit after the extra bits: 0, so only its length counts.
     runs[bytes] = (codes[symbol] | ((bytes - LENGTH_BASE[index]) << lengths[symbol])) + ((lengths[symbol] + LENGTH_EXTRA[index] + 1) << 24);
   }
-  return { lengths, codes, pairs, runs };
+  const header = new BitWriter();
+  writeBlockHeader(header, lengths);
+  const bits = header.at * 32 + header.count;
+  header.alignToWord();
+  return { lengths, codes, pairs, runs, header: { words: header.words, bits } };
+}
+
+/** How many rows a deflate block may hold (see MAX_BLOCK_OUTPUT): 15 of 2048 px. */
+function rowsPerBlock(width: number): number {
+  return Math.max(1, Math.floor(MAX_BLOCK_OUTPUT / (width * 4 + 1)));
+}
+
+/** Ends a block and starts another with the same codes, after every `rowsPerBlock` rows of a part. */
+function nextBlock(codes: Codes, out: BitWriter): void {
+  out.write(codes.codes[END_OF_BLOCK], codes.lengths[END_OF_BLOCK]);
+  out.append(codes.header.words, 0, codes.header.bits);
 }
 
 /** Adler-32's two sums (RFC 1950 §8.2) as the bytes go by. */
@@ -368,7 +394,7 @@ function codeByte(byte: number, codes: Codes, out: BitWriter, sums: AdlerSums): 
 /**
  * Codes the pixels `from` to `to` of one row, filtered against those `back` before them (Up: a
  * row; Sub: one pixel), after a byte that was `last` (a repeat of zeros may only follow a zero: it
- * copies the byte before), adding the filtered bytes to the sums. Two zero words or more after a
+ * copies the byte before), adding the filtered bytes to the sums. Four zero words or more after a
  * zero go as repeats of 258 bytes at most; other words as two pairs of bytes, each one code. The
  * hot loop keeps the writer's state in locals (see BitWriter.write); each write is of at most 24 bits.
  */
@@ -383,14 +409,34 @@ function codeWords(pixels: Uint32Array, from: number, to: number, back: number, 
   for (let k = from; k < to; ) {
     // Adler-32's sums are reduced every 256 words, before they can pass 2^30 (V8's small integers).
     const chunkEnd = Math.min(to, k + 256);
-    for (; k < chunkEnd; k++) {
-      const word = filterPixel(pixels[k], pixels[k - back]);
-      if (word === 0 && last === 0 && k + 1 < to && pixels[k + 1] === pixels[k + 1 - back]) {
-        let end = k + 2;
+    while (k < chunkEnd) {
+      // Four words at a time are tested for a run (their filtered bytes are 0 where a pixel is the
+      // one `back` before) in one test, so a lone zero word, common in a photo, takes no
+      // unpredictable branch; a run is found at the next four its zeros fill.
+      if (
+        k + RUN_WORDS <= to &&
+        ((pixels[k] ^ pixels[k - back]) | (pixels[k + 1] ^ pixels[k + 1 - back]) | (pixels[k + 2] ^ pixels[k + 2 - back]) | (pixels[k + 3] ^ pixels[k + 3 - back])) === 0
+      ) {
+        let end = k + RUN_WORDS;
         while (end < to && pixels[end] === pixels[end - back]) end++;
         let run = (end - k) * 4;
-        b = (b + ((run % ADLER_BASE) * a) % ADLER_BASE) % ADLER_BASE;
-        k = end - 1;
+        // The run's zeros add nothing to a, and a each to b: a and b reduced first keep b + run × a under 2^30.
+        a %= ADLER_BASE;
+        b = (b % ADLER_BASE) + run * a;
+        if (run > 4096) b %= ADLER_BASE;
+        k = end;
+        // A repeat copies the byte before: after one that is not a zero, the first zero goes as a literal.
+        if (last !== 0) {
+          buffer |= (zero & 0xffffff) << count;
+          count += zero >>> 24;
+          if (count >= 32) {
+            words[at++] = buffer;
+            count -= 32;
+            buffer = (zero & 0xffffff) >>> ((zero >>> 24) - count);
+          }
+          run--;
+          last = 0;
+        }
         while (run > 0) {
           let entry = zero;
           if (run >= 3) {
@@ -410,33 +456,36 @@ function codeWords(pixels: Uint32Array, from: number, to: number, back: number, 
         }
         continue;
       }
-      let pair = pairs[word & 0xffff];
-      let code = pair & 0xffffff;
-      let length = pair >>> 24;
-      buffer |= code << count;
-      count += length;
-      if (count >= 32) {
-        words[at++] = buffer;
-        count -= 32;
-        buffer = code >>> (length - count);
+      for (const groupEnd = Math.min(k + RUN_WORDS, to); k < groupEnd; k++) {
+        const word = filterPixel(pixels[k], pixels[k - back]);
+        let pair = pairs[word & 0xffff];
+        let code = pair & 0xffffff;
+        let length = pair >>> 24;
+        buffer |= code << count;
+        count += length;
+        if (count >= 32) {
+          words[at++] = buffer;
+          count -= 32;
+          buffer = code >>> (length - count);
+        }
+        pair = pairs[word >>> 16];
+        code = pair & 0xffffff;
+        length = pair >>> 24;
+        buffer |= code << count;
+        count += length;
+        if (count >= 32) {
+          words[at++] = buffer;
+          count -= 32;
+          buffer = code >>> (length - count);
+        }
+        const x0 = word & 0xff;
+        const x1 = (word >>> 8) & 0xff;
+        const x2 = (word >>> 16) & 0xff;
+        const x3 = word >>> 24;
+        b += 4 * a + 4 * x0 + 3 * x1 + 2 * x2 + x3;
+        a += x0 + x1 + x2 + x3;
+        last = x3;
       }
-      pair = pairs[word >>> 16];
-      code = pair & 0xffffff;
-      length = pair >>> 24;
-      buffer |= code << count;
-      count += length;
-      if (count >= 32) {
-        words[at++] = buffer;
-        count -= 32;
-        buffer = code >>> (length - count);
-      }
-      const x0 = word & 0xff;
-      const x1 = (word >>> 8) & 0xff;
-      const x2 = (word >>> 16) & 0xff;
-      const x3 = word >>> 24;
-      b += 4 * a + 4 * x0 + 3 * x1 + 2 * x2 + x3;
-      a += x0 + x1 + x2 + x3;
-      last = x3;
     }
     a %= ADLER_BASE;
     b %= ADLER_BASE;
@@ -461,15 +510,17 @@ function codeFirstRow(pixels: Uint32Array, width: number, codes: Codes, out: Bit
  * Returns the Adler-32 of the filtered bytes, their filter bytes included.
  */
 function deflateRows(pixels: Uint32Array, width: number, rows: number, out: BitWriter): number {
-  const rowsPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / (width * 4)));
+  const rowsPerCodes = Math.max(1, Math.floor(BLOCK_BYTES / (width * 4)));
+  const blockRows = rowsPerBlock(width);
   const counts = new Uint32Array(LITERAL_LENGTH_SYMBOLS);
   const sums = { a: 1, b: 0 };
-  for (let fromRow = 0; fromRow < rows; fromRow += rowsPerBlock) {
-    const blockRows = Math.min(rowsPerBlock, rows - fromRow);
-    countRows(pixels, width, fromRow, blockRows, counts);
+  for (let fromRow = 0; fromRow < rows; fromRow += rowsPerCodes) {
+    const codedRows = Math.min(rowsPerCodes, rows - fromRow);
+    countRows(pixels, width, fromRow, codedRows, counts);
     const codes = codesFor(counts);
-    writeBlockHeader(out, codes.lengths);
-    for (let y = fromRow; y < fromRow + blockRows; y++) {
+    out.append(codes.header.words, 0, codes.header.bits);
+    for (let y = fromRow; y < fromRow + codedRows; y++) {
+      if (y > fromRow && (y - fromRow) % blockRows === 0) nextBlock(codes, out);
       if (y === 0) {
         codeFirstRow(pixels, width, codes, out, sums);
         continue;
@@ -586,10 +637,12 @@ export function encodeChanged(prepared: PreparedRows, pixels: Uint8Array | Uint8
   const words = new Uint32Array(pixels.buffer, pixels.byteOffset, width * rows);
   if (rows === 0 || !fits(prepared, words)) return encodeRows(pixels, width, rows);
   const out = new BitWriter();
-  writeBlockHeader(out, codes.lengths);
+  out.append(codes.header.words, 0, codes.header.bits);
   const sums = { a: 1, b: 0 };
   codeFirstRow(words, width, codes, out, sums);
+  const blockRows = rowsPerBlock(width);
   for (let y = 1; y < rows; y++) {
+    if (y % blockRows === 0) nextBlock(codes, out);
     appendRun(prepared, 2 * y, out, sums);
     codeWords(words, y * width + spans[2 * y], y * width + spans[2 * y + 1], width, 1, codes, out, sums);
     appendRun(prepared, 2 * y + 1, out, sums);
