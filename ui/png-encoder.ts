@@ -41,8 +41,6 @@ const MAX_BLOCK_OUTPUT = 1 << 17;
 /** A code's longest: a pair of bytes' two codes (24 bits) and their length then fit one 32-bit table entry. */
 const MAX_CODE_BITS = 12;
 const MAX_RUN = 258;
-/** Zero words (pixels the same as the ones above) are tested for a run this many at a time. */
-const RUN_WORDS = 4;
 const ADLER_BASE = 65521;
 
 // RFC 1951 §3.2.5: lengths 3..258 as symbols 257..285 with extra bits.
@@ -307,10 +305,10 @@ function countSymbols(pixels: Uint32Array, from: number, to: number, back: numbe
   countZeros(counts, zeros);
 }
 
-/** A run of zero words about as the coding sends it: as repeats from RUN_WORDS words, fewer as literals. */
+/** A run of zero words as the coding sends it: a lone one as literals, more as repeats. */
 function countZeros(counts: Uint32Array, words: number): void {
-  if (words >= RUN_WORDS) countRun(counts, words * 4);
-  else counts[0] += 4 * words;
+  if (words === 1) counts[0] += 4;
+  else if (words > 1) countRun(counts, words * 4);
 }
 
 /** The symbols of `rows` rows from `fromRow` filtered, Up, the part's first row Sub (its first pixel as it is), counted from 1 each, so any byte can be coded. */
@@ -394,8 +392,8 @@ function codeByte(byte: number, codes: Codes, out: BitWriter, sums: AdlerSums): 
 /**
  * Codes the pixels `from` to `to` of one row, filtered against those `back` before them (Up: a
  * row; Sub: one pixel), after a byte that was `last` (a repeat of zeros may only follow a zero: it
- * copies the byte before), adding the filtered bytes to the sums. Four zero words or more after a
- * zero go as repeats of 258 bytes at most; other words as two pairs of bytes, each one code. The
+ * copies the byte before), adding the filtered bytes to the sums. Two zero words or more go as
+ * repeats of 258 bytes at most; other words as two pairs of bytes, each one code. The
  * hot loop keeps the writer's state in locals (see BitWriter.write); each write is of at most 24 bits.
  */
 function codeWords(pixels: Uint32Array, from: number, to: number, back: number, last: number, { pairs, runs, codes, lengths }: Codes, out: BitWriter, sums: AdlerSums): void {
@@ -410,14 +408,9 @@ function codeWords(pixels: Uint32Array, from: number, to: number, back: number, 
     // Adler-32's sums are reduced every 256 words, before they can pass 2^30 (V8's small integers).
     const chunkEnd = Math.min(to, k + 256);
     while (k < chunkEnd) {
-      // Four words at a time are tested for a run (their filtered bytes are 0 where a pixel is the
-      // one `back` before) in one test, so a lone zero word, common in a photo, takes no
-      // unpredictable branch; a run is found at the next four its zeros fill.
-      if (
-        k + RUN_WORDS <= to &&
-        ((pixels[k] ^ pixels[k - back]) | (pixels[k + 1] ^ pixels[k + 1 - back]) | (pixels[k + 2] ^ pixels[k + 2 - back]) | (pixels[k + 3] ^ pixels[k + 3 - back])) === 0
-      ) {
-        let end = k + RUN_WORDS;
+      const word = filterPixel(pixels[k], pixels[k - back]);
+      if (word === 0 && k + 1 < to && pixels[k + 1] === pixels[k + 1 - back]) {
+        let end = k + 2;
         while (end < to && pixels[end] === pixels[end - back]) end++;
         let run = (end - k) * 4;
         // The run's zeros add nothing to a, and a each to b: a and b reduced first keep b + run × a under 2^30.
@@ -456,36 +449,34 @@ function codeWords(pixels: Uint32Array, from: number, to: number, back: number, 
         }
         continue;
       }
-      for (const groupEnd = Math.min(k + RUN_WORDS, to); k < groupEnd; k++) {
-        const word = filterPixel(pixels[k], pixels[k - back]);
-        let pair = pairs[word & 0xffff];
-        let code = pair & 0xffffff;
-        let length = pair >>> 24;
-        buffer |= code << count;
-        count += length;
-        if (count >= 32) {
-          words[at++] = buffer;
-          count -= 32;
-          buffer = code >>> (length - count);
-        }
-        pair = pairs[word >>> 16];
-        code = pair & 0xffffff;
-        length = pair >>> 24;
-        buffer |= code << count;
-        count += length;
-        if (count >= 32) {
-          words[at++] = buffer;
-          count -= 32;
-          buffer = code >>> (length - count);
-        }
-        const x0 = word & 0xff;
-        const x1 = (word >>> 8) & 0xff;
-        const x2 = (word >>> 16) & 0xff;
-        const x3 = word >>> 24;
-        b += 4 * a + 4 * x0 + 3 * x1 + 2 * x2 + x3;
-        a += x0 + x1 + x2 + x3;
-        last = x3;
+      let pair = pairs[word & 0xffff];
+      let code = pair & 0xffffff;
+      let length = pair >>> 24;
+      buffer |= code << count;
+      count += length;
+      if (count >= 32) {
+        words[at++] = buffer;
+        count -= 32;
+        buffer = code >>> (length - count);
       }
+      pair = pairs[word >>> 16];
+      code = pair & 0xffffff;
+      length = pair >>> 24;
+      buffer |= code << count;
+      count += length;
+      if (count >= 32) {
+        words[at++] = buffer;
+        count -= 32;
+        buffer = code >>> (length - count);
+      }
+      const x0 = word & 0xff;
+      const x1 = (word >>> 8) & 0xff;
+      const x2 = (word >>> 16) & 0xff;
+      const x3 = word >>> 24;
+      b += 4 * a + 4 * x0 + 3 * x1 + 2 * x2 + x3;
+      a += x0 + x1 + x2 + x3;
+      last = x3;
+      k++;
     }
     a %= ADLER_BASE;
     b %= ADLER_BASE;
