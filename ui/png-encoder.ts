@@ -418,25 +418,15 @@ function codeWords(pixels: Uint32Array, from: number, to: number, back: number, 
         b = (b % ADLER_BASE) + run * a;
         if (run > 4096) b %= ADLER_BASE;
         k = end;
-        // A repeat copies the byte before: after one that is not a zero, the first zero goes as a literal.
-        if (last !== 0) {
-          buffer |= (zero & 0xffffff) << count;
-          count += zero >>> 24;
-          if (count >= 32) {
-            words[at++] = buffer;
-            count -= 32;
-            buffer = (zero & 0xffffff) >>> ((zero >>> 24) - count);
-          }
-          run--;
-          last = 0;
-        }
         while (run > 0) {
+          // A repeat copies the byte before: after one that is not a zero, the first zero goes as a literal.
           let entry = zero;
-          if (run >= 3) {
+          if (run >= 3 && last === 0) {
             const bytes = run < MAX_RUN ? run : MAX_RUN;
             entry = runs[bytes];
             run -= bytes;
           } else run--;
+          last = 0;
           const code = entry & 0xffffff;
           const length = entry >>> 24;
           buffer |= code << count;
