@@ -157,10 +157,12 @@ function canonicalCodes(lengths: Uint8Array): Uint16Array {
  * platform Figma runs on is): one store per 32 bits is what makes the hot loop quick.
  */
 class BitWriter {
-  words = new Uint32Array(1 << 14);
   at = 0;
   bits = 0;
   count = 0;
+
+  /** Room for `words` words to start with: growing copies what is written so far. */
+  constructor(public words = new Uint32Array(1 << 14)) {}
 
   /** Room for this many more bits. */
   reserve(bits: number): void {
@@ -617,7 +619,10 @@ export function encodeChanged(prepared: PreparedRows, pixels: Uint8Array | Uint8
   const { width, rows, spans, codes } = prepared;
   const words = new Uint32Array(pixels.buffer, pixels.byteOffset, width * rows);
   if (rows === 0 || !fits(prepared, words)) return encodeRows(pixels, width, rows);
-  const out = new BitWriter();
+  // Room for the copied bits and the spans at 16 bits a pixel (a photo takes some 9).
+  let spanPixels = width;
+  for (let y = 1; y < rows; y++) spanPixels += spans[2 * y + 1] - spans[2 * y];
+  const out = new BitWriter(new Uint32Array(prepared.bits.length + Math.ceil(spanPixels / 2) + (1 << 14)));
   out.append(codes.header.words, 0, codes.header.bits);
   const sums = { a: 1, b: 0 };
   codeFirstRow(words, width, codes, out, sums);
