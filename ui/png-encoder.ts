@@ -441,6 +441,8 @@ function codeWords(pixels: Uint32Array, from: number, to: number, back: number, 
         }
         continue;
       }
+      // The word's two pairs of bytes, each one code, written out twice: as a loop over the two
+      // halves the coding measured some 4% slower (V8 keeps the loop).
       let pair = pairs[word & 0xffff];
       let code = pair & 0xffffff;
       let length = pair >>> 24;
