@@ -5,13 +5,15 @@
  */
 import type { PixelBox } from '../shared/region-geometry';
 
+import { scaleQuality } from '../ui/region-canvas';
+
 export { finishComposite, prepareComposite } from '../ui/region-canvas';
 
-/** The floor: decode the answer, draw it scaled to the crop into a canvas of the mask's reach (high quality, as the plugin does), read the pixels back. */
+/** The floor: decode the answer, draw it scaled to the crop into a canvas of the mask's reach (at the plugin's quality), read the pixels back. */
 export async function decodeAndScale(answer: Uint8Array, crop: PixelBox, reach: PixelBox): Promise<number> {
   const bitmap = await createImageBitmap(new Blob([answer as Uint8Array<ArrayBuffer>], { type: 'image/png' }), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   const draw = new OffscreenCanvas(reach.width, reach.height).getContext('2d', { willReadFrequently: true })!;
-  draw.imageSmoothingQuality = 'high';
+  draw.imageSmoothingQuality = scaleQuality(bitmap, crop);
   draw.drawImage(bitmap, crop.x - reach.x, crop.y - reach.y, crop.width, crop.height);
   return draw.getImageData(0, 0, reach.width, reach.height).data.length;
 }

@@ -4,6 +4,7 @@ import { build, type Rolldown } from 'vite';
 import { cropBox, maskReach, type PixelBox } from '../shared/region-geometry';
 import { closestSize, requestedDimensions } from '../shared/sizes';
 import { launchChromium } from '../tests/e2e/harness';
+import { scaleQuality } from '../ui/region-canvas';
 import { summarize } from './percentiles';
 import { photoLikePng } from './photo-like-png';
 import { type Measured, mb, ms, verdict } from './report';
@@ -78,9 +79,13 @@ export async function regionComposite(): Promise<Measured> {
           const floor: number[] = [];
           const steps: Record<string, number[]> = {};
           let png: Uint8Array = new Uint8Array();
+          // The pixels the composite compresses once the answer is in: each changed row's span.
+          let spanPixels = 0;
           for (let i = 0; i <= runs; i++) {
             let begin = performance.now();
             const prepared = await prepareComposite(pixels);
+            spanPixels = 0;
+            for (let row = 0; row < prepared.reach.height; row++) spanPixels += prepared.changing.spans[2 * row + 1] - prepared.changing.spans[2 * row];
             const preparing = performance.now() - begin;
             begin = performance.now();
             let stepBegin = begin;
@@ -100,7 +105,7 @@ export async function regionComposite(): Promise<Measured> {
             finish.push(finished);
             for (const [step, time] of stepTimes) (steps[step] ??= []).push(time);
           }
-          return { prepare, finish, floor, steps, pngBytes: png.length, browserPngBytes: await browserPngSize(png), layerBytes: layer.length };
+          return { prepare, finish, floor, steps, spanPixels, pngBytes: png.length, browserPngBytes: await browserPngSize(png), layerBytes: layer.length };
         },
         { input, runs: RUNS, featherPx: FEATHER_PX },
       );
@@ -127,9 +132,10 @@ export async function regionComposite(): Promise<Measured> {
       notes.push(`**Where the ${shape.label}'s ${ms(finish.p50)} go** (p50 of each step): ${breakdown}.`);
       if (finish.p50 > TARGET_MS) {
         notes.push(
-          `**Why it misses.** ${ms(floor.p50)} of it is the floor: Chromium decoding the ${answerSize.width}×${answerSize.height} answer and scaling it (high quality) to the ${crop.width}×${crop.height} crop over the ${reach.width}×${reach.height} pixels the mask reaches, with no plugin code. ` +
+          `**Why it misses.** ${ms(floor.p50)} of it is the floor: Chromium decoding the ${answerSize.width}×${answerSize.height} answer and scaling it (${scaleQuality(answerSize, crop) === 'low' ? 'bilinear' : 'cubic'}, as the plugin does) to the ${crop.width}×${crop.height} crop over the ${reach.width}×${reach.height} pixels the mask reaches, with no plugin code. ` +
             `${floor.p50 >= TARGET_MS ? 'The floor alone is over the target on this machine. ' : ''}` +
-            `The rest is mostly compressing the ${reach.height} rows the mask reaches (${mb(reach.height * LAYER_SIDE * 4)} of pixels) in JavaScript: the browser's own PNG encoder (\`convertToBlob\`) cannot compress only some rows of a PNG, so it would take all ${LAYER_SIDE} again.`,
+            `The rest is mostly compressing, in JavaScript, the span of each of the ${reach.height} rows the mask reaches that the blend can change (${mb(measured.spanPixels * 4)} of pixels; what lies left and right of the shape, and the rows it does not reach, were compressed while the model worked and are copied): Huffman codes looked up a pair of bytes at a time, then the zlib stream's Adler-32 and the chunk's CRC-32 over the result. ` +
+              `The browser's own PNG encoder (\`convertToBlob\`) cannot compress only part of a PNG, so it would take all ${LAYER_SIDE} rows again, and no worker can run beside the panel under the CSP Figma gives it.`,
         );
       }
     }
@@ -139,10 +145,10 @@ export async function regionComposite(): Promise<Measured> {
   return {
     method:
       `The plugin's own composite (ui/region-canvas.ts, bundled from the sources with the project's Vite) in headless Chromium, on a ${LAYER_SIDE}×${LAYER_SIDE} photo-like layer, in its two steps. ` +
-      `\`prepareComposite\` runs when the edit is sent, while the model works (60 to 200 s): it decodes the layer's and the shape's PNGs, makes the ${FEATHER_PX} px feathered mask and compresses the layer's rows the mask does not reach. ` +
-      `The composite is timed from the answer's arrival to the PNG the sandbox is handed (\`finishComposite\`): decoding the answer (at the size the plugin asks for, the one closest to the crop's ratio), scaling it to the crop, the blend through the mask, compressing the rows it changes and joining the PNG. ` +
+      `\`prepareComposite\` runs when the edit is sent, while the model works (60 to 200 s): it decodes the layer's and the shape's PNGs, makes the ${FEATHER_PX} px feathered mask and compresses the layer's rows the mask does not reach and, of those it reaches, what lies left and right of what the blend can change. ` +
+      `The composite is timed from the answer's arrival to the PNG the sandbox is handed (\`finishComposite\`): decoding the answer (at the size the plugin asks for, the one closest to the crop's ratio; the layer's rows to blend into are copied meanwhile), scaling it to the crop, the blend through the mask, compressing the rows it changes and joining the PNG. ` +
       `A resumed job (the panel closed while the model worked) exports the layer again and pays both steps. One warm-up run, then ${RUNS}. ` +
-      `The floor is the browser decoding the answer and scaling it into the mask's reach, with no plugin code: the composite pays at least that once the answer is in. ` +
+      `The floor is the browser decoding the answer and scaling it into the mask's reach (bilinear when enlarging it, cubic when shrinking it, as the plugin does), with no plugin code: the composite pays at least that once the answer is in. ` +
       `The composite's PNG is compared with the browser's own PNG (\`convertToBlob\`) of the same pixels.`,
     columns: ['shape', 'answer', 'runs', 'composite from the answer, p50 / p95', 'floor: decode + scale the answer', 'prepared while the model works, p50', 'resumed job, p50', 'PNG', 'target', 'result'],
     rows,

@@ -51,11 +51,15 @@ export function renderReport(machine: Machine, sections: Section[], run: { durat
   return `${parts.join('\n\n')}\n`;
 }
 
-/** The same tables for a terminal. */
+/** The same tables and notes for a terminal. */
 export function renderConsole(sections: Section[]): string {
   return sections
     .map((section) =>
-      [`== ${section.title}`, ...(section.rows.length > 0 ? [section.columns.join(' | '), ...section.rows.map((row) => row.join(' | '))] : [section.method]), ...(section.notes ?? [])].join('\n'),
+      [
+        `== ${section.title}`,
+        ...(section.rows.length > 0 ? [section.columns.join(' | '), ...section.rows.map((row) => row.join(' | '))] : [section.method]),
+        ...(section.notes ?? []),
+      ].join('\n'),
     )
     .join('\n\n');
 }

@@ -1,7 +1,8 @@
 /**
  * A lossless PNG encoder for the region composite, made so that one image can be compressed in
  * parts at different times and joined: the rows an edit cannot change are compressed while the
- * model works, and only the rows it changes once its answer is in. (The browser's own encoder,
+ * model works, and of the rows it changes, what lies outside the span of each it can change too
+ * (prepareRows); once its answer is in, only those spans are coded and the rest copied as bits. (The browser's own encoder,
  * `convertToBlob`, takes a whole canvas at once: some 200 ms for 2048×2048 on a 2-core machine.)
  *
  * Each part is a run of deflate blocks that ends on a byte boundary (a sync flush), and its first
@@ -28,8 +29,15 @@ export interface EncodedRows {
 /** PNG row filters (ISO 15948 §9.2): Sub needs only the row itself, Up the row above too. */
 const SUB = 1;
 const UP = 2;
-/** About this many filtered bytes per deflate block, each with codes made for its own bytes. */
+/** About this many filtered bytes share codes made for their own bytes. */
 const BLOCK_BYTES = 1 << 21;
+/**
+ * At most this many bytes of output a deflate block (a new block repeats the codes' header, some
+ * 150 bytes): fflate's inflate (as fast-png uses it) makes room for 2^17 bytes at a block's start
+ * and at each repeat, and writes literals past that into nothing, so a block of a photo's rows,
+ * all literals, longer than that comes out wrong there. (zlib and the browsers grow their output.)
+ */
+const MAX_BLOCK_OUTPUT = 1 << 17;
 /** A code's longest: a pair of bytes' two codes (24 bits) and their length then fit one 32-bit table entry. */
 const MAX_CODE_BITS = 12;
 const MAX_RUN = 258;
@@ -149,10 +157,12 @@ function canonicalCodes(lengths: Uint8Array): Uint16Array {
  * platform Figma runs on is): one store per 32 bits is what makes the hot loop quick.
  */
 class BitWriter {
-  words = new Uint32Array(1 << 14);
   at = 0;
   bits = 0;
   count = 0;
+
+  /** Room for `words` words to start with: growing copies what is written so far. */
+  constructor(public words = new Uint32Array(1 << 14)) {}
 
   /** Room for this many more bits. */
   reserve(bits: number): void {
@@ -172,6 +182,44 @@ class BitWriter {
       this.count -= 32;
       this.bits = value >>> (bits - this.count);
     }
+  }
+
+  /** Bits written by another writer from its word `start` (as `alignToWord` left them: zeros past the end). */
+  append(source: Uint32Array, start: number, bits: number): void {
+    this.reserve(bits);
+    const whole = bits >>> 5;
+    const words = this.words;
+    const count = this.count;
+    let at = this.at;
+    if (count === 0) {
+      words.set(source.subarray(start, start + whole), at);
+      at += whole;
+    } else {
+      let buffer = this.bits;
+      for (let i = start; i < start + whole; i++) {
+        const word = source[i];
+        words[at++] = buffer | (word << count);
+        buffer = word >>> (32 - count);
+      }
+      this.bits = buffer;
+    }
+    this.at = at;
+    const rest = bits & 31;
+    if (rest === 0) return;
+    const last = source[start + whole];
+    this.write(last & 0xffff, Math.min(rest, 16));
+    if (rest > 16) this.write(last >>> 16, rest - 16);
+  }
+
+  /** Pads the bits written to a whole word with zeros; the next bits start the word returned. */
+  alignToWord(): number {
+    this.reserve(32);
+    if (this.count > 0) {
+      this.words[this.at++] = this.bits;
+      this.bits = 0;
+      this.count = 0;
+    }
+    return this.at;
   }
 
   /** An empty stored block: the stream so far ends on a byte boundary, not final (a sync flush). */
@@ -215,33 +263,84 @@ function writeBlockHeader(out: BitWriter, literalLengths: Uint8Array): void {
   for (const length of all) out.write(codes[length], lengths[length]);
 }
 
-/** The length symbol (its index from 257) of a repeat of this many bytes (3 to 258). */
-function lengthIndex(length: number): number {
-  let index = LENGTH_BASE.length - 1;
-  while (LENGTH_BASE[index] > length) index--;
-  return index;
+/** Each repeat length's symbol (its index from 257), for the lengths 3 to 258. */
+const LENGTH_INDEX = new Uint8Array(MAX_RUN + 1);
+LENGTH_BASE.forEach((base, index) => LENGTH_INDEX.fill(index, base));
+
+/** A run of zeros this many bytes long (2 words or more) is coded as repeats; a lone zero word, as literals. */
+function countRun(counts: Uint32Array, bytes: number): void {
+  counts[LITERAL_LENGTH_SYMBOLS - 1] += Math.floor(bytes / MAX_RUN);
+  const rest = bytes % MAX_RUN;
+  if (rest >= 3) counts[257 + LENGTH_INDEX[rest]]++;
+  else counts[0] += rest;
+}
+
+/** PNG's Up or Sub of one pixel: each of its bytes less the one before, modulo 256, four at once (SWAR). */
+function filterPixel(current: number, before: number): number {
+  return ((current | 0x80808080) - (before & 0x7f7f7f7f)) ^ ((current ^ ~before) & 0x80808080);
 }
 
 /**
- * A block's codes: its literal/length code lengths from a sample of its filtered words (every
- * fourth; every byte value and run length keeps a code, so any byte can be coded), and each
- * pair of bytes' two codes as one (code, then its length above bit 24).
+ * Counts the symbols of the pixels `from` to `to` filtered against those `back` before them (Up:
+ * a row; Sub: one pixel): every run of zero words exactly (as the coding sends it), the other
+ * words' bytes from a sample of every fourth.
  */
-function blockCodes(filtered: Uint32Array, words: number, rows: number, filterByte: number): { lengths: Uint8Array; codes: Uint16Array; pairs: Uint32Array } {
-  const counts = new Uint32Array(LITERAL_LENGTH_SYMBOLS).fill(1);
+function countSymbols(pixels: Uint32Array, from: number, to: number, back: number, counts: Uint32Array): void {
   let zeros = 0;
-  for (let k = 0; k < words; k += 4) {
-    const word = filtered[k];
-    if (word === 0) zeros++;
-    counts[word & 0xff] += 4;
-    counts[(word >>> 8) & 0xff] += 4;
-    counts[(word >>> 16) & 0xff] += 4;
-    counts[word >>> 24] += 4;
+  for (let i = from; i < to; i++) {
+    const word = filterPixel(pixels[i], pixels[i - back]);
+    if (word === 0) {
+      zeros++;
+      continue;
+    }
+    if (zeros > 0) {
+      countZeros(counts, zeros);
+      zeros = 0;
+    }
+    if ((i & 3) === 0) {
+      counts[word & 0xff] += 4;
+      counts[(word >>> 8) & 0xff] += 4;
+      counts[(word >>> 16) & 0xff] += 4;
+      counts[word >>> 24] += 4;
+    }
   }
-  counts[filterByte] += rows;
-  // Zero words mostly go as runs of 258 (symbol 285) rather than literal zeros.
-  counts[0] -= Math.min(counts[0] - 1, zeros * 16);
-  counts[LITERAL_LENGTH_SYMBOLS - 1] += Math.ceil((zeros * 16) / MAX_RUN);
+  countZeros(counts, zeros);
+}
+
+/** A run of zero words as the coding sends it: a lone one as literals, more as repeats. */
+function countZeros(counts: Uint32Array, words: number): void {
+  if (words === 1) counts[0] += 4;
+  else if (words > 1) countRun(counts, words * 4);
+}
+
+/** The symbols of `rows` rows from `fromRow` filtered, Up, the part's first row Sub (its first pixel as it is), counted from 1 each, so any byte can be coded. */
+function countRows(pixels: Uint32Array, width: number, fromRow: number, rows: number, counts: Uint32Array): void {
+  counts.fill(1);
+  for (let y = fromRow; y < fromRow + rows; y++) {
+    if (y > 0) {
+      countSymbols(pixels, y * width, (y + 1) * width, width, counts);
+      continue;
+    }
+    for (let shift = 0; shift < 32; shift += 8) counts[(pixels[0] >>> shift) & 0xff]++;
+    countSymbols(pixels, 1, width, 1, counts);
+  }
+  counts[fromRow === 0 ? SUB : UP] += rows;
+}
+
+/** A block's codes: each byte's and symbol's, each pair of bytes' two as one, each repeat length's. */
+interface Codes {
+  lengths: Uint8Array;
+  codes: Uint16Array;
+  /** A pair of bytes' two codes as one: the code, then its length above bit 24. */
+  pairs: Uint32Array;
+  /** A repeat of 3 to 258 zeros as one code (length code, extra bits, distance code), its length above bit 24. */
+  runs: Uint32Array;
+  /** A block's header with these codes, as bits from the first of `words`. */
+  header: { words: Uint32Array; bits: number };
+}
+
+/** The codes for these symbol counts. */
+function codesFor(counts: Uint32Array): Codes {
   const lengths = codeLengths(counts, MAX_CODE_BITS);
   const codes = canonicalCodes(lengths);
   const pairs = new Uint32Array(1 << 16);
@@ -254,124 +353,170 @@ function blockCodes(filtered: Uint32Array, words: number, rows: number, filterBy
       pairs[first | (second << 8)] = head + ((entry & 0xffffff) << shift) + (entry & 0xff000000);
     }
   }
-  return { lengths, codes, pairs };
+  const runs = new Uint32Array(MAX_RUN + 1);
+  for (let bytes = 3; bytes <= MAX_RUN; bytes++) {
+    const index = LENGTH_INDEX[bytes];
+    const symbol = 257 + index;
+    // Distance code 0 (distance 1) is the bit after the extra bits: 0, so only its length counts.
+    runs[bytes] = (codes[symbol] | ((bytes - LENGTH_BASE[index]) << lengths[symbol])) + ((lengths[symbol] + LENGTH_EXTRA[index] + 1) << 24);
+  }
+  const header = new BitWriter();
+  writeBlockHeader(header, lengths);
+  const bits = header.at * 32 + header.count;
+  header.alignToWord();
+  return { lengths, codes, pairs, runs, header: { words: header.words, bits } };
+}
+
+/** How many rows a deflate block may hold (see MAX_BLOCK_OUTPUT): 15 of 2048 px. */
+function rowsPerBlock(width: number): number {
+  return Math.max(1, Math.floor(MAX_BLOCK_OUTPUT / (width * 4 + 1)));
+}
+
+/** Ends a block and starts another with the same codes, after every `rowsPerBlock` rows of a part. */
+function nextBlock(codes: Codes, out: BitWriter): void {
+  out.write(codes.codes[END_OF_BLOCK], codes.lengths[END_OF_BLOCK]);
+  out.append(codes.header.words, 0, codes.header.bits);
+}
+
+/** Adler-32's two sums (RFC 1950 §8.2) as the bytes go by. */
+interface AdlerSums {
+  a: number;
+  b: number;
+}
+
+/** Codes one byte (a row's filter type), adding it to the sums. */
+function codeByte(byte: number, codes: Codes, out: BitWriter, sums: AdlerSums): void {
+  out.write(codes.codes[byte], codes.lengths[byte]);
+  sums.a = (sums.a + byte) % ADLER_BASE;
+  sums.b = (sums.b + sums.a) % ADLER_BASE;
 }
 
 /**
- * Filters the rows, a block of rows at a time, into words (4 bytes, one pixel) with SWAR byte-wise
- * subtraction: Up, the part's first row Sub.
+ * Codes the pixels `from` to `to` of one row, filtered against those `back` before them (Up: a
+ * row; Sub: one pixel), after a byte that was `last` (a repeat of zeros may only follow a zero: it
+ * copies the byte before), adding the filtered bytes to the sums. Two zero words or more go as
+ * repeats of 258 bytes at most; other words as two pairs of bytes, each one code. The
+ * hot loop keeps the writer's state in locals (see BitWriter.write); each write is of at most 24 bits.
  */
-function filterBlock(pixels: Uint32Array, width: number, fromRow: number, rows: number, out: Uint32Array): void {
-  for (let y = fromRow, o = 0; y < fromRow + rows; y++) {
-    const at = y * width;
-    // Sub's "before" is the pixel to the left (none for the first), Up's the one above.
-    const back = y === 0 ? 1 : width;
-    if (y === 0) out[o++] = pixels[0];
-    for (let i = y === 0 ? at + 1 : at, end = at + width; i < end; i++) {
-      const current = pixels[i];
-      const before = pixels[i - back];
-      out[o++] = ((current | 0x80808080) - (before & 0x7f7f7f7f)) ^ ((current ^ ~before) & 0x80808080);
+function codeWords(pixels: Uint32Array, from: number, to: number, back: number, last: number, { pairs, runs, codes, lengths }: Codes, out: BitWriter, sums: AdlerSums): void {
+  out.reserve((to - from) * 4 * MAX_CODE_BITS);
+  const zero = codes[0] | (lengths[0] << 24);
+  const words = out.words;
+  let at = out.at;
+  let buffer = out.bits;
+  let count = out.count;
+  let { a, b } = sums;
+  for (let k = from; k < to; ) {
+    // Adler-32's sums are reduced every 256 words, before they can pass 2^30 (V8's small integers).
+    const chunkEnd = Math.min(to, k + 256);
+    while (k < chunkEnd) {
+      const word = filterPixel(pixels[k], pixels[k - back]);
+      if (word === 0 && k + 1 < to && pixels[k + 1] === pixels[k + 1 - back]) {
+        let end = k + 2;
+        while (end < to && pixels[end] === pixels[end - back]) end++;
+        let run = (end - k) * 4;
+        // The run's zeros add nothing to a, and a each to b: a and b reduced first keep b + run × a under 2^30.
+        a %= ADLER_BASE;
+        b = (b % ADLER_BASE) + run * a;
+        if (run > 4096) b %= ADLER_BASE;
+        k = end;
+        while (run > 0) {
+          // A repeat copies the byte before: after one that is not a zero, the first zero goes as a literal.
+          let entry = zero;
+          if (run >= 3 && last === 0) {
+            const bytes = run < MAX_RUN ? run : MAX_RUN;
+            entry = runs[bytes];
+            run -= bytes;
+          } else run--;
+          last = 0;
+          const code = entry & 0xffffff;
+          const length = entry >>> 24;
+          buffer |= code << count;
+          count += length;
+          if (count >= 32) {
+            words[at++] = buffer;
+            count -= 32;
+            buffer = code >>> (length - count);
+          }
+        }
+        continue;
+      }
+      // The word's two pairs of bytes, each one code, written out twice: as a loop over the two
+      // halves the coding measured some 4% slower (V8 keeps the loop).
+      let pair = pairs[word & 0xffff];
+      let code = pair & 0xffffff;
+      let length = pair >>> 24;
+      buffer |= code << count;
+      count += length;
+      if (count >= 32) {
+        words[at++] = buffer;
+        count -= 32;
+        buffer = code >>> (length - count);
+      }
+      pair = pairs[word >>> 16];
+      code = pair & 0xffffff;
+      length = pair >>> 24;
+      buffer |= code << count;
+      count += length;
+      if (count >= 32) {
+        words[at++] = buffer;
+        count -= 32;
+        buffer = code >>> (length - count);
+      }
+      const x0 = word & 0xff;
+      const x1 = (word >>> 8) & 0xff;
+      const x2 = (word >>> 16) & 0xff;
+      const x3 = word >>> 24;
+      b += 4 * a + 4 * x0 + 3 * x1 + 2 * x2 + x3;
+      a += x0 + x1 + x2 + x3;
+      last = x3;
+      k++;
     }
+    a %= ADLER_BASE;
+    b %= ADLER_BASE;
   }
+  out.at = at;
+  out.bits = buffer;
+  out.count = count;
+  sums.a = a;
+  sums.b = b;
 }
 
-/** A run of `run` zeros after a zero: repeats of the byte before of 258 bytes, then the rest as one shorter repeat, or one or two literal zeros. */
-function writeZeros(out: BitWriter, run: number, codes: Uint16Array, lengths: Uint8Array): void {
-  while (run > 0) {
-    const bytes = Math.min(run, MAX_RUN);
-    if (bytes < 3) {
-      out.write(codes[0], lengths[0]);
-      run--;
-      continue;
-    }
-    const index = lengthIndex(bytes);
-    out.write(codes[257 + index], lengths[257 + index]);
-    // The length's extra bits, then distance code 0 (distance 1) in one bit: 0.
-    out.write(bytes - LENGTH_BASE[index], LENGTH_EXTRA[index] + 1);
-    run -= bytes;
-  }
+/** Codes a part's first row, filtered with Sub: its filter byte, its first pixel as it is (less nothing), the others less the one to their left. */
+function codeFirstRow(pixels: Uint32Array, width: number, codes: Codes, out: BitWriter, sums: AdlerSums): void {
+  codeByte(SUB, codes, out, sums);
+  codeWords(Uint32Array.of(0, pixels[0]), 1, 2, 1, SUB, codes, out, sums);
+  codeWords(pixels, 1, width, 1, pixels[0] >>> 24, codes, out, sums);
 }
 
 /**
- * Filters and deflates the rows as blocks, ending with a sync flush; a run never reaches back
- * before the part's first byte, so the part decodes after any other. Returns the Adler-32 of the
- * filtered bytes, their filter bytes included.
+ * Filters and deflates the rows as blocks, each with codes of its own, ending with a sync flush;
+ * a run never reaches back before the part's first byte, so the part decodes after any other.
+ * Returns the Adler-32 of the filtered bytes, their filter bytes included.
  */
 function deflateRows(pixels: Uint32Array, width: number, rows: number, out: BitWriter): number {
-  const rowsPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / (width * 4)));
-  const filtered = new Uint32Array(rowsPerBlock * width);
-  let a = 1;
-  let b = 0;
-  for (let fromRow = 0; fromRow < rows; fromRow += rowsPerBlock) {
-    const blockRows = Math.min(rowsPerBlock, rows - fromRow);
-    filterBlock(pixels, width, fromRow, blockRows, filtered);
-    const { lengths, codes, pairs } = blockCodes(filtered, blockRows * width, blockRows, fromRow === 0 ? SUB : UP);
-    writeBlockHeader(out, lengths);
-    out.reserve(blockRows * (width * 4 + 1) * MAX_CODE_BITS);
-    for (let y = 0, k = 0; y < blockRows; y++) {
-      const rowFilter = fromRow + y === 0 ? SUB : UP;
-      out.write(codes[rowFilter], lengths[rowFilter]);
-      a += rowFilter;
-      b += a;
-      let last = rowFilter;
-      // The hot loop keeps the writer's state in locals (see BitWriter.write), and hands it back for a run of zeros.
-      const words = out.words;
-      let at = out.at;
-      let buffer = out.bits;
-      let count = out.count;
-      for (let x = 0; x < width; ) {
-        // Adler-32's sums are reduced every 512 words, before they can pass 2^31.
-        const chunkEnd = Math.min(width, x + 512);
-        for (; x < chunkEnd; x++, k++) {
-          const word = filtered[k];
-          if (word === 0 && last === 0) {
-            let end = x + 1;
-            while (end < width && filtered[k + end - x] === 0) end++;
-            const run = (end - x) * 4;
-            b = (b + ((run % ADLER_BASE) * a) % ADLER_BASE) % ADLER_BASE;
-            out.at = at;
-            out.bits = buffer;
-            out.count = count;
-            writeZeros(out, run, codes, lengths);
-            at = out.at;
-            buffer = out.bits;
-            count = out.count;
-            k += end - x - 1;
-            x = end - 1;
-            continue;
-          }
-          // The word's two pairs of bytes, each one code.
-          for (let shift = 0; shift < 32; shift += 16) {
-            const pair = pairs[(word >>> shift) & 0xffff];
-            const code = pair & 0xffffff;
-            const length = pair >>> 24;
-            buffer |= code << count;
-            count += length;
-            if (count >= 32) {
-              words[at++] = buffer;
-              count -= 32;
-              buffer = code >>> (length - count);
-            }
-          }
-          const x0 = word & 0xff;
-          const x1 = (word >>> 8) & 0xff;
-          const x2 = (word >>> 16) & 0xff;
-          const x3 = word >>> 24;
-          b += 4 * a + 4 * x0 + 3 * x1 + 2 * x2 + x3;
-          a += x0 + x1 + x2 + x3;
-          last = x3;
-        }
-        a %= ADLER_BASE;
-        b %= ADLER_BASE;
+  const rowsPerCodes = Math.max(1, Math.floor(BLOCK_BYTES / (width * 4)));
+  const blockRows = rowsPerBlock(width);
+  const counts = new Uint32Array(LITERAL_LENGTH_SYMBOLS);
+  const sums = { a: 1, b: 0 };
+  for (let fromRow = 0; fromRow < rows; fromRow += rowsPerCodes) {
+    const codedRows = Math.min(rowsPerCodes, rows - fromRow);
+    countRows(pixels, width, fromRow, codedRows, counts);
+    const codes = codesFor(counts);
+    out.append(codes.header.words, 0, codes.header.bits);
+    for (let y = fromRow; y < fromRow + codedRows; y++) {
+      if (y > fromRow && (y - fromRow) % blockRows === 0) nextBlock(codes, out);
+      if (y === 0) {
+        codeFirstRow(pixels, width, codes, out, sums);
+        continue;
       }
-      out.at = at;
-      out.bits = buffer;
-      out.count = count;
+      codeByte(UP, codes, out, sums);
+      codeWords(pixels, y * width, (y + 1) * width, width, UP, codes, out, sums);
     }
-    out.write(codes[END_OF_BLOCK], lengths[END_OF_BLOCK]);
+    out.write(codes.codes[END_OF_BLOCK], codes.lengths[END_OF_BLOCK]);
   }
   out.syncFlush();
-  return ((b << 16) | a) >>> 0;
+  return ((sums.b << 16) | sums.a) >>> 0;
 }
 
 const IDAT = new Uint8Array([0x49, 0x44, 0x41, 0x54]);
@@ -398,6 +543,126 @@ export function encodeRows(pixels: Uint8Array | Uint8ClampedArray, width: number
   const adler = deflateRows(words, width, rows, out);
   const deflated = out.bytes();
   return { deflated, crc: crc32(crc32(0, IDAT), deflated), adler, length: rows * (width * 4 + 1) };
+}
+
+/**
+ * Rows compressed ahead of a change that can only touch one span of each row's filtered bytes
+ * (`spans`: from, to, in pixels, per row; with Up, a row's span covers the columns that change in
+ * it and in the row above): everything but the spans is coded now, each row's bits before and after
+ * its span kept whole, with codes made from the rows as they are; `encodeChanged` then codes only
+ * the spans of the rows as they become, and copies the rest. Row 0 (filtered with Sub, so the
+ * part joins after any other) is coded whole then.
+ */
+export interface PreparedRows {
+  width: number;
+  rows: number;
+  spans: Int32Array;
+  codes: Codes;
+  /** Per row, two runs of bits: its filter byte and the words before its span, then those after; each from a word of `bits`. */
+  bits: Uint32Array;
+  starts: Int32Array;
+  lengths: Int32Array;
+  /** Each run's Adler-32 (of its own bytes) and how many bytes it has. */
+  adlers: Uint32Array;
+  bytes: Int32Array;
+  /** The codes' cost of the rows' bytes sampled, in bits a byte, to tell codes that no longer fit. */
+  bitsPerByte: number;
+}
+
+/** Prepares `rows` rows of RGBA pixels whose changes will stay within `spans` (see PreparedRows). */
+export function prepareRows(pixels: Uint8Array | Uint8ClampedArray, width: number, rows: number, spans: Int32Array): PreparedRows {
+  const words = new Uint32Array(pixels.buffer, pixels.byteOffset, width * rows);
+  const counts = new Uint32Array(LITERAL_LENGTH_SYMBOLS);
+  countRows(words, width, 0, rows, counts);
+  const codes = codesFor(counts);
+  const out = new BitWriter();
+  const starts = new Int32Array(2 * rows);
+  const lengths = new Int32Array(2 * rows);
+  const adlers = new Uint32Array(2 * rows);
+  const bytes = new Int32Array(2 * rows);
+  for (let y = 1; y < rows; y++) {
+    const at = y * width;
+    for (let side = 0; side < 2; side++) {
+      const run = 2 * y + side;
+      starts[run] = out.alignToWord();
+      const begin = out.at * 32 + out.count;
+      const sums = { a: 1, b: 0 };
+      // A run starts after a byte the coding does not know (the span's last, or the filter byte): no repeat of it.
+      if (side === 0) codeByte(UP, codes, out, sums);
+      const [from, to] = side === 0 ? [at, at + spans[2 * y]] : [at + spans[2 * y + 1], at + width];
+      codeWords(words, from, to, width, 1, codes, out, sums);
+      lengths[run] = out.at * 32 + out.count - begin;
+      adlers[run] = ((sums.b << 16) | sums.a) >>> 0;
+      bytes[run] = (to - from) * 4 + (side === 0 ? 1 : 0);
+    }
+  }
+  out.alignToWord();
+  return { width, rows, spans, codes, bits: out.words, starts, lengths, adlers, bytes, bitsPerByte: sampleCost(counts, codes.lengths) };
+}
+
+/** The bits a byte these counts of literals cost with these code lengths. */
+function sampleCost(counts: Uint32Array, lengths: Uint8Array): number {
+  let bits = 0;
+  let total = 0;
+  for (let byte = 0; byte < 256; byte++) {
+    bits += counts[byte] * lengths[byte];
+    total += counts[byte];
+  }
+  return bits / total;
+}
+
+/**
+ * The prepared rows as they are now, their changes within the spans, compressed: the spans are
+ * coded with the prepared codes and the rest copied, unless the spans' bytes (sampled) have come
+ * to cost the codes over 15% more than the codes made for the rows as they were (an answer unlike
+ * the layer: a photo over flat colour), then the rows are compressed whole with codes of their own.
+ */
+export function encodeChanged(prepared: PreparedRows, pixels: Uint8Array | Uint8ClampedArray): EncodedRows {
+  const { width, rows, spans, codes } = prepared;
+  const words = new Uint32Array(pixels.buffer, pixels.byteOffset, width * rows);
+  if (rows === 0 || !fits(prepared, words)) return encodeRows(pixels, width, rows);
+  // Room for the copied bits and the spans at 16 bits a pixel (a photo takes some 9).
+  let spanPixels = width;
+  for (let y = 1; y < rows; y++) spanPixels += spans[2 * y + 1] - spans[2 * y];
+  const out = new BitWriter(new Uint32Array(prepared.bits.length + Math.ceil(spanPixels / 2) + (1 << 14)));
+  out.append(codes.header.words, 0, codes.header.bits);
+  const sums = { a: 1, b: 0 };
+  codeFirstRow(words, width, codes, out, sums);
+  const blockRows = rowsPerBlock(width);
+  for (let y = 1; y < rows; y++) {
+    if (y % blockRows === 0) nextBlock(codes, out);
+    appendRun(prepared, 2 * y, out, sums);
+    codeWords(words, y * width + spans[2 * y], y * width + spans[2 * y + 1], width, 1, codes, out, sums);
+    appendRun(prepared, 2 * y + 1, out, sums);
+  }
+  out.write(codes.codes[END_OF_BLOCK], codes.lengths[END_OF_BLOCK]);
+  out.syncFlush();
+  const deflated = out.bytes();
+  return { deflated, crc: crc32(crc32(0, IDAT), deflated), adler: ((sums.b << 16) | sums.a) >>> 0, length: rows * (width * 4 + 1) };
+}
+
+/** Copies one of the prepared runs of bits into the stream, its bytes into the sums. */
+function appendRun(prepared: PreparedRows, run: number, out: BitWriter, sums: AdlerSums): void {
+  out.append(prepared.bits, prepared.starts[run], prepared.lengths[run]);
+  const adler = adler32Combine(((sums.b << 16) | sums.a) >>> 0, prepared.adlers[run], prepared.bytes[run]);
+  sums.a = adler & 0xffff;
+  sums.b = adler >>> 16;
+}
+
+/** Whether the prepared codes still fit the spans' bytes: a sample of every eighth word. */
+function fits({ width, rows, spans, codes, bitsPerByte }: PreparedRows, words: Uint32Array): boolean {
+  const counts = new Uint32Array(256).fill(1);
+  for (let y = 1; y < rows; y++) {
+    for (let i = y * width + spans[2 * y], end = y * width + spans[2 * y + 1]; i < end; i += 8) {
+      const word = filterPixel(words[i], words[i - width]);
+      counts[word & 0xff]++;
+      counts[(word >>> 8) & 0xff]++;
+      counts[(word >>> 16) & 0xff]++;
+      counts[word >>> 24]++;
+    }
+  }
+  const own = codeLengths(counts, MAX_CODE_BITS);
+  return sampleCost(counts, codes.lengths) <= Math.max(sampleCost(counts, own), bitsPerByte) * 1.15;
 }
 
 /** A part's IDAT chunk as its head (length, type), its compressed rows as they are, and its CRC. */

@@ -104,6 +104,31 @@ export function blendThroughMask(under: Pixels, at: PixelPoint, answer: Pixels, 
   }
 }
 
+/**
+ * Per row of the mask's box (`box`, in rows `rowWidth` pixels wide), the columns of the row (from,
+ * to) a blend through the mask can change once the rows are PNG-filtered with Up (each pixel less
+ * the one above): where the mask, or the mask of the row above, is above 0. A row with none gives
+ * an empty span at the row's end (rowWidth, rowWidth).
+ */
+export function changingSpans(mask: Uint8ClampedArray, box: PixelBox, rowWidth: number): Int32Array {
+  const { width, height } = box;
+  const spans = new Int32Array(2 * height);
+  let above = [width, 0];
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let from = 0;
+    while (from < width && mask[row + from] === 0) from++;
+    let to = width;
+    while (to > from && mask[row + to - 1] === 0) to--;
+    const own = from < to ? [from, to] : [width, 0];
+    const start = Math.min(own[0], above[0]);
+    const end = Math.max(own[1], above[1]);
+    spans.set(start < end ? [box.x + start, box.x + end] : [rowWidth, rowWidth], 2 * y);
+    above = own;
+  }
+  return spans;
+}
+
 /** Whether the mask covers anything: a shape with no fill (or a transparent one) marks nothing to change. */
 export function marksAnything(alpha: Uint8ClampedArray): boolean {
   return alpha.some((value) => value > 0);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskReach } from '../../shared/region-geometry';
-import { blendThroughMask, featheredMask, maskInCrop, marksAnything } from '../../ui/region-mask';
+import { blendThroughMask, changingSpans, featheredMask, maskInCrop, marksAnything } from '../../ui/region-mask';
 
 /** A square shape's alpha: 255 inside [from, to) on both axes. */
 function square(size: number, from: number, to: number): Uint8ClampedArray {
@@ -91,5 +91,25 @@ describe('a region edit’s mask arithmetic', () => {
   it('tells a shape that marks nothing (no fill) from one that does', () => {
     expect(marksAnything(new Uint8ClampedArray(9))).toBe(false);
     expect(marksAnything(square(3, 1, 2))).toBe(true);
+  });
+
+  it('gives each row the columns its Up-filtered bytes can change: where the mask is above 0 in it or in the row above', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ width: fc.integer({ min: 1, max: 12 }), height: fc.integer({ min: 1, max: 12 }), x: fc.integer({ min: 0, max: 20 }), extra: fc.integer({ min: 0, max: 20 }) }).chain((box) =>
+          fc.record({ box: fc.constant(box), mask: fc.uint8Array({ minLength: box.width * box.height, maxLength: box.width * box.height, max: 1 }) }),
+        ),
+        ({ box: { width, height, x, extra }, mask }) => {
+          const rowWidth = x + width + extra;
+          const spans = changingSpans(Uint8ClampedArray.from(mask, (value) => value * 255), { x, y: 0, width, height }, rowWidth);
+          for (let y = 0; y < height; y++) {
+            const [from, to] = [spans[2 * y], spans[2 * y + 1]];
+            const changing = [...Array(width).keys()].filter((column) => mask[y * width + column] > 0 || (y > 0 && mask[(y - 1) * width + column] > 0));
+            if (changing.length === 0) expect([from, to]).toEqual([rowWidth, rowWidth]);
+            else expect([from, to]).toEqual([x + Math.min(...changing), x + Math.max(...changing) + 1]);
+          }
+        },
+      ),
+    );
   });
 });
