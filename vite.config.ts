@@ -17,7 +17,9 @@ export default defineConfig(({ mode }) =>
         build: {
           outDir: resolve(root, 'dist'),
           emptyOutDir: false,
-          target: 'es2017',
+          // Figma's sandbox runs ES2020 and later (optional chaining, ??, ...: "How Plugins Run" in
+          // the plugin docs); down-levelling them to ES2017 cost 0.5 KB gzipped.
+          target: 'es2020',
           lib: { entry: resolve(root, 'plugin/main.ts'), formats: ['iife'], name: 'reimage', fileName: () => 'plugin.js' },
         },
       }
