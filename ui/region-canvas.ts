@@ -4,10 +4,11 @@ import { type EncodedRows, encodeChanged, encodeRows, joinPng, type PreparedRows
 import { blendThroughMask, changingSpans, featheredMask, maskInCrop, type Pixels } from './region-mask';
 
 /**
- * The canvas around a region edit's arithmetic (region-mask.ts): PNGs decoded with the browser's
- * own codecs in an OffscreenCanvas, the answer scaled to the crop box by the canvas, the composite
- * encoded by png-encoder.ts. Images are decoded as they are, with no colour conversion, so a pixel
- * the mask leaves alone is the layer's own export, exactly.
+ * The canvas around a region edit's arithmetic (region-mask.ts): the answer and the shape decoded
+ * with the browser's own codecs in an OffscreenCanvas, the answer scaled to the crop box by the
+ * canvas, the composite encoded by png-encoder.ts. The layer is decoded by png-decoder.ts, exactly
+ * and with no colour conversion (a canvas would round its see-through pixels), so a pixel the mask
+ * leaves alone is the layer's own export.
  *
  * The composite is made in two steps so that the designer waits for as little as possible once
  * the answer is in: everything that does not need it (decoding the layer and the shape, the
