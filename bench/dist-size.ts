@@ -36,7 +36,7 @@ function missNote(file: string, gzipped: number, target: number, modules: [strin
   const libraryPart = libraries.length > 0 ? `${share(libraryLength)} of its code (before minification) is libraries (${[...new Set(libraries.map(([id]) => id.split('/')[1]))].join(', ')}), about ${kb((gzipped * libraryLength) / total)} of the gzipped size in proportion; the rest` : 'All of it';
   return (
     `**Why ${file} misses.** ${kb(gzipped)} gzipped, ${kb(gzipped - target)} over. ${libraryPart} is the plugin's own code in ${own.length} modules, ` +
-    `the largest ${largest}. The bundler drops what nothing uses, so every part of it is a feature the plugin has; going under the target means taking one out, not trimming.`
+    `the largest ${largest}. The bundler drops what nothing uses and the build is minified for the JavaScript Figma runs, so what is over the target is the features' own code: it takes making those modules smaller, or fewer features.`
   );
 }
 

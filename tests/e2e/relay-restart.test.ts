@@ -72,7 +72,7 @@ describe('the relay restarted while the panel waits for an image', { timeout: 12
     return { page, ui, first };
   }
 
-  it('finishes the image through the restart: the old process keeps making it, the new one hands it over', async () => {
+  it('keeps the image through the restart: the old process finishes it while it drains, and the panel places it with nothing asked of the designer', async () => {
     const { page, ui, first } = await generateWhileHeld('Logo as a neon sign');
     const exited = once(first.child, 'exit');
     first.child.kill('SIGTERM');
@@ -80,7 +80,8 @@ describe('the relay restarted while the panel waits for an image', { timeout: 12
     await expect.poll(() => first.output(), { timeout: 10_000 }).toMatch(/DRAIN_TIMEOUT_SECONDS/);
     held.answerNext();
     await exited;
-    // Down between the two processes: the panel says so, then carries on by itself.
+    // Started again on the same port and data directory, as a deploy does; the panel's last poll
+    // and download reach whichever process is listening (the old one answers until it exits).
     await start();
     await expect.poll(() => ui.getByRole('status').innerText(), { timeout: 30_000 }).toMatch(/Placed \d+×\d+/);
     expect((await layers(page)).map((layer) => layer.name)).toContain('Logo as a neon sign');
