@@ -18,6 +18,24 @@ export async function decodeAndScale(answer: Uint8Array, crop: PixelBox, reach: 
   return draw.getImageData(0, 0, reach.width, reach.height).data.length;
 }
 
+/**
+ * The work's result and the long tasks (over 50 ms: the browser's threshold for a page that stops
+ * answering) the page's thread ran meanwhile, as the browser reports them.
+ */
+export async function withLongTasks<T>(work: () => Promise<T>): Promise<{ value: T; longTasks: number[] }> {
+  const longTasks: number[] = [];
+  const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((entry) => entry.duration)));
+  observer.observe({ type: 'longtask' });
+  try {
+    const value = await work();
+    // Entries arrive after their task has ended: one more task lets the last one in.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return { value, longTasks: [...longTasks, ...observer.takeRecords().map((entry) => entry.duration)] };
+  } finally {
+    observer.disconnect();
+  }
+}
+
 /** The size of the browser's own PNG of the same pixels, to compare the composite's size with. */
 export async function browserPngSize(png: Uint8Array): Promise<number> {
   const bitmap = await createImageBitmap(new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' }), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });

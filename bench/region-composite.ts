@@ -52,6 +52,9 @@ interface Case {
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
+/** A task the browser reports only from 50 ms on (its long tasks): 0 is none that long. */
+const longestTask = (taskMs: number) => (taskMs === 0 ? 'none over 50 ms' : ms(taskMs));
+
 export async function regionComposite(): Promise<Measured> {
   const browser = await launchChromium();
   const rows: string[][] = [];
@@ -71,10 +74,12 @@ export async function regionComposite(): Promise<Measured> {
       const measured = await page.evaluate(
         async ({ input, runs, featherPx }) => {
           // No named functions in here: the bench runs under tsx, whose helpers the page does not have.
-          const { prepareComposite, finishComposite, decodeAndScale, browserPngSize } = (window as unknown as { benchRegion: typeof import('./region-composite-page') }).benchRegion;
+          const { prepareComposite, finishComposite, decodeAndScale, browserPngSize, withLongTasks } = (window as unknown as { benchRegion: typeof import('./region-composite-page') }).benchRegion;
           const [layer, shape, answer] = [input.layer, input.shape, input.answer].map((text) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0)));
           const pixels = { layer, shape, shapeOffset: input.offset, crop: input.crop, featherPx };
           const prepare: number[] = [];
+          // Per run, the longest task the page's thread ran while preparing (0: none over 50 ms).
+          const preparingBlock: number[] = [];
           const finish: number[] = [];
           const floor: number[] = [];
           const steps: Record<string, number[]> = {};
@@ -83,7 +88,7 @@ export async function regionComposite(): Promise<Measured> {
           let spanPixels = 0;
           for (let i = 0; i <= runs; i++) {
             let begin = performance.now();
-            const prepared = await prepareComposite(pixels);
+            const { value: prepared, longTasks } = await withLongTasks(() => prepareComposite(pixels));
             spanPixels = 0;
             for (let row = 0; row < prepared.reach.height; row++) spanPixels += prepared.changing.spans[2 * row + 1] - prepared.changing.spans[2 * row];
             const preparing = performance.now() - begin;
@@ -102,10 +107,11 @@ export async function regionComposite(): Promise<Measured> {
             if (i === 0) continue;
             floor.push(performance.now() - begin);
             prepare.push(preparing);
+            preparingBlock.push(Math.max(0, ...longTasks));
             finish.push(finished);
             for (const [step, time] of stepTimes) (steps[step] ??= []).push(time);
           }
-          return { prepare, finish, floor, steps, spanPixels, pngBytes: png.length, browserPngBytes: await browserPngSize(png), layerBytes: layer.length };
+          return { prepare, preparingBlock, finish, floor, steps, spanPixels, pngBytes: png.length, browserPngBytes: await browserPngSize(png), layerBytes: layer.length };
         },
         { input, runs: RUNS, featherPx: FEATHER_PX },
       );
@@ -120,6 +126,7 @@ export async function regionComposite(): Promise<Measured> {
         `${ms(finish.p50)} / ${ms(finish.p95)}`,
         `${ms(floor.p50)} / ${ms(floor.p95)}`,
         ms(prepare.p50),
+        longestTask(summarize(measured.preparingBlock).p95),
         ms(resumed.p50),
         `${mb(measured.pngBytes)} (browser's ${mb(measured.browserPngBytes)})`,
         shape.targeted ? `≤ ${TARGET_MS} ms` : '',
@@ -145,12 +152,12 @@ export async function regionComposite(): Promise<Measured> {
   return {
     method:
       `The plugin's own composite (ui/region-canvas.ts, bundled from the sources with the project's Vite) in headless Chromium, on a ${LAYER_SIDE}×${LAYER_SIDE} photo-like layer, in its two steps. ` +
-      `\`prepareComposite\` runs when the edit is sent, while the model works (60 to 200 s): it decodes the layer's and the shape's PNGs, makes the ${FEATHER_PX} px feathered mask and compresses the layer's rows the mask does not reach and, of those it reaches, what lies left and right of what the blend can change. ` +
+      `\`prepareComposite\` runs when the edit is sent, while the model works (60 to 200 s): it decodes the layer's and the shape's PNGs, makes the ${FEATHER_PX} px feathered mask and compresses the layer's rows the mask does not reach and, of those it reaches, what lies left and right of what the blend can change, a few milliseconds at a time (ui/time-slices.ts) so the panel still draws and takes clicks; the longest task the page's thread ran meanwhile is as the browser reports long tasks (50 ms and over). ` +
       `The composite is timed from the answer's arrival to the PNG the sandbox is handed (\`finishComposite\`): decoding the answer (at the size the plugin asks for, the one closest to the crop's ratio; the layer's rows to blend into are copied meanwhile), scaling it to the crop, the blend through the mask, compressing the rows it changes and joining the PNG. ` +
       `A resumed job (the panel closed while the model worked) exports the layer again and pays both steps. One warm-up run, then ${RUNS}. ` +
       `The floor is the browser decoding the answer and scaling it into the mask's reach (bilinear when enlarging it, cubic when shrinking it, as the plugin does), with no plugin code: the composite pays at least that once the answer is in. ` +
       `The composite's PNG is compared with the browser's own PNG (\`convertToBlob\`) of the same pixels.`,
-    columns: ['shape', 'answer', 'runs', 'composite from the answer, p50 / p95', 'floor: decode + scale the answer', 'prepared while the model works, p50', 'resumed job, p50', 'PNG', 'target', 'result'],
+    columns: ['shape', 'answer', 'runs', 'composite from the answer, p50 / p95', 'floor: decode + scale the answer', 'prepared while the model works, p50', 'longest task while preparing, p95', 'resumed job, p50', 'PNG', 'target', 'result'],
     rows,
     notes,
   };

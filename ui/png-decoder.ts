@@ -7,8 +7,11 @@
  * unfilters the rows (ISO 15948 §9) and spreads them to RGBA.
  *
  * It reads the PNGs an export makes: 8 bits a sample, not interlaced, any colour type. Anything
- * else is undefined, for the caller to decode as before.
+ * else is undefined, for the caller to decode as before. It runs a few milliseconds at a time
+ * (time-slices.ts): it decodes a layer while the designer may be using the panel.
  */
+
+import { inSlices, type Pieces, slicer } from './time-slices';
 
 export interface DecodedPng {
   width: number;
@@ -51,9 +54,42 @@ function chunksOf(bytes: Uint8Array): { header?: Header; palette?: Uint8Array; t
   return { header, palette, transparency, data, supported };
 }
 
-async function inflate(parts: Uint8Array[]): Promise<Uint8Array> {
-  const stream = new Blob(parts as Uint8Array<ArrayBuffer>[]).stream().pipeThrough(new DecompressionStream('deflate'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+/** Compressed bytes the browser inflates at a time, between which the decoding may pause: some 1 ms of a photo's. */
+const INFLATE_PIECE = 1 << 16;
+
+/**
+ * The zlib stream of the IDAT chunks inflated, its first `length` bytes (the rows the header
+ * gives). Fed to the browser a piece at a time, with pauses (time-slices.ts) between pieces: given
+ * all at once, it inflates a 2048 px layer in one go, the panel's thread held some 100 ms.
+ */
+async function inflate(parts: Uint8Array[], length: number, breathe: () => Promise<void>): Promise<Uint8Array> {
+  const stream = new DecompressionStream('deflate');
+  const writer = stream.writable.getWriter();
+  const reader = stream.readable.getReader();
+  const raw = new Uint8Array(length);
+  let at = 0;
+  const reading = (async () => {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      const chunk = read.value.subarray(0, Math.max(0, length - at));
+      raw.set(chunk, at);
+      at += read.value.length;
+    }
+  })();
+  const writing = (async () => {
+    for (const part of parts) {
+      for (let from = 0; from < part.length; from += INFLATE_PIECE) {
+        await writer.write(part.subarray(from, from + INFLATE_PIECE) as Uint8Array<ArrayBuffer>);
+        await breathe();
+      }
+    }
+    await writer.close();
+  })();
+  // A stream that breaks fails both sides: wait for both, report the first.
+  const [written, read] = await Promise.allSettled([writing, reading]);
+  if (written.status === 'rejected') throw written.reason;
+  if (read.status === 'rejected') throw read.reason;
+  if (at < length) throw new Error('This PNG holds fewer rows than its header says.');
+  return raw;
 }
 
 function paeth(a: number, b: number, c: number): number {
@@ -64,69 +100,86 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
+/** Rows between the pauses a decoding may take (time-slices.ts): some 0.1 ms of a 2048 px layer's. */
+const ROWS_A_PIECE = 16;
+
 /**
- * Undoes each row's filter in place (a Uint8Array wraps each sum to a byte, as the format wants);
+ * Undoes row `y`'s filter in place (a Uint8Array wraps each sum to a byte, as the format wants);
  * the rows are `stride` bytes apart, each after its filter byte. One loop per filter: a test per
  * byte would cost as much as the arithmetic.
  */
-export function unfilter(raw: Uint8Array, stride: number, height: number, bytesPerPixel: number): void {
-  const bpp = bytesPerPixel;
+function unfilterRow(raw: Uint8Array, stride: number, y: number, bpp: number): void {
+  const row = y * (stride + 1) + 1;
+  const up = row - stride - 1;
+  const filter = raw[row - 1];
+  const first = y === 0;
+  if (filter === 1) {
+    for (let i = row + bpp; i < row + stride; i++) raw[i] += raw[i - bpp];
+  } else if (filter === 2) {
+    if (!first) for (let i = 0; i < stride; i++) raw[row + i] += raw[up + i];
+  } else if (filter === 3) {
+    for (let i = 0; i < stride; i++) raw[row + i] += ((i >= bpp ? raw[row + i - bpp] : 0) + (first ? 0 : raw[up + i])) >> 1;
+  } else if (filter === 4) {
+    for (let i = 0; i < bpp; i++) raw[row + i] += first ? 0 : raw[up + i];
+    for (let i = bpp; i < stride; i++) raw[row + i] += first ? raw[row + i - bpp] : paeth(raw[row + i - bpp], raw[up + i], raw[up + i - bpp]);
+  } else if (filter !== 0) {
+    throw new Error(`This PNG's row ${y} has an unknown filter (${filter}).`);
+  }
+}
+
+/** The rows unfiltered, top to bottom (each needs the one above as it is), then spread to RGBA. */
+function* rgbaOf(raw: Uint8Array, header: Header, palette: Uint8Array | undefined, transparency: Uint8Array | undefined): Pieces<Uint8ClampedArray> {
+  const { width, height, colourType } = header;
+  const channels = CHANNELS[colourType];
+  const stride = width * channels;
   for (let y = 0; y < height; y++) {
-    const row = y * (stride + 1) + 1;
-    const up = row - stride - 1;
-    const filter = raw[row - 1];
-    const first = y === 0;
-    if (filter === 1) {
-      for (let i = row + bpp; i < row + stride; i++) raw[i] += raw[i - bpp];
-    } else if (filter === 2) {
-      if (!first) for (let i = 0; i < stride; i++) raw[row + i] += raw[up + i];
-    } else if (filter === 3) {
-      for (let i = 0; i < stride; i++) raw[row + i] += ((i >= bpp ? raw[row + i - bpp] : 0) + (first ? 0 : raw[up + i])) >> 1;
-    } else if (filter === 4) {
-      for (let i = 0; i < bpp; i++) raw[row + i] += first ? 0 : raw[up + i];
-      for (let i = bpp; i < stride; i++) raw[row + i] += first ? raw[row + i - bpp] : paeth(raw[row + i - bpp], raw[up + i], raw[up + i - bpp]);
-    } else if (filter !== 0) {
-      throw new Error(`This PNG's row ${y} has an unknown filter (${filter}).`);
+    if (y % ROWS_A_PIECE === 0) yield;
+    unfilterRow(raw, stride, y, channels);
+  }
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    if (y % ROWS_A_PIECE === 0) yield;
+    spreadRow(raw, header, palette, transparency, y, rgba);
+  }
+  return rgba;
+}
+
+/** Row `y`, unfiltered, as RGBA into `rgba`. */
+function spreadRow(raw: Uint8Array, { width, colourType }: Header, palette: Uint8Array | undefined, transparency: Uint8Array | undefined, y: number, rgba: Uint8ClampedArray): void {
+  const channels = CHANNELS[colourType];
+  const stride = width * channels;
+  const row = y * (stride + 1) + 1;
+  if (colourType === 6) {
+    rgba.set(raw.subarray(row, row + stride), y * stride);
+    return;
+  }
+  for (let x = 0; x < width; x++) {
+    const from = row + x * channels;
+    const to = (y * width + x) * 4;
+    if (colourType === 2) {
+      rgba[to] = raw[from];
+      rgba[to + 1] = raw[from + 1];
+      rgba[to + 2] = raw[from + 2];
+      // tRNS for RGB names one colour (16 bits a sample) that is transparent.
+      rgba[to + 3] = transparency && transparency.length >= 6 && transparency[1] === raw[from] && transparency[3] === raw[from + 1] && transparency[5] === raw[from + 2] ? 0 : 255;
+    } else if (colourType === 3) {
+      const index = raw[from];
+      rgba.set(palette!.subarray(index * 3, index * 3 + 3), to);
+      rgba[to + 3] = transparency && index < transparency.length ? transparency[index] : 255;
+    } else {
+      const grey = raw[from];
+      rgba[to] = rgba[to + 1] = rgba[to + 2] = grey;
+      rgba[to + 3] = colourType === 4 ? raw[from + 1] : transparency && transparency.length >= 2 && transparency[1] === grey ? 0 : 255;
     }
   }
 }
 
-export async function decodePng(bytes: Uint8Array): Promise<DecodedPng | undefined> {
+/** The PNG's pixels, or undefined for one it does not read; `breathe` gives the thread back now and then (time-slices.ts). */
+export async function decodePng(bytes: Uint8Array, breathe = slicer()): Promise<DecodedPng | undefined> {
   if (!SIGNATURE.every((byte, i) => bytes[i] === byte)) return undefined;
   const { header, palette, transparency, data, supported } = chunksOf(bytes);
   if (!header || !supported || data.length === 0 || (header.colourType === 3 && !palette)) return undefined;
   const { width, height, colourType } = header;
-  const channels = CHANNELS[colourType];
-  const stride = width * channels;
-  const raw = await inflate(data);
-  if (raw.length < height * (stride + 1)) throw new Error('This PNG holds fewer rows than its header says.');
-  unfilter(raw, stride, height, channels);
-  const rgba = new Uint8ClampedArray(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    const row = y * (stride + 1) + 1;
-    if (colourType === 6) {
-      rgba.set(raw.subarray(row, row + stride), y * stride);
-      continue;
-    }
-    for (let x = 0; x < width; x++) {
-      const from = row + x * channels;
-      const to = (y * width + x) * 4;
-      if (colourType === 2) {
-        rgba[to] = raw[from];
-        rgba[to + 1] = raw[from + 1];
-        rgba[to + 2] = raw[from + 2];
-        // tRNS for RGB names one colour (16 bits a sample) that is transparent.
-        rgba[to + 3] = transparency && transparency.length >= 6 && transparency[1] === raw[from] && transparency[3] === raw[from + 1] && transparency[5] === raw[from + 2] ? 0 : 255;
-      } else if (colourType === 3) {
-        const index = raw[from];
-        rgba.set(palette!.subarray(index * 3, index * 3 + 3), to);
-        rgba[to + 3] = transparency && index < transparency.length ? transparency[index] : 255;
-      } else {
-        const grey = raw[from];
-        rgba[to] = rgba[to + 1] = rgba[to + 2] = grey;
-        rgba[to + 3] = colourType === 4 ? raw[from + 1] : transparency && transparency.length >= 2 && transparency[1] === grey ? 0 : 255;
-      }
-    }
-  }
-  return { width, height, data: rgba };
+  const raw = await inflate(data, height * (width * CHANNELS[colourType] + 1), breathe);
+  return { width, height, data: await inSlices(rgbaOf(raw, header, palette, transparency), breathe) };
 }

@@ -18,6 +18,8 @@
  * blob:) lets no worker run one beside the panel.
  */
 
+import { allAtOnce, type Pieces } from './time-slices';
+
 /** A part's compressed rows, the CRC of their IDAT chunk, and what joining needs of its filtered bytes. */
 export interface EncodedRows {
   deflated: Uint8Array;
@@ -313,10 +315,14 @@ function countZeros(counts: Uint32Array, words: number): void {
   else if (words > 1) countRun(counts, words * 4);
 }
 
+/** Rows between the pauses a compression may take (time-slices.ts): under a millisecond of 2048 px rows. */
+const ROWS_A_PIECE = 16;
+
 /** The symbols of `rows` rows from `fromRow` filtered, Up, the part's first row Sub (its first pixel as it is), counted from 1 each, so any byte can be coded. */
-function countRows(pixels: Uint32Array, width: number, fromRow: number, rows: number, counts: Uint32Array): void {
+function* countingRows(pixels: Uint32Array, width: number, fromRow: number, rows: number, counts: Uint32Array): Pieces<void> {
   counts.fill(1);
   for (let y = fromRow; y < fromRow + rows; y++) {
+    if ((y - fromRow) % ROWS_A_PIECE === ROWS_A_PIECE - 1) yield;
     if (y > 0) {
       countSymbols(pixels, y * width, (y + 1) * width, width, counts);
       continue;
@@ -494,17 +500,18 @@ function codeFirstRow(pixels: Uint32Array, width: number, codes: Codes, out: Bit
  * a run never reaches back before the part's first byte, so the part decodes after any other.
  * Returns the Adler-32 of the filtered bytes, their filter bytes included.
  */
-function deflateRows(pixels: Uint32Array, width: number, rows: number, out: BitWriter): number {
+function* deflatingRows(pixels: Uint32Array, width: number, rows: number, out: BitWriter): Pieces<number> {
   const rowsPerCodes = Math.max(1, Math.floor(BLOCK_BYTES / (width * 4)));
   const blockRows = rowsPerBlock(width);
   const counts = new Uint32Array(LITERAL_LENGTH_SYMBOLS);
   const sums = { a: 1, b: 0 };
   for (let fromRow = 0; fromRow < rows; fromRow += rowsPerCodes) {
     const codedRows = Math.min(rowsPerCodes, rows - fromRow);
-    countRows(pixels, width, fromRow, codedRows, counts);
+    yield* countingRows(pixels, width, fromRow, codedRows, counts);
     const codes = codesFor(counts);
     out.append(codes.header.words, 0, codes.header.bits);
     for (let y = fromRow; y < fromRow + codedRows; y++) {
+      if ((y - fromRow) % ROWS_A_PIECE === ROWS_A_PIECE - 1) yield;
       if (y > fromRow && (y - fromRow) % blockRows === 0) nextBlock(codes, out);
       if (y === 0) {
         codeFirstRow(pixels, width, codes, out, sums);
@@ -538,9 +545,14 @@ function typeBytes(type: string): Uint8Array {
 
 /** `rows` rows of RGBA pixels (`width` each, row by row; their offset in their buffer a multiple of 4), compressed as a part to join. */
 export function encodeRows(pixels: Uint8Array | Uint8ClampedArray, width: number, rows: number): EncodedRows {
+  return allAtOnce(encodingRows(pixels, width, rows));
+}
+
+/** encodeRows, a few rows at a time: it runs while the designer may be using the panel. */
+export function* encodingRows(pixels: Uint8Array | Uint8ClampedArray, width: number, rows: number): Pieces<EncodedRows> {
   const words = new Uint32Array(pixels.buffer, pixels.byteOffset, width * rows);
   const out = new BitWriter();
-  const adler = deflateRows(words, width, rows, out);
+  const adler = yield* deflatingRows(words, width, rows, out);
   const deflated = out.bytes();
   return { deflated, crc: crc32(crc32(0, IDAT), deflated), adler, length: rows * (width * 4 + 1) };
 }
@@ -571,9 +583,14 @@ export interface PreparedRows {
 
 /** Prepares `rows` rows of RGBA pixels whose changes will stay within `spans` (see PreparedRows). */
 export function prepareRows(pixels: Uint8Array | Uint8ClampedArray, width: number, rows: number, spans: Int32Array): PreparedRows {
+  return allAtOnce(preparingRows(pixels, width, rows, spans));
+}
+
+/** prepareRows, a few rows at a time: it runs while the designer may be using the panel. */
+export function* preparingRows(pixels: Uint8Array | Uint8ClampedArray, width: number, rows: number, spans: Int32Array): Pieces<PreparedRows> {
   const words = new Uint32Array(pixels.buffer, pixels.byteOffset, width * rows);
   const counts = new Uint32Array(LITERAL_LENGTH_SYMBOLS);
-  countRows(words, width, 0, rows, counts);
+  yield* countingRows(words, width, 0, rows, counts);
   const codes = codesFor(counts);
   const out = new BitWriter();
   const starts = new Int32Array(2 * rows);
@@ -581,6 +598,7 @@ export function prepareRows(pixels: Uint8Array | Uint8ClampedArray, width: numbe
   const adlers = new Uint32Array(2 * rows);
   const bytes = new Int32Array(2 * rows);
   for (let y = 1; y < rows; y++) {
+    if (y % ROWS_A_PIECE === 0) yield;
     const at = y * width;
     for (let side = 0; side < 2; side++) {
       const run = 2 * y + side;

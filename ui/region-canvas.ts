@@ -1,7 +1,8 @@
 import { maskReach, type PixelBox, type PixelPoint } from '../shared/region-geometry';
 import { decodePng } from './png-decoder';
-import { type EncodedRows, encodeChanged, encodeRows, joinPng, type PreparedRows, prepareRows } from './png-encoder';
-import { blendThroughMask, changingSpans, featheredMask, maskInCrop, type Pixels } from './region-mask';
+import { type EncodedRows, encodeChanged, encodingRows, joinPng, type PreparedRows, preparingRows } from './png-encoder';
+import { blendThroughMask, changingSpans, feathering, maskInCrop, type Pixels } from './region-mask';
+import { inSlices, slicer } from './time-slices';
 
 /**
  * The canvas around a region edit's arithmetic (region-mask.ts): the answer and the shape decoded
@@ -58,12 +59,12 @@ function pixelsOf(
 }
 
 /**
- * The layer's export as it is: decoded here, since a canvas would round the colours of its
- * see-through pixels (it keeps them premultiplied); through the canvas only a PNG the decoder
- * does not read, which an export is not.
+ * An export as it is: decoded here, since a canvas would round the colours of its see-through
+ * pixels (it keeps them premultiplied), and a few milliseconds at a time; through the canvas only
+ * a PNG the decoder does not read, which an export is not.
  */
-async function layerPixels(layer: Uint8Array): Promise<Pixels> {
-  return (await decodePng(layer)) ?? pixelsOf(await createImageBitmap(blobOf(layer), AS_IS));
+async function exactPixels(png: Uint8Array, breathe?: () => Promise<void>): Promise<Pixels> {
+  return (await decodePng(png, breathe)) ?? pixelsOf(await createImageBitmap(blobOf(png), AS_IS));
 }
 
 /** The part of the layer's export that is sent to the model, as a PNG. */
@@ -106,25 +107,27 @@ export interface PreparedComposite {
   below?: EncodedRows;
 }
 
-/** Does the composite's work that needs no answer: done while the model works. */
+/**
+ * Does the composite's work that needs no answer: done while the model works, a few milliseconds
+ * at a time (time-slices.ts), so the panel answers the designer meanwhile.
+ */
 export async function prepareComposite({ layer, shape, shapeOffset, crop, featherPx }: RegionPixels): Promise<PreparedComposite> {
-  const [{ width, height, data: pixels }, shapeBitmap] = await Promise.all([layerPixels(layer), createImageBitmap(blobOf(shape), AS_IS)]);
-  const reach = maskReach({ ...shapeOffset, width: shapeBitmap.width, height: shapeBitmap.height }, crop, featherPx);
-  const mask = featheredMask(maskInCrop(pixelsOf(shapeBitmap), shapeOffset, reach), reach.width, reach.height, featherPx);
+  // One budget for every step, so that no two steps' work shares a slice.
+  const breathe = slicer();
+  const { width, height, data: pixels } = await exactPixels(layer, breathe);
+  const shapePixels = await exactPixels(shape, breathe);
+  const reach = maskReach({ ...shapeOffset, width: shapePixels.width, height: shapePixels.height }, crop, featherPx);
+  const alpha = maskInCrop(shapePixels, shapeOffset, reach);
+  await breathe();
+  const mask = await inSlices(feathering(alpha, reach.width, reach.height, featherPx), breathe);
   const rowsOf = (from: number, to: number) => pixels.subarray(from * width * 4, to * width * 4);
   const bottom = reach.y + reach.height;
   const rows = new Uint8Array(rowsOf(reach.y, bottom));
-  return {
-    width,
-    height,
-    crop,
-    reach,
-    mask,
-    rows,
-    changing: prepareRows(rows, width, reach.height, changingSpans(mask, reach, width)),
-    above: reach.y > 0 ? encodeRows(rowsOf(0, reach.y), width, reach.y) : undefined,
-    below: bottom < height ? encodeRows(rowsOf(bottom, height), width, height - bottom) : undefined,
-  };
+  await breathe();
+  const changing = await inSlices(preparingRows(rows, width, reach.height, changingSpans(mask, reach, width)), breathe);
+  const above = reach.y > 0 ? await inSlices(encodingRows(rowsOf(0, reach.y), width, reach.y), breathe) : undefined;
+  const below = bottom < height ? await inSlices(encodingRows(rowsOf(bottom, height), width, height - bottom), breathe) : undefined;
+  return { width, height, crop, reach, mask, rows, changing, above, below };
 }
 
 /**

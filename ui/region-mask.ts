@@ -1,4 +1,5 @@
 import type { PixelBox, PixelPoint } from '../shared/region-geometry';
+import { allAtOnce, type Pieces } from './time-slices';
 
 /**
  * A region edit's pixel arithmetic, on plain RGBA arrays so it is tested directly: the shape's
@@ -36,20 +37,20 @@ export function maskInCrop(shape: Pixels, offset: PixelPoint, crop: PixelBox): U
  * row (a 2048 px crop takes tens of milliseconds), and exact: no float noise turns a 0 into a 1.
  */
 export function featheredMask(alpha: Uint8ClampedArray, width: number, height: number, radius: number): Uint8ClampedArray {
+  return allAtOnce(feathering(alpha, width, height, radius));
+}
+
+/** Rows between the pauses the feathering may take (time-slices.ts). */
+const ROWS_A_PIECE = 32;
+
+/** featheredMask, a few rows at a time: it runs while the designer may be using the panel. */
+export function* feathering(alpha: Uint8ClampedArray, width: number, height: number, radius: number): Pieces<Uint8ClampedArray> {
   if (radius <= 0) return alpha;
-  const last = width - 1;
   // Each pixel's sum over its row's window.
   const rows = new Int32Array(alpha.length);
   for (let y = 0; y < height; y++) {
-    const row = y * width;
-    let sum = 0;
-    for (let i = -radius; i <= radius; i++) sum += alpha[row + Math.min(last, Math.max(0, i))];
-    for (let x = 0; x < width; x++) {
-      rows[row + x] = sum;
-      const entering = x + radius + 1;
-      const leaving = x - radius;
-      sum += alpha[row + (entering < width ? entering : last)] - alpha[row + (leaving > 0 ? leaving : 0)];
-    }
+    if (y % ROWS_A_PIECE === 0) yield;
+    rowSums(alpha, width, radius, y, rows);
   }
   // Those sums summed over each column's window, kept per column while the rows go by.
   const columns = new Int32Array(width);
@@ -57,18 +58,38 @@ export function featheredMask(alpha: Uint8ClampedArray, width: number, height: n
     const row = Math.min(height - 1, Math.max(0, i)) * width;
     for (let x = 0; x < width; x++) columns[x] += rows[row + x];
   }
-  const area = (2 * radius + 1) ** 2;
   const out = new Uint8ClampedArray(alpha.length);
   for (let y = 0; y < height; y++) {
-    const row = y * width;
-    const entering = Math.min(height - 1, y + radius + 1) * width;
-    const leaving = Math.max(0, y - radius) * width;
-    for (let x = 0; x < width; x++) {
-      out[row + x] = Math.floor(columns[x] / area);
-      columns[x] += rows[entering + x] - rows[leaving + x];
-    }
+    if (y % ROWS_A_PIECE === 0) yield;
+    blurredRow(rows, columns, width, height, radius, y, out);
   }
   return out;
+}
+
+/** Row `y`'s sums of `alpha` over each pixel's window along the row (the edge value repeating past the ends). */
+function rowSums(alpha: Uint8ClampedArray, width: number, radius: number, y: number, rows: Int32Array): void {
+  const last = width - 1;
+  const row = y * width;
+  let sum = 0;
+  for (let i = -radius; i <= radius; i++) sum += alpha[row + Math.min(last, Math.max(0, i))];
+  for (let x = 0; x < width; x++) {
+    rows[row + x] = sum;
+    const entering = x + radius + 1;
+    const leaving = x - radius;
+    sum += alpha[row + (entering < width ? entering : last)] - alpha[row + (leaving > 0 ? leaving : 0)];
+  }
+}
+
+/** Row `y` of the blurred mask from the column sums at that row, which then move on to the next. */
+function blurredRow(rows: Int32Array, columns: Int32Array, width: number, height: number, radius: number, y: number, out: Uint8ClampedArray): void {
+  const area = (2 * radius + 1) ** 2;
+  const row = y * width;
+  const entering = Math.min(height - 1, y + radius + 1) * width;
+  const leaving = Math.max(0, y - radius) * width;
+  for (let x = 0; x < width; x++) {
+    out[row + x] = Math.floor(columns[x] / area);
+    columns[x] += rows[entering + x] - rows[leaving + x];
+  }
 }
 
 /**
