@@ -142,7 +142,7 @@ export async function regionComposite(): Promise<Measured> {
           `**Why it misses.** ${ms(floor.p50)} of it is the floor: Chromium decoding the ${answerSize.width}×${answerSize.height} answer and scaling it (${scaleQuality(answerSize, crop) === 'low' ? 'bilinear' : 'cubic'}, as the plugin does) to the ${crop.width}×${crop.height} crop over the ${reach.width}×${reach.height} pixels the mask reaches, with no plugin code. ` +
             `${floor.p50 >= TARGET_MS ? 'The floor alone is over the target on this machine. ' : ''}` +
             `The rest is mostly compressing, in JavaScript, the span of each of the ${reach.height} rows the mask reaches that the blend can change (${mb(measured.spanPixels * 4)} of pixels; what lies left and right of the shape, and the rows it does not reach, were compressed while the model worked and are copied): Huffman codes looked up a pair of bytes at a time, then the zlib stream's Adler-32 and the chunk's CRC-32 over the result. ` +
-              `The browser's own PNG encoder (\`convertToBlob\`) cannot compress only part of a PNG, so it would take all ${LAYER_SIDE} rows again, and no worker can run beside the panel under the CSP Figma gives it.`,
+              `The browser's own PNG encoder (\`convertToBlob\`) cannot compress only part of a PNG, so it would take all ${LAYER_SIDE} rows again, and under the CSP the emulator gives the panel (Figma's, as far as it is known: its script-src is not) no worker can run beside it.`,
         );
       }
     }

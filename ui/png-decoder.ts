@@ -11,7 +11,7 @@
  * (time-slices.ts): it decodes a layer while the designer may be using the panel.
  */
 
-import { inSlices, type Pieces, slicer } from './time-slices';
+import { inSlices, type Pieces, ROWS_A_PIECE, slicer } from './time-slices';
 
 export interface DecodedPng {
   width: number;
@@ -70,8 +70,8 @@ async function inflate(parts: Uint8Array[], length: number, breathe: () => Promi
   let at = 0;
   const reading = (async () => {
     for (let read = await reader.read(); !read.done; read = await reader.read()) {
-      const chunk = read.value.subarray(0, Math.max(0, length - at));
-      raw.set(chunk, at);
+      // Bytes past the rows (a stream may hold more) are left out.
+      if (at < length) raw.set(read.value.subarray(0, length - at), at);
       at += read.value.length;
     }
   })();
@@ -99,9 +99,6 @@ function paeth(a: number, b: number, c: number): number {
   const pc = Math.abs(p - c);
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
-
-/** Rows between the pauses a decoding may take (time-slices.ts): some 0.1 ms of a 2048 px layer's. */
-const ROWS_A_PIECE = 16;
 
 /**
  * Undoes row `y`'s filter in place (a Uint8Array wraps each sum to a byte, as the format wants);

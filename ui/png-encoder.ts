@@ -14,11 +14,11 @@
  * photo's PNG comes out about as large as the browser's own, a flat area costs about a bit per
  * 258 bytes, and a screenshot of text, which LZ77 matches shrink most, about half again as
  * large. A full LZ77 search (fflate at its fastest level, the browser's CompressionStream) is 4 to
- * 12 times slower on this machine, and the CSP Figma puts on a plugin's UI (script-src without
- * blob:) lets no worker run one beside the panel.
+ * 12 times slower on this machine, and the CSP the emulator puts on a plugin's UI (script-src
+ * without blob: or data:, as far as Figma's is known) lets no worker run one beside the panel.
  */
 
-import { allAtOnce, type Pieces } from './time-slices';
+import { allAtOnce, type Pieces, ROWS_A_PIECE } from './time-slices';
 
 /** A part's compressed rows, the CRC of their IDAT chunk, and what joining needs of its filtered bytes. */
 export interface EncodedRows {
@@ -315,14 +315,11 @@ function countZeros(counts: Uint32Array, words: number): void {
   else if (words > 1) countRun(counts, words * 4);
 }
 
-/** Rows between the pauses a compression may take (time-slices.ts): under a millisecond of 2048 px rows. */
-const ROWS_A_PIECE = 16;
-
 /** The symbols of `rows` rows from `fromRow` filtered, Up, the part's first row Sub (its first pixel as it is), counted from 1 each, so any byte can be coded. */
 function* countingRows(pixels: Uint32Array, width: number, fromRow: number, rows: number, counts: Uint32Array): Pieces<void> {
   counts.fill(1);
   for (let y = fromRow; y < fromRow + rows; y++) {
-    if ((y - fromRow) % ROWS_A_PIECE === ROWS_A_PIECE - 1) yield;
+    if ((y - fromRow) % ROWS_A_PIECE === 0) yield;
     if (y > 0) {
       countSymbols(pixels, y * width, (y + 1) * width, width, counts);
       continue;
@@ -511,7 +508,7 @@ function* deflatingRows(pixels: Uint32Array, width: number, rows: number, out: B
     const codes = codesFor(counts);
     out.append(codes.header.words, 0, codes.header.bits);
     for (let y = fromRow; y < fromRow + codedRows; y++) {
-      if ((y - fromRow) % ROWS_A_PIECE === ROWS_A_PIECE - 1) yield;
+      if ((y - fromRow) % ROWS_A_PIECE === 0) yield;
       if (y > fromRow && (y - fromRow) % blockRows === 0) nextBlock(codes, out);
       if (y === 0) {
         codeFirstRow(pixels, width, codes, out, sums);

@@ -5,11 +5,11 @@ import { blendThroughMask, changingSpans, feathering, maskInCrop, type Pixels } 
 import { inSlices, slicer } from './time-slices';
 
 /**
- * The canvas around a region edit's arithmetic (region-mask.ts): the answer and the shape decoded
- * with the browser's own codecs in an OffscreenCanvas, the answer scaled to the crop box by the
- * canvas, the composite encoded by png-encoder.ts. The layer is decoded by png-decoder.ts, exactly
- * and with no colour conversion (a canvas would round its see-through pixels), so a pixel the mask
- * leaves alone is the layer's own export.
+ * The canvas around a region edit's arithmetic (region-mask.ts): the answer decoded with the
+ * browser's own codec in an OffscreenCanvas and scaled to the crop box by the canvas, the
+ * composite encoded by png-encoder.ts. The layer and the shape are decoded by png-decoder.ts,
+ * exactly and with no colour conversion (a canvas would round see-through pixels), so a pixel the
+ * mask leaves alone is the layer's own export.
  *
  * The composite is made in two steps so that the designer waits for as little as possible once
  * the answer is in: everything that does not need it (decoding the layer and the shape, the

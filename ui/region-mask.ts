@@ -1,5 +1,5 @@
 import type { PixelBox, PixelPoint } from '../shared/region-geometry';
-import { allAtOnce, type Pieces } from './time-slices';
+import { allAtOnce, type Pieces, ROWS_A_PIECE } from './time-slices';
 
 /**
  * A region edit's pixel arithmetic, on plain RGBA arrays so it is tested directly: the shape's
@@ -39,9 +39,6 @@ export function maskInCrop(shape: Pixels, offset: PixelPoint, crop: PixelBox): U
 export function featheredMask(alpha: Uint8ClampedArray, width: number, height: number, radius: number): Uint8ClampedArray {
   return allAtOnce(feathering(alpha, width, height, radius));
 }
-
-/** Rows between the pauses the feathering may take (time-slices.ts). */
-const ROWS_A_PIECE = 32;
 
 /** featheredMask, a few rows at a time: it runs while the designer may be using the panel. */
 export function* feathering(alpha: Uint8ClampedArray, width: number, height: number, radius: number): Pieces<Uint8ClampedArray> {

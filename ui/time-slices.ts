@@ -29,11 +29,15 @@ function nextTask(): Promise<void> {
 }
 
 /** At most this long on the panel's thread at a time: well under the 50 ms a browser counts as a long task. */
-export const SLICE_MS = 12;
+const SLICE_MS = 12;
+
+/** Rows of pixels between a piece's yields: under a millisecond of 2048 px rows, in each of the loops that yield. */
+export const ROWS_A_PIECE = 16;
 
 /**
- * For work that awaits as it goes (a stream): resolves at once while the slice lasts, else after
- * giving the thread back (`pause`). Awaits alone never give it back: a stream's steps are microtasks.
+ * One job's time budget, to await between its pieces: resolves at once while the slice lasts,
+ * else after giving the thread back (`pause`). Shared by the steps of a job, generators (inSlices)
+ * and awaiting loops alike: awaits alone never give the thread back, a stream's steps being microtasks.
  */
 export function slicer(sliceMs = SLICE_MS, pause: () => Promise<void> = nextTask, now: () => number = () => performance.now()): () => Promise<void> {
   let sliceStart = now();
@@ -44,7 +48,7 @@ export function slicer(sliceMs = SLICE_MS, pause: () => Promise<void> = nextTask
   };
 }
 
-/** Runs the work a slice at a time, giving the thread back between slices (`breathe`, shared by the steps of one job so its slices stay short across them). */
+/** Runs the work a slice at a time, giving the thread back between slices (`breathe`: the job's budget). */
 export async function inSlices<T>(work: Pieces<T>, breathe: () => Promise<void> = slicer()): Promise<T> {
   for (;;) {
     const step = work.next();

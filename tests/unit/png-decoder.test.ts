@@ -81,6 +81,21 @@ describe('decodePng', () => {
     expect([...indexed!.data]).toEqual([40, 50, 60, 255, 10, 20, 30, 77]);
   });
 
+  it('reads the rows its header gives from a zlib stream that holds more, fed to the browser in pieces', async () => {
+    const [width, height] = [300, 200];
+    const rgba = Uint8Array.from({ length: width * height * 4 }, (_, i) => (i * 7919) % 256);
+    const rows = Buffer.concat(Array.from({ length: height }, (_, y) => Buffer.concat([Buffer.of(0), rgba.subarray(y * width * 4, (y + 1) * width * 4)])));
+    // Level 0: stored, so the stream is larger than one 64 KB piece; then 100 kB past the rows.
+    const zlib = deflateSync(Buffer.concat([rows, Buffer.alloc(100_000, 7)]), { level: 0 });
+    const header = Buffer.alloc(13);
+    header.writeUInt32BE(width);
+    header.writeUInt32BE(height, 4);
+    header.set([8, 6, 0, 0, 0], 8);
+    const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', zlib), chunk('IEND', new Uint8Array())]);
+    const decoded = await decodePng(png);
+    expect(Buffer.from(decoded!.data).equals(Buffer.from(rgba))).toBe(true);
+  });
+
   it('leaves what it does not read to the caller: 16-bit, interlaced, not a PNG', async () => {
     const png = pngOf(new Uint8Array(4), 1, 1, 6, [0]);
     const sixteen = Buffer.from(png);
