@@ -12,14 +12,14 @@ const ACCESS = { allowedDomains: ['https://relay.team.example', '*.cdn.example']
 describe('the content security policy Figma derives from networkAccess', () => {
   it('holds every network request to the listed domains, the development ones too while developing', () => {
     const policy = contentSecurityPolicy(ACCESS)!;
-    expect(policy).toContain("default-src https://relay.team.example *.cdn.example http://localhost:8787;");
+    expect(policy).toContain("default-src data: blob: https://relay.team.example *.cdn.example http://localhost:8787;");
     expect(policy).toContain("script-src 'unsafe-inline' 'unsafe-eval' https://relay.team.example");
     expect(policy).toContain('img-src data: blob: https://relay.team.example');
     expect(contentSecurityPolicy(ACCESS, false)).not.toContain('localhost');
   });
 
   it('blocks every domain for ["none"], and nothing when the manifest has no networkAccess', () => {
-    expect(contentSecurityPolicy({ allowedDomains: ['none'] })).toMatch(/^default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; /);
+    expect(contentSecurityPolicy({ allowedDomains: ['none'] })).toMatch(/^default-src data: blob:; script-src 'unsafe-inline' 'unsafe-eval'; /);
     expect(contentSecurityPolicy(undefined)).toBeUndefined();
   });
 
@@ -86,5 +86,21 @@ describe('the plugin window in Chromium', { timeout: 60_000 }, () => {
     const body = page.frameLocator('iframe[title="Network probe"]').locator('body[data-seen]');
     const seen = JSON.parse((await body.getAttribute('data-seen', { timeout: 10_000 }))!);
     expect(seen).toEqual([`${listed.origin} answered`, `${unlisted.origin} TypeError`, `violation ${unlisted.origin}`]);
+  });
+
+  it('lets the UI fetch data: and blob: URLs, as Figma’s default-src does', async () => {
+    const page = await openFigma(playground);
+    const probe = `<!doctype html><html><head></head><body><script>
+      (async () => {
+        const seen = [];
+        for (const url of ['data:text/plain,answered', URL.createObjectURL(new Blob(['answered']))]) {
+          try { seen.push(url.slice(0, 5) + ' ' + (await (await fetch(url)).text())); } catch (error) { seen.push(url.slice(0, 5) + ' ' + error.name); }
+        }
+        document.body.dataset.seen = JSON.stringify(seen);
+      })();
+    </script></body></html>`;
+    await page.evaluate((html) => (window as unknown as { emulator: Emulator }).emulator.figma.showUI(html, { title: 'Local probe' }), probe);
+    const body = page.frameLocator('iframe[title="Local probe"]').locator('body[data-seen]');
+    expect(JSON.parse((await body.getAttribute('data-seen', { timeout: 10_000 }))!)).toEqual(['data: answered', 'blob: answered']);
   });
 });
