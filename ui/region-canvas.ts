@@ -1,7 +1,7 @@
 import { maskReach, type PixelBox, type PixelPoint } from '../shared/region-geometry';
 import { decodePng } from './png-decoder';
 import { type EncodedRows, encodeChanged, encodingRows, joinPng, type PreparedRows, preparingRows } from './png-encoder';
-import { blendThroughMask, changingSpans, feathering, maskInCrop, type Pixels } from './region-mask';
+import { blendThroughMask, changingSpans, feathering, maskingCrop, maskInCrop, type Pixels } from './region-mask';
 import { inSlices, slicer } from './time-slices';
 
 /**
@@ -117,8 +117,7 @@ export async function prepareComposite({ layer, shape, shapeOffset, crop, feathe
   const { width, height, data: pixels } = await exactPixels(layer, breathe);
   const shapePixels = await exactPixels(shape, breathe);
   const reach = maskReach({ ...shapeOffset, width: shapePixels.width, height: shapePixels.height }, crop, featherPx);
-  const alpha = maskInCrop(shapePixels, shapeOffset, reach);
-  await breathe();
+  const alpha = await inSlices(maskingCrop(shapePixels, shapeOffset, reach), breathe);
   const mask = await inSlices(feathering(alpha, reach.width, reach.height, featherPx), breathe);
   const rowsOf = (from: number, to: number) => pixels.subarray(from * width * 4, to * width * 4);
   const bottom = reach.y + reach.height;

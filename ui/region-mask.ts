@@ -16,11 +16,21 @@ export interface Pixels {
 
 /** The shape's alpha at each pixel of a box of the layer (the crop, or the mask's reach): the shape's export sits at `offset` in the layer's pixels; outside it, nothing. */
 export function maskInCrop(shape: Pixels, offset: PixelPoint, crop: PixelBox): Uint8ClampedArray {
+  return allAtOnce(maskingCrop(shape, offset, crop));
+}
+
+/**
+ * maskInCrop, a few rows at a time: the preparation runs it while the designer may be using the
+ * panel, and a loop this long can run cold there (a region edit is rare, so the engine may have
+ * dropped its compiled code): measured at over 120 ms in one task once in seven runs.
+ */
+export function* maskingCrop(shape: Pixels, offset: PixelPoint, crop: PixelBox): Pieces<Uint8ClampedArray> {
   const alpha = new Uint8ClampedArray(crop.width * crop.height);
   // Only the columns where the box and the shape overlap are read.
   const from = Math.max(0, offset.x - crop.x);
   const to = Math.min(crop.width, offset.x + shape.width - crop.x);
   for (let y = 0; y < crop.height; y++) {
+    if (y % ROWS_A_PIECE === 0) yield;
     const sy = crop.y + y - offset.y;
     if (sy < 0 || sy >= shape.height) continue;
     for (let x = from, at = (sy * shape.width + crop.x + from - offset.x) * 4 + 3; x < to; x++, at += 4) alpha[y * crop.width + x] = shape.data[at];

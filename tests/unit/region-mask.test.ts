@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskReach } from '../../shared/region-geometry';
-import { blendThroughMask, changingSpans, featheredMask, maskInCrop, marksAnything } from '../../ui/region-mask';
+import { blendThroughMask, changingSpans, featheredMask, maskingCrop, maskInCrop, marksAnything } from '../../ui/region-mask';
+import { ROWS_A_PIECE } from '../../ui/time-slices';
 
 /** A square shape's alpha: 255 inside [from, to) on both axes. */
 function square(size: number, from: number, to: number): Uint8ClampedArray {
@@ -14,6 +15,18 @@ describe('a region edit’s mask arithmetic', () => {
   it('reads the shape’s alpha where it lies in the crop, and nothing around it', () => {
     const shape = { width: 2, height: 2, data: Uint8ClampedArray.from([0, 0, 0, 10, 0, 0, 0, 20, 0, 0, 0, 30, 0, 0, 0, 40]) };
     expect([...maskInCrop(shape, { x: 5, y: 5 }, { x: 4, y: 4, width: 3, height: 3 })]).toEqual([0, 0, 0, 0, 10, 20, 0, 30, 40]);
+  });
+
+  it('reads it a few rows at a time for the preparation, to the same alpha', () => {
+    const side = 4 * ROWS_A_PIECE;
+    const shape = { width: side, height: side, data: new Uint8ClampedArray(side * side * 4).map((_, i) => i % 251) };
+    const box = { x: 0, y: 0, width: side, height: side };
+    const work = maskingCrop(shape, { x: 0, y: 0 }, box);
+    let pieces = 0;
+    let step = work.next();
+    for (; !step.done; step = work.next()) pieces++;
+    expect(pieces).toBe(4);
+    expect(step.value).toEqual(maskInCrop(shape, { x: 0, y: 0 }, box));
   });
 
   it('ramps a straight edge linearly over the feather, each side of it', () => {
