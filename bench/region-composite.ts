@@ -55,6 +55,19 @@ const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 /** A task the browser reports only from 50 ms on (its long tasks): 0 is none that long. */
 const longestTask = (taskMs: number) => (taskMs === 0 ? 'none over 50 ms' : ms(taskMs));
 
+/**
+ * What the target leaves for compressing the span pixels once the floor, the blend and the join are
+ * paid, against how fast the coder ran: how far plugin code alone could take the composite.
+ */
+function compressionBudget(floorMs: number, steps: Record<string, number[]>, spanBytes: number): string {
+  const step = (name: string) => summarize(steps[name] ?? [0]).p50;
+  const left = TARGET_MS - floorMs - step('blend') - step('join');
+  const compress = step('compress the rows it changes');
+  const rate = (milliseconds: number) => `${(spanBytes / 1e6 / (milliseconds / 1000)).toFixed(0)} MB/s`;
+  if (left <= 0) return 'The floor, the blend and the join alone come to the target: even no compression would miss it. ';
+  return `The floor, the blend (${ms(step('blend'))}) and the join (${ms(step('join'))}) leave ${ms(left)} under the target for compressing those pixels, ${rate(left)}, where the coder here ran at ${rate(compress)}. `;
+}
+
 export async function regionComposite(): Promise<Measured> {
   const browser = await launchChromium();
   const rows: string[][] = [];
@@ -142,6 +155,7 @@ export async function regionComposite(): Promise<Measured> {
           `**Why it misses.** ${ms(floor.p50)} of it is the floor: Chromium decoding the ${answerSize.width}×${answerSize.height} answer and scaling it (${scaleQuality(answerSize, crop) === 'low' ? 'bilinear' : 'cubic'}, as the plugin does) to the ${crop.width}×${crop.height} crop over the ${reach.width}×${reach.height} pixels the mask reaches, with no plugin code. ` +
             `${floor.p50 >= TARGET_MS ? 'The floor alone is over the target on this machine. ' : ''}` +
             `The rest is mostly compressing, in JavaScript, the span of each of the ${reach.height} rows the mask reaches that the blend can change (${mb(measured.spanPixels * 4)} of pixels; what lies left and right of the shape, and the rows it does not reach, were compressed while the model worked and are copied): Huffman codes looked up a pair of bytes at a time, then the zlib stream's Adler-32 and the chunk's CRC-32 over the result. ` +
+              `${compressionBudget(floor.p50, measured.steps, measured.spanPixels * 4)}` +
               `The browser's own PNG encoder (\`convertToBlob\`) cannot compress only part of a PNG, so it would take all ${LAYER_SIDE} rows again, and under the CSP the emulator gives the panel (Figma's, as far as it is known: its script-src is not) no worker can run beside it.`,
         );
       }
