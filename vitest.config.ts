@@ -6,7 +6,7 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     // Most Node tests wait on relay processes, sockets and timers, not on a core: three files at
-    // once on CI's two cores took the suite from 350 s to 145 s. The browser suite keeps one
+    // once on a two-core machine took the suite from 350 s to 145-215 s. The browser suite keeps one
     // (package.json: its Chromium pages are CPU-bound, and share the cores with the relay).
     maxWorkers: 3,
     hookTimeout: 30_000,

@@ -60,7 +60,11 @@ const longestTask = (taskMs: number) => (taskMs === 0 ? 'none over 50 ms' : ms(t
  * paid, against how fast the coder ran: how far plugin code alone could take the composite.
  */
 function compressionBudget(floorMs: number, steps: Record<string, number[]>, spanBytes: number): string {
-  const step = (name: string) => summarize(steps[name] ?? [0]).p50;
+  const step = (name: string) => {
+    const times = steps[name];
+    if (!times) throw new Error(`finishComposite reported no step "${name}": the bench's step names no longer match region-canvas.ts`);
+    return summarize(times).p50;
+  };
   const left = TARGET_MS - floorMs - step('blend') - step('join');
   const compress = step('compress the rows it changes');
   const rate = (milliseconds: number) => `${(spanBytes / 1e6 / (milliseconds / 1000)).toFixed(0)} MB/s`;
