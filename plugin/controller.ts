@@ -18,7 +18,12 @@ import { storedValues } from './storage-queue';
 
 export const PANEL_WIDTH = 360;
 const MIN_PANEL_HEIGHT = 240;
-const MAX_PANEL_HEIGHT = 900;
+/**
+ * The plugin window floats over Figma's canvas, which a 13-inch laptop leaves about 780 px tall: a
+ * taller panel would run off screen, so a longer one scrolls inside this height instead (and the UI
+ * scrolls a new run's rows into view).
+ */
+const MAX_PANEL_HEIGHT = 640;
 /** An error notification says what to do, so it stays longer than Figma's 3-second default. */
 const ERROR_NOTIFICATION_MS = 10_000;
 

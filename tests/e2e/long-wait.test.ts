@@ -19,10 +19,15 @@ describe('a generation that takes longer than expected', { timeout: 90_000 }, ()
     await ui.getByRole('button', { name: 'Generate' }).click();
     const row = ui.getByRole('status').first();
     await expect.poll(() => row.innerText()).toMatch(/of about 5 s/);
+    // Settings are still open above it, so the panel scrolls: the new row is brought into its view.
+    expect(await ui.locator('main').evaluate((main) => main.getBoundingClientRect().height > window.innerHeight)).toBe(true);
+    await expect.poll(() => row.evaluate((list) => list.getBoundingClientRect().top >= 0 && list.getBoundingClientRect().bottom <= window.innerHeight)).toBe(true);
 
     await expect.poll(() => row.innerText(), { timeout: 15_000 }).toMatch(
       /Taking longer than usual \(\d+ s so far\)\. You can close Reimage: the image is placed when you open this file again\./,
     );
+    // The row grew by two lines of text: it is kept in view, since the designer was looking at it.
+    await expect.poll(() => row.evaluate((list) => list.getBoundingClientRect().bottom <= window.innerHeight)).toBe(true);
     const bar = row.getByRole('progressbar');
     expect(await bar.getAttribute('value')).toBeNull();
     for (const theme of ['light', 'dark'] as const) {

@@ -232,7 +232,7 @@ describe('designer workflow in the sandbox', () => {
     await figma.sendFromUi({ type: 'resize', height: 512.4 });
     expect(figma.panelSize).toEqual({ width: 360, height: 512 });
     await figma.sendFromUi({ type: 'resize', height: 5000 });
-    expect(figma.panelSize.height).toBe(900);
+    expect(figma.panelSize.height).toBe(640);
   });
 });
 

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'preact/hooks';
 import { clockTime, formatDuration, overrunText, progressOf } from '../expected-time';
 import { secondsUntil } from '../relay-down';
 import type { VariantState } from '../variant-run';
@@ -131,11 +132,27 @@ function Row({ row, now, onCancel, onRetry, onPlaceAgain, onDismiss, onDownload 
  * image Figma could not place keeps its Download). Rows of earlier runs fold away.
  */
 export function RequestRows({ current, earlier, ...actions }: Props) {
+  const list = useRef<HTMLUListElement>(null);
+  // A run started with Settings or History open lands below the fold of a panel that scrolls: it is
+  // brought into view, and kept there as its rows grow (a longer status, an error) while the
+  // designer looks at it; scrolled away from, it is left alone.
+  const run = current[0]?.key;
+  useEffect(() => list.current?.scrollIntoView({ block: 'nearest' }), [run]);
+  useEffect(() => {
+    const rows = list.current;
+    if (!rows) return;
+    const observer = new ResizeObserver(() => {
+      const { top } = rows.getBoundingClientRect();
+      if (top >= 0 && top < window.innerHeight) rows.scrollIntoView({ block: 'nearest' });
+    });
+    observer.observe(rows);
+    return () => observer.disconnect();
+  }, [current.length > 0]);
   if (current.length === 0 && earlier.length === 0) return null;
   const failedEarlier = earlier.filter((row) => row.state.phase === 'failed').length;
   return (
     <>
-      <ul class="requests" aria-label="Requests" role="status" aria-live="polite">
+      <ul ref={list} class="requests" aria-label="Requests" role="status" aria-live="polite">
         {current.map((row) => (
           <Row key={row.key} row={row} {...actions} />
         ))}
