@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import { viteSingleFile } from 'vite-plugin-singlefile';
-import { organisationBuild } from './build/organisation';
-import { organisationFiles } from './build/organisation-plugin';
+import { organisationBuild } from './build/organisation.ts';
+import { organisationFiles } from './build/organisation-plugin.ts';
 
 const root = import.meta.dirname;
 // RELAY_URL makes an organisation build (build/organisation.ts); a bad one stops the build here, before anything is written.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { type OrganisationBuild, organisationManifest, type PluginManifest } from './organisation';
+import { type OrganisationBuild, organisationManifest, type PluginManifest } from './organisation.ts';
 
 const MANIFEST = resolve(import.meta.dirname, '../manifest.json');
 

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { readRelayAddress } from '../shared/relay-address';
+import { readRelayAddress } from '../shared/relay-address.ts';
 
 /**
  * An organisation build (`RELAY_URL=https://relay.example.com npm run build`): the plugin a Figma
