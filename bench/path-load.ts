@@ -2,21 +2,27 @@ import { cpuTimeOf, machineTicks } from './cpu-time';
 import { runLoad } from './load';
 import type { Send } from './clients';
 
-/** One load the relay sections measure under: how many clients at once, how long the provider takes, how many requests. */
+/**
+ * One load the relay sections measure under: how many clients at once, how long the provider
+ * takes, how many requests (at concurrency above 1, in each of `rounds` turns of every path).
+ */
 export interface Load {
   concurrency: number;
   delayMs: number;
   requests: number;
   spreadMs: number;
+  rounds: number;
 }
 
 /**
  * At one request at a time the delay only has to be longer than the transfer; at 64 the ratio
- * depends on it, and 5 s is still a twelfth of the minute the real provider takes.
+ * depends on it, and 5 s is still a twelfth of the minute the real provider takes. At 64 each path
+ * runs in three rounds: this machine's speed drifts by up to 2x within minutes (a shared host), and
+ * a path measured in one stretch of ten seconds is compared with others measured in other stretches.
  */
 export const LOADS = [
-  { concurrency: 1, delayMs: 250, requests: 20, spreadMs: 0 },
-  { concurrency: 64, delayMs: 5000, requests: 64, spreadMs: 5000 },
+  { concurrency: 1, delayMs: 250, requests: 20, spreadMs: 0, rounds: 1 },
+  { concurrency: 64, delayMs: 5000, requests: 64, spreadMs: 5000, rounds: 3 },
 ] as const satisfies readonly Load[];
 
 /** One way to get an image, measured beside the others. */
@@ -90,7 +96,11 @@ function together(total: PathResult, turn: PathResult): PathResult {
   };
 }
 
-/** Every path under one load: taking turns request by request at concurrency 1, one path after another above. */
+/**
+ * Every path under one load, taking turns so that a drift of the machine touches them all alike:
+ * request by request at concurrency 1; above, a whole load each, in rounds that start each from the
+ * next path (so no path always follows the same one).
+ */
 export async function measurePaths(load: Load, paths: Path[]): Promise<Map<string, PathResult>> {
   const results = new Map<string, PathResult>(
     paths.map((path) => [path.name, { durations: [], wallMs: 0, cpuMs: 0, ...(path.serverPids ? { serverCpuMs: 0 } : {}), ticks: { busy: 0, total: 0 } }]),
@@ -106,7 +116,12 @@ export async function measurePaths(load: Load, paths: Path[]): Promise<Map<strin
       }
     }
   } else {
-    for (const path of paths) results.set(path.name, await timed(path, () => runLoad({ ...load, send: path.send })));
+    for (let round = 0; round < load.rounds; round++) {
+      for (const path of [...paths.slice(round % paths.length), ...paths.slice(0, round % paths.length)]) {
+        const turn = await timed(path, () => runLoad({ ...load, send: path.send }));
+        results.set(path.name, together(results.get(path.name)!, turn));
+      }
+    }
   }
   return results;
 }

@@ -141,7 +141,7 @@ async function measureLoad(load: Load, clusters: Map<Setup, PostgresCluster>): P
     try {
       measured = await measurePaths(load, [direct, ...paths.values()]);
     } finally {
-      // Setups run one after another above concurrency 1, so each instance's peak is its own run's.
+      // Above concurrency 1 the setups take turns a whole load at a time, so an instance's peak is from its own setup's turns.
       for (const [setup, list] of samplers) peaks.set(setup, Math.max(...list.map((sampler) => sampler.stop())));
     }
     const results = new Map<Setup, SetupResult>();
@@ -216,7 +216,7 @@ export async function relayInstances(): Promise<Measured> {
         'against the disk store on one instance and against PostgreSQL with 1, 2 and 3 instances on one database (a throwaway cluster per setup, made as the tests make theirs). ' +
         'Several instances are measured behind two load balancers: round robin (each request to the next instance, so a job is polled and downloaded on instances that do not run it) ' +
         'and by token (a designer\'s requests always to the same instance, as the README\'s nginx example does with `hash $http_authorization consistent`). ' +
-        `Loads as in "Relay overhead" (at concurrency 1 the setups take turns job by job). Jobs per second = jobs / the time the setup's jobs took; ` +
+        `Loads as in "Relay overhead" (at concurrency 1 the setups take turns job by job; at ${LOADS[1].concurrency}, a load each in ${LOADS[1].rounds} rounds). Jobs per second = jobs / the time the setup's jobs took; ` +
         "added = setup percentile − straight-to-the-provider percentile; CPU per job: the instances' together, and the database server's processes'; " +
         'machine busy: the share of all cores busy meanwhile, every process counted (the instances, the database, the fake provider, the load driver and anything else running); ' +
         'peak RSS is the highest any one instance reached during the load. ' +

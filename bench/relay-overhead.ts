@@ -91,7 +91,7 @@ export async function relayOverhead(): Promise<Measured> {
       `The same edit (${REFERENCES} references of ${mb(edit.referenceBytes / REFERENCES)} of incompressible PNG, ${mb(edit.body.length)} of multipart) ` +
       `answered with the same ${mb(answer.length)} base64 JSON, sent straight to the fake provider and through the relay. ` +
       'At concurrency 1 the paths take turns request by request; at 64, 64 clients each send one request after another, ' +
-      'starting spread over one provider delay so the relay sees a steady stream. Added time = path percentile − direct percentile; ratio = path / direct. ' +
+      `starting spread over one provider delay so the relay sees a steady stream, and the paths take turns in ${LOADS[1].rounds} rounds of ${LOADS[1].requests} requests each, so a drift of the machine touches them alike. Added time = path percentile − direct percentile; ratio = path / direct. ` +
       `The job path's target at concurrency 1 is 0.1% of a ${REAL_PROVIDER_MS / 1000} s provider call: it writes the job's record before calling the provider ` +
       '(see "Writing a job\'s record first") and takes two more round trips, for a client that waits a minute or more anyway.',
     columns: ['concurrency', 'provider delay', 'path', 'requests', 'p50', 'p95', 'added p50', 'added p95', 'ratio p50 / p95', 'CPU per request in the middle (busy)', 'target', 'result'],
