@@ -33,6 +33,12 @@ export interface Path {
   pids?: number[];
   /** A server behind them whose CPU is counted apart (a database), as its processes are at the time asked. */
   serverPids?: () => number[];
+  /**
+   * Requests sent at once before measuring, to warm the path up (1 by default): as many as reach
+   * each of its processes, so that none meets the load with its code not yet compiled and no
+   * database connection open (a production instance has run for hours).
+   */
+  warmups?: number;
 }
 
 export interface PathResult {
@@ -105,7 +111,7 @@ export async function measurePaths(load: Load, paths: Path[]): Promise<Map<strin
   const results = new Map<string, PathResult>(
     paths.map((path) => [path.name, { durations: [], wallMs: 0, cpuMs: 0, ...(path.serverPids ? { serverCpuMs: 0 } : {}), ticks: { busy: 0, total: 0 } }]),
   );
-  for (const path of paths) await path.send(); // warm up connections and the relay's code paths
+  for (const path of paths) await Promise.all(Array.from({ length: path.warmups ?? 1 }, () => path.send()));
   if (load.concurrency === 1) {
     // One at a time, the paths take turns, so a drift of the machine touches them all alike. The
     // relay is idle between its own turns, so its CPU adds up per path.

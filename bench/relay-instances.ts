@@ -132,7 +132,9 @@ async function measureLoad(load: Load, clusters: Map<Setup, PostgresCluster>): P
         const { send, processes } = running.get(setup)!;
         const cluster = clusters.get(setup);
         const serverPids = cluster && (() => [cluster.serverPid(), ...childrenOf(cluster.serverPid())]);
-        return [setup, { name: setup.name, send, pids: processes.map((instance) => instance.pid), ...(serverPids ? { serverPids } : {}) }];
+        // Two jobs an instance: by token each designer's jobs go to one instance, and the designers take turns.
+        const warmups = 2 * processes.length;
+        return [setup, { name: setup.name, send, warmups, pids: processes.map((instance) => instance.pid), ...(serverPids ? { serverPids } : {}) }];
       }),
     );
     const samplers = new Map(SETUPS.map((setup) => [setup, running.get(setup)!.processes.map((instance) => sampleRss(instance.pid, 10))]));
