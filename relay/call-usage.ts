@@ -13,7 +13,7 @@ export function callUsage(request: ImageRequest, outcome: UsageOutcome, provider
     references: references.length,
     outcome,
     providerMs,
-    bytesIn: references.reduce((sum, image) => sum + image.bytes.length, 0),
+    bytesIn: references.reduce((sum, image) => sum + image.length, 0),
     bytesOut: outcome === 'succeeded' ? bytesOut : 0,
   };
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoEdit, demoGeneration } from './demo-image';
+import { joinedBytes } from './edit-request';
 import type { ProviderAnswer, Upstream } from './upstream';
 
 const SUBMIT_ANSWERED_MS = 25;
@@ -19,7 +20,7 @@ export function demoUpstream(options: { delayMs?: number } = {}): Upstream {
     await sleep(Math.max(SUBMIT_ANSWERED_MS, options.delayMs ?? 0), undefined, { signal });
     let png: Uint8Array;
     try {
-      png = request.kind === 'edit' ? demoEdit(request.images[0].bytes, request.size) : demoGeneration(request.prompt, request.size);
+      png = request.kind === 'edit' ? demoEdit(joinedBytes(request.images[0]), request.size) : demoGeneration(request.prompt, request.size);
     } catch {
       // The relay checks only an image's first bytes; the demo must decode the whole PNG.
       const message = 'The demo relay (no AI) can only transform a readable PNG as the first reference. Export the layer as PNG, or ask your admin to set LLMEASY_API_KEY.';

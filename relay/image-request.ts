@@ -1,8 +1,9 @@
-import { FIXED_EDIT_FIELDS, type EditRequest } from '../shared/edit-form';
+import { FIXED_EDIT_FIELDS } from '../shared/edit-form';
+import type { ReceivedEdit } from './edit-request';
 import type { GenerateRequest } from './generate-request';
 
 /** What a client asked the relay to make: an edit of references, or an image from the prompt alone. */
-export type ImageRequest = ({ kind: 'edit' } & EditRequest) | ({ kind: 'generate' } & GenerateRequest);
+export type ImageRequest = ({ kind: 'edit' } & ReceivedEdit) | ({ kind: 'generate' } & GenerateRequest);
 
 export type ImageKind = ImageRequest['kind'];
 

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { editTextFields, type EditRequest, referenceFieldName } from '../shared/edit-form';
+import { editTextFields, referenceFieldName } from '../shared/edit-form';
+import type { ReceivedEdit } from './edit-request';
 
 export interface MultipartBody {
   contentType: string;
-  /** The body in order, each reference as it is: none is copied into a joined buffer. */
+  /** The body in order, each reference in the pieces it came in: none is copied into a joined buffer. */
   pieces: Uint8Array[];
   length: number;
 }
@@ -16,7 +17,7 @@ const quoted = (name: string) => name.replace(/\n/g, '%0A').replace(/\r/g, '%0D'
  * The edit as the multipart body LLMEasy documents (see buildEditForm), its length known so the
  * provider gets a Content-Length rather than a chunked stream.
  */
-export function encodeEditBody(request: EditRequest): MultipartBody {
+export function encodeEditBody(request: ReceivedEdit): MultipartBody {
   const boundary = `----ReimageRelay${randomBytes(16).toString('hex')}`;
   const pieces: Uint8Array[] = [];
   const text = (value: string) => pieces.push(Buffer.from(value, 'utf8'));
@@ -26,7 +27,7 @@ export function encodeEditBody(request: EditRequest): MultipartBody {
   const field = referenceFieldName(request.images.length);
   for (const image of request.images) {
     text(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${quoted(image.filename)}"\r\nContent-Type: ${image.type ?? 'image/png'}\r\n\r\n`);
-    pieces.push(image.bytes);
+    pieces.push(...image.pieces);
     text('\r\n');
   }
   text(`--${boundary}--\r\n`);

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { type EditUpload, readEditRequest } from '../../relay/edit-request';
+import { type EditUpload, joinedBytes, readEditRequest } from '../../relay/edit-request';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from '../../relay/request-limits';
 import { RelayHttpError } from '../../relay/errors';
 import { solidPng } from '../fakes/png';
@@ -33,6 +34,24 @@ async function problem(request: EditUpload, limits?: RequestLimits): Promise<Rel
 }
 
 describe('reading an edit request', () => {
+  it('keeps a reference byte for byte when it holds false starts of the boundary and comes in chunks of a few bytes', async () => {
+    const boundary = 'ReimageTestBoundary0123456789';
+    // False starts of the boundary, then control bytes that end them (no boundary has one): over
+    // chunks this small the parser keeps them in its look-behind buffer, and reuses that buffer,
+    // before it tells they were the file's.
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 1, max: boundary.length - 1 }), fc.uint8Array({ minLength: 1, maxLength: 9 })), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 9 }), async (starts, chunkBytes) => {
+        const image = Buffer.concat([Buffer.from(solidPng(2, 2)), ...starts.flatMap(([length, after]) => [Buffer.from(`\r\n--${boundary.slice(0, length)}`), Buffer.from(after.map((byte) => byte & 0x1f))])]);
+        const head = `--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\np\r\n--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`;
+        const body = Buffer.concat([Buffer.from(head), image, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+        const chunks = Array.from({ length: Math.ceil(body.length / chunkBytes) }, (_, i) => Buffer.from(body.subarray(i * chunkBytes, (i + 1) * chunkBytes)));
+        const request = await readEditRequest({ contentType: `multipart/form-data; boundary=${boundary}`, contentLength: String(body.length), body: Readable.from(chunks) });
+        expect(Buffer.from(joinedBytes(request.images[0])).equals(image)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('keeps prompt, size and references, renaming each reference', async () => {
     const request = await readEditRequest(post(form({ prompt: 'Blue', size: '1024x1536' }, [['image[]', solidPng(2, 2), 'x.png'], ['image[]', solidPng(3, 3), 'y']])));
     expect(request.prompt).toBe('Blue');

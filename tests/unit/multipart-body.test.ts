@@ -3,9 +3,13 @@ import { encodeEditBody } from '../../relay/multipart-body';
 import type { EditRequest } from '../../shared/edit-form';
 import { solidPng } from '../fakes/png';
 
-/** Parses the body as a provider would, with a real multipart parser. */
+/**
+ * Parses the body as a provider would, with a real multipart parser. Each reference is handed over
+ * in two pieces, as the relay receives references (in the pieces they came in).
+ */
 async function parsed(request: EditRequest): Promise<FormData> {
-  const { contentType, pieces, length } = encodeEditBody(request);
+  const images = request.images.map(({ bytes, ...image }) => ({ ...image, pieces: [bytes.subarray(0, 3), bytes.subarray(3)], length: bytes.length }));
+  const { contentType, pieces, length } = encodeEditBody({ ...request, images });
   const body = new Blob(pieces as Uint8Array<ArrayBuffer>[]);
   expect(body.size).toBe(length);
   return new Request('http://provider/', { method: 'POST', headers: { 'content-type': contentType }, body }).formData();
