@@ -40,7 +40,8 @@ describe('DEMO_DELAY_SECONDS', { timeout: 60_000 }, () => {
   it('gives up waiting at once when the call is aborted (a cancelled job, a client gone)', async () => {
     const upstream = demoUpstream({ delayMs: 10 * 60_000 });
     const aborted = new AbortController();
-    const call = upstream({ kind: 'edit', prompt: 'p', size: '1024x1024', images: [{ filename: 'a.png', type: 'image/png', pieces: [solidPng(8, 8)], length: solidPng(8, 8).length }] }, aborted.signal);
+    const png = solidPng(8, 8);
+    const call = upstream({ kind: 'edit', prompt: 'p', size: '1024x1024', images: [{ filename: 'a.png', type: 'image/png', pieces: [png], length: png.length }] }, aborted.signal);
     setTimeout(() => aborted.abort(), 50);
     await expect(call).rejects.toMatchObject({ name: 'AbortError' });
   });

@@ -37,8 +37,8 @@ describe('reading an edit request', () => {
   it('keeps a reference byte for byte when it holds false starts of the boundary and comes in chunks of a few bytes', async () => {
     const boundary = 'ReimageTestBoundary0123456789';
     // False starts of the boundary, then control bytes that end them (no boundary has one): over
-    // chunks this small the parser keeps them in its look-behind buffer, and reuses that buffer,
-    // before it tells they were the file's.
+    // chunks this small busboy holds them in its look-behind buffer, reused from one to the next,
+    // and hands the reference views of it, which the relay keeps without copying.
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 1, max: boundary.length - 1 }), fc.uint8Array({ minLength: 1, maxLength: 9 })), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 9 }), async (starts, chunkBytes) => {
         const image = Buffer.concat([Buffer.from(solidPng(2, 2)), ...starts.flatMap(([length, after]) => [Buffer.from(`\r\n--${boundary.slice(0, length)}`), Buffer.from(after.map((byte) => byte & 0x1f))])]);
