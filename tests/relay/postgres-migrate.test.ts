@@ -34,15 +34,21 @@ describe('PostgreSQL migrations', () => {
     const results = await migrateTogether(url, 3);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     const applied = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
-    expect(applied).toEqual([1, 2]);
+    expect(applied).toEqual([1, 2, 3]);
     const client = await connect(url);
     const { rows } = await client.query('SELECT version, name FROM schema_migrations ORDER BY version');
     const tables = await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
+    // Images' pieces are not vacuumed for their inserts, neither the table nor the TOAST table that holds their bytes.
+    const imageOptions = await client.query(
+      "SELECT c.reloptions AS own, t.reloptions AS toast FROM pg_class c JOIN pg_class t ON t.oid = c.reltoastrelid WHERE c.relname = 'image_chunks'",
+    );
     await client.end();
     expect(rows).toEqual([
       { version: 1, name: '001-initial.sql' },
       { version: 2, name: '002-team.sql' },
+      { version: 3, name: '003-image-vacuum.sql' },
     ]);
+    expect(imageOptions.rows).toEqual([{ own: ['autovacuum_vacuum_insert_threshold=-1'], toast: ['autovacuum_vacuum_insert_threshold=-1'] }]);
     expect(tables.rows.map((r) => r.tablename)).toEqual(['budgets', 'image_chunks', 'images', 'jobs', 'places', 'provider_starts', 'schema_migrations', 'team_presets', 'tokens', 'usage_records']);
     expect(MIGRATIONS_DIR).toMatch(/relay\/store\/postgres\/migrations\/$/);
   });
@@ -90,7 +96,7 @@ describe('PostgreSQL migrations', () => {
     const client = await connect(url);
     await migrate(client);
     await client.query("INSERT INTO schema_migrations (version, name) VALUES (999, '999-future.sql')");
-    await expect(migrate(client)).rejects.toThrow(/version 999, newer than this relay knows \(2\)/);
+    await expect(migrate(client)).rejects.toThrow(/version 999, newer than this relay knows \(3\)/);
     await client.end();
   });
 });
