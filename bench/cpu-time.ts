@@ -18,6 +18,14 @@ export function cpuTimeOf(pid: number): number | undefined {
   }
 }
 
+/** The CPU each of these processes has used so far, in ms; those gone or unreadable left out. */
+export function cpuByPid(pids: number[]): Map<number, number> {
+  return new Map(pids.flatMap((pid) => {
+    const cpu = cpuTimeOf(pid);
+    return cpu === undefined ? [] : [[pid, cpu] as const];
+  }));
+}
+
 /** The processes whose parent is `pid` now (a database server's backends), from /proc; none where it is missing. */
 export function childrenOf(pid: number): number[] {
   const children: number[] = [];

@@ -1,4 +1,4 @@
-import { cpuTimeOf, machineTicks } from './cpu-time';
+import { cpuByPid, cpuTimeOf, machineTicks } from './cpu-time';
 import { runLoad } from './load';
 import type { Send } from './clients';
 
@@ -60,13 +60,6 @@ function cpuOf(pids: number[]): number | undefined {
     sum += cpu;
   }
   return sum;
-}
-
-function cpuByPid(pids: number[]): Map<number, number> {
-  return new Map(pids.flatMap((pid) => {
-    const cpu = cpuTimeOf(pid);
-    return cpu === undefined ? [] : [[pid, cpu] as const];
-  }));
 }
 
 /** Runs a path's load and counts the CPU its processes (and its server's, and the machine's) used meanwhile. */

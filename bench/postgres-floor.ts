@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { copyBinaryParts, copyBinaryRows, int4 } from '../relay/store/postgres/copy-binary';
-import { cpuTimeOf } from './cpu-time';
+import { childrenOf, cpuByPid } from './cpu-time';
 import { summarize, type Summary } from './percentiles';
 
 const ROUND_TRIPS = 200;
@@ -20,12 +20,13 @@ export interface PostgresFloor {
   serverReadCpuMs: number | undefined;
 }
 
-/** Reads the CPU the connection's server process has used, around `work`. */
-async function serverCpu(backendPid: number, work: () => Promise<void>): Promise<number | undefined> {
-  const before = cpuTimeOf(backendPid);
+/** The CPU the server's processes used around `work`: the connection's backend, and the WAL writer that writes what it logged. */
+async function serverCpu(serverPid: number, work: () => Promise<void>): Promise<number | undefined> {
+  const before = cpuByPid(childrenOf(serverPid));
   await work();
-  const after = cpuTimeOf(backendPid);
-  return before === undefined || after === undefined ? undefined : after - before;
+  const after = cpuByPid(childrenOf(serverPid));
+  if (after.size === 0) return undefined;
+  return [...after].reduce((sum, [pid, cpu]) => sum + cpu - (before.get(pid) ?? 0), 0);
 }
 
 /**
@@ -33,14 +34,15 @@ async function serverCpu(backendPid: number, work: () => Promise<void>): Promise
  * round trip (`SELECT 1`), and a PNG written as bytea in pieces of 1 MiB and read back, both as
  * binary COPY (the cheapest way there is: no hex, no copy of the bytes into a query's parameters),
  * with the time and the server's own CPU. A job takes a few round trips more than on disk, and its
- * image goes to the database instead of to a file.
+ * image goes to the database instead of to a file. The table is an ordinary one, as the store's:
+ * a temporary table would skip the write-ahead log and the shared buffers, and cost less.
  */
-export async function postgresFloor(url: string, png: Uint8Array): Promise<PostgresFloor> {
+export async function postgresFloor({ url, serverPid }: { url: string; serverPid(): number }, png: Uint8Array): Promise<PostgresFloor> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const backendPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-    await client.query('CREATE TEMPORARY TABLE floor_pieces (id int, piece int, bytes bytea, PRIMARY KEY (id, piece))');
+    await client.query('DROP TABLE IF EXISTS floor_pieces');
+    await client.query('CREATE TABLE floor_pieces (id int, piece int, bytes bytea, PRIMARY KEY (id, piece))');
     await client.query('ALTER TABLE floor_pieces ALTER COLUMN bytes SET STORAGE EXTERNAL');
     const roundTrips: number[] = [];
     for (let i = 0; i < ROUND_TRIPS; i++) {
@@ -51,7 +53,7 @@ export async function postgresFloor(url: string, png: Uint8Array): Promise<Postg
     const writes: number[] = [];
     const reads: number[] = [];
     const pieces = Math.ceil(png.length / PIECE_BYTES);
-    const writeCpu = await serverCpu(backendPid, async () => {
+    const writeCpu = await serverCpu(serverPid(), async () => {
       for (let id = 0; id < IMAGE_ROUNDS; id++) {
         const begin = performance.now();
         await client.query('BEGIN');
@@ -61,7 +63,7 @@ export async function postgresFloor(url: string, png: Uint8Array): Promise<Postg
         writes.push(performance.now() - begin);
       }
     });
-    const readCpu = await serverCpu(backendPid, async () => {
+    const readCpu = await serverCpu(serverPid(), async () => {
       for (let id = 0; id < IMAGE_ROUNDS; id++) {
         const begin = performance.now();
         for (let piece = 0; piece < pieces; piece++) {
@@ -82,6 +84,7 @@ export async function postgresFloor(url: string, png: Uint8Array): Promise<Postg
       serverReadCpuMs: readCpu === undefined ? undefined : readCpu / IMAGE_ROUNDS,
     };
   } finally {
+    await client.query('DROP TABLE IF EXISTS floor_pieces').catch(() => undefined);
     await client.end();
   }
 }

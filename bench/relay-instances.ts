@@ -209,7 +209,7 @@ export async function relayInstances(): Promise<Measured> {
         ]);
       }
     }
-    const floor = await postgresFloor(clusters.get(ONE_ON_POSTGRES)!.url, noisePngOfAbout(ANSWER_PNG_BYTES, 99));
+    const floor = await postgresFloor(clusters.get(ONE_ON_POSTGRES)!, noisePngOfAbout(ANSWER_PNG_BYTES, 99));
     const serverCpu = (cpu: number | undefined) => (cpu === undefined ? '' : ` and ${ms(cpu)} of the database server's CPU`);
     return {
       method:
