@@ -8,6 +8,13 @@ const QUERY_TIMEOUT_MS = 15_000;
 /** Enough for the downloads, polls and writes of one instance; several instances share the server's max_connections (100 by default). */
 const POOL_SIZE = 10;
 const KEEPALIVE_MS = 10_000;
+/**
+ * How long a pooled connection may sit unused before it is closed. pg's default, 10 s, closes
+ * them between a team's bursts of work, and each burst then opens them again: a TCP connection, a
+ * SCRAM login and a new server process whose caches are cold for its first queries. Five minutes
+ * keeps them through a quiet spell; an idle instance still ends up holding none.
+ */
+const IDLE_MS = 5 * 60_000;
 
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 const CONNECTION_ERROR_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable|Connection ended/i;
@@ -50,7 +57,7 @@ export class Database {
   readonly pool: pg.Pool;
 
   constructor(url: string, size = POOL_SIZE) {
-    this.pool = new pg.Pool({ ...connectionConfig(url), max: size });
+    this.pool = new pg.Pool({ ...connectionConfig(url), max: size, idleTimeoutMillis: IDLE_MS });
     // An idle connection the server closed reports here; without a listener it would crash the process.
     this.pool.on('error', () => undefined);
   }
