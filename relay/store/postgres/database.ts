@@ -12,7 +12,7 @@ const KEEPALIVE_MS = 10_000;
  * How long a pooled connection may sit unused before it is closed. pg's default, 10 s, closes
  * them between a team's bursts of work, and each burst then opens them again: a TCP connection, a
  * SCRAM login and a new server process whose caches are cold for its first queries. Five minutes
- * keeps them through a quiet spell; an idle instance still ends up holding none.
+ * keeps them through a quiet spell; an instance idle that long keeps only the one its lease renewals use.
  */
 const IDLE_MS = 5 * 60_000;
 
