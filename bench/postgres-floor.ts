@@ -20,7 +20,7 @@ export interface PostgresFloor {
   serverReadCpuMs: number | undefined;
 }
 
-/** The CPU the server's processes used around `work`: the connection's backend, and the WAL writer that writes what it logged. */
+/** The CPU every process of the server used around `work`: the connection's backend, the WAL writer that writes what it logged, and any other (idle instances' lease renewals: 2 queries every 10 s). */
 async function serverCpu(serverPid: number, work: () => Promise<void>): Promise<number | undefined> {
   const before = cpuByPid(childrenOf(serverPid));
   await work();
